@@ -1,0 +1,68 @@
+package baseline
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kubeharden/kubeharden/components/tenant"
+	"github.com/kubeharden/kubeharden/config"
+)
+
+// BaselineType is the Pulumi type token of the Baseline component.
+const BaselineType = "kubeharden:index:Baseline"
+
+// BaselineArgs are the inputs of a Baseline.
+type BaselineArgs struct {
+	// Profile is the hardening profile. NewBaseline fills its defaults on a copy and validates it.
+	Profile *config.Profile
+}
+
+// Baseline is the set of hardened objects a profile asks for.
+type Baseline struct {
+	pulumi.ResourceState
+
+	// Namespaces are the names of the tenant namespaces, in profile order.
+	Namespaces pulumi.StringArrayOutput `pulumi:"namespaces"`
+	// Tenants are the tenant components, in profile order.
+	Tenants []*tenant.Namespace
+}
+
+// NewBaseline validates the profile and creates every tenant namespace it lists. A nil or invalid profile
+// is refused, with every problem and its field path, before any resource is registered.
+func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...pulumi.ResourceOption) (*Baseline, error) {
+	if args == nil || args.Profile == nil {
+		return nil, errors.New("baseline " + name + ": a profile is required")
+	}
+	profile := *args.Profile
+	profile.Tenants = append([]config.Tenant(nil), args.Profile.Tenants...)
+	config.SetDefaultsProfile(&profile)
+	if errs := config.ValidateProfile(&profile); len(errs) > 0 {
+		return nil, fmt.Errorf("baseline %s: %w", name, config.NewInvalidProfileError(errs))
+	}
+
+	b := &Baseline{}
+	if err := ctx.RegisterComponentResource(BaselineType, name, b, opts...); err != nil {
+		return nil, err
+	}
+	names := pulumi.StringArray{}
+	for i := range profile.Tenants {
+		t := profile.Tenants[i]
+		ns, err := tenant.NewNamespace(ctx, name+"-"+t.Name, &tenant.NamespaceArgs{
+			Tenant:      t,
+			PodSecurity: profile.EffectivePodSecurity(&t),
+			DNS:         profile.DNS,
+		}, pulumi.Parent(b))
+		if err != nil {
+			return nil, err
+		}
+		b.Tenants = append(b.Tenants, ns)
+		names = append(names, ns.NamespaceName)
+	}
+	b.Namespaces = names.ToStringArrayOutput()
+	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"namespaces": b.Namespaces}); err != nil {
+		return nil, err
+	}
+	return b, nil
+}

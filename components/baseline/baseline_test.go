@@ -1,0 +1,76 @@
+package baseline
+
+import (
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kubeharden/kubeharden/components/componenttest"
+	"github.com/kubeharden/kubeharden/components/tenant"
+	"github.com/kubeharden/kubeharden/config"
+)
+
+func TestNewBaselineCreatesATenantPerProfileEntry(t *testing.T) {
+	profile := &config.Profile{Tenants: []config.Tenant{
+		{Name: "team-a"},
+		{Name: "legacy", PodSecurity: &config.PodSecurity{Enforce: "baseline", ExemptionReason: "vendor image runs as root"}},
+	}}
+	var namespaces []string
+	rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
+		b, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: profile})
+		if err != nil {
+			return err
+		}
+		b.Namespaces.ApplyT(func(ns []string) error { namespaces = ns; return nil })
+		return nil
+	})
+	require.NoError(t, err)
+
+	assert.Len(t, rec.ByType(BaselineType), 1)
+	tenants := rec.ByType(tenant.NamespaceType)
+	require.Len(t, tenants, 2)
+	assert.Equal(t, "kh-team-a", tenants[0].Name)
+	assert.Equal(t, "kh-legacy", tenants[1].Name)
+	assert.Equal(t, []string{"team-a", "legacy"}, namespaces)
+
+	for _, ns := range rec.ByType("kubernetes:core/v1:Namespace") {
+		labels := ns.Inputs["metadata"].ObjectValue()["labels"].ObjectValue()
+		want := "restricted"
+		if ns.Name == "kh-legacy" {
+			want = "baseline"
+		}
+		assert.Equal(t, want, labels["pod-security.kubernetes.io/enforce"].StringValue(), ns.Name)
+		assert.Equal(t, "restricted", labels["pod-security.kubernetes.io/warn"].StringValue(), "%s warns at restricted", ns.Name)
+	}
+	assert.Empty(t, profile.PodSecurity.Enforce, "the caller's profile is not modified")
+}
+
+func TestNewBaselineRefusesAnInvalidProfileBeforeRegisteringAnything(t *testing.T) {
+	cases := []struct {
+		name    string
+		profile *config.Profile
+		want    string
+	}{
+		{"nil profile", nil, "baseline kh: a profile is required"},
+		{"several problems", &config.Profile{
+			KubernetesVersion: "1.40.0",
+			Tenants:           []config.Tenant{{Name: "a"}, {Name: "a", Quota: config.Quota{Pods: "lots"}}},
+		}, "baseline kh: invalid kubeharden profile: 3 problem(s):\n" +
+			`  - kubernetesVersion: Invalid value: "1.40.0": kubeharden supports Kubernetes >= 1.31, < 1.38` + "\n" +
+			`  - tenants[1].quota.pods: Invalid value: "lots": must be a Kubernetes quantity such as 500m, 2 or 1Gi` + "\n" +
+			`  - tenants[1].name: Duplicate value: "a (also tenants[0].name)"`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
+				_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: tc.profile})
+				return err
+			})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Empty(t, rec.Resources())
+		})
+	}
+}

@@ -1,0 +1,153 @@
+package stack
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kubeharden/kubeharden/components/baseline"
+	"github.com/kubeharden/kubeharden/config"
+)
+
+// ConfigNamespace is the Pulumi config namespace of kubeharden's stack settings.
+const ConfigNamespace = "kubeharden"
+
+// Stack config keys (without the "kubeharden:" namespace).
+const (
+	// ProfileKey holds the hardening profile as a structured config object.
+	ProfileKey = "profile"
+	// ProfileFileKey names a profile file, relative to the project root, read before ProfileKey.
+	ProfileFileKey = "profileFile"
+	// RenderDirKey is the folder, relative to the project root, that the kubernetes provider renders
+	// every object into instead of applying it to a cluster.
+	RenderDirKey = "renderDir"
+)
+
+// RenderDirEnv overrides the stack's renderDir; the tests use it to render into a temporary folder.
+const RenderDirEnv = "KUBEHARDEN_RENDER_DIR"
+
+var knownKeys = []string{ProfileKey, ProfileFileKey, RenderDirKey}
+
+// Run is the kubeharden stack program. Every input is read and checked before the first resource is
+// registered, so a bad profile or stack setting creates nothing.
+func Run(ctx *pulumi.Context) error {
+	if err := checkStackConfigKeys(os.Getenv(pulumi.EnvConfig)); err != nil {
+		return err
+	}
+	cfg := pulumiconfig.New(ctx, ConfigNamespace)
+	root, err := projectRoot(ctx)
+	if err != nil {
+		return err
+	}
+
+	src := config.Sources{}
+	if raw := cfg.Get(ProfileKey); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &src.Stack); err != nil {
+			return fmt.Errorf("stack config %s:%s: must be an object: %w", ConfigNamespace, ProfileKey, err)
+		}
+	}
+	if f := cfg.Get(ProfileFileKey); f != "" {
+		src.File = underRoot(root, f)
+	}
+	profile, err := config.Load(src)
+	if err != nil {
+		return err
+	}
+
+	renderDir := os.Getenv(RenderDirEnv)
+	if renderDir == "" {
+		renderDir = cfg.Get(RenderDirKey)
+	}
+	if renderDir == "" {
+		return fmt.Errorf("stack config %s:%s: Required value: the folder to render the hardened objects into (or set %s)",
+			ConfigNamespace, RenderDirKey, RenderDirEnv)
+	}
+	renderDir = underRoot(root, renderDir)
+
+	provider, err := kubernetes.NewProvider(ctx, "kubeharden-render", &kubernetes.ProviderArgs{
+		RenderYamlToDirectory: pulumi.String(renderDir),
+	})
+	if err != nil {
+		return fmt.Errorf("creating the kubernetes provider: %w", err)
+	}
+	b, err := baseline.NewBaseline(ctx, "kubeharden", &baseline.BaselineArgs{Profile: profile}, pulumi.Providers(provider))
+	if err != nil {
+		return err
+	}
+	ctx.Export("renderDir", pulumi.String(renderDir))
+	ctx.Export("namespaces", b.Namespaces)
+	ctx.Export("kubernetesVersion", pulumi.String(profile.KubernetesVersion))
+	return nil
+}
+
+// checkStackConfigKeys refuses a kubeharden:* stack setting that the program does not read, such as a
+// misspelt kubeharden:profil, which would otherwise be ignored without a word. rawConfig is the JSON
+// object the Pulumi engine hands the program in PULUMI_CONFIG.
+func checkStackConfigKeys(rawConfig string) error {
+	if rawConfig == "" {
+		return nil
+	}
+	var all map[string]any
+	if err := json.Unmarshal([]byte(rawConfig), &all); err != nil {
+		return fmt.Errorf("reading the stack config: %w", err)
+	}
+	var errs field.ErrorList
+	keys := make([]string, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		name, ok := strings.CutPrefix(k, ConfigNamespace+":")
+		if !ok {
+			continue
+		}
+		known := false
+		for _, want := range knownKeys {
+			known = known || name == want
+		}
+		if !known {
+			errs = append(errs, field.NotSupported(field.NewPath(k), name, knownKeys))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("stack config: %w", errs.ToAggregate())
+	}
+	return nil
+}
+
+// projectRoot is the folder of Pulumi.yaml. The engine says so where it can; older language hosts do
+// not, and then the program, which runs in its own folder under cmd/, looks upward for Pulumi.yaml.
+func projectRoot(ctx *pulumi.Context) (string, error) {
+	if r := ctx.RootDirectory(); r != "" {
+		return r, nil
+	}
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("finding the project root: %w", err)
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "Pulumi.yaml")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", errors.New("finding the project root: no Pulumi.yaml in " + dir + " or above it")
+		}
+	}
+}
+
+func underRoot(root, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(root, p)
+}

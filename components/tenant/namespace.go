@@ -1,0 +1,230 @@
+package tenant
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kubeharden/kubeharden/config"
+)
+
+// NamespaceType is the Pulumi type token of the Namespace component.
+const NamespaceType = "kubeharden:tenant:Namespace"
+
+// Names of the objects the component creates inside the tenant namespace.
+const (
+	DefaultDenyPolicyName = "default-deny-all"
+	DNSEgressPolicyName   = "allow-dns-egress"
+	CIDREgressPolicyName  = "allow-cidr-egress"
+	QuotaName             = "tenant-quota"
+	LimitRangeName        = "tenant-limits"
+	ManagedByLabel        = "app.kubernetes.io/managed-by"
+	ManagedByValue        = "kubeharden"
+)
+
+// NamespaceArgs are the inputs of a tenant Namespace. They are plain values: a namespace's Pod Security
+// level and quotas must be known before anything is created.
+type NamespaceArgs struct {
+	// Tenant is the tenant's defaulted profile entry.
+	Tenant config.Tenant
+	// PodSecurity is the tenant's effective Pod Security setting (config.Profile.EffectivePodSecurity).
+	PodSecurity config.PodSecurity
+	// DNS locates the cluster DNS that the namespace's pods may query.
+	DNS config.DNS
+}
+
+// Namespace is a hardened tenant namespace and the policies that come with it.
+type Namespace struct {
+	pulumi.ResourceState
+
+	// NamespaceName is the name of the Kubernetes namespace.
+	NamespaceName pulumi.StringOutput `pulumi:"namespaceName"`
+	// PodSecurityEnforce is the Pod Security level enforced in the namespace.
+	PodSecurityEnforce pulumi.StringOutput `pulumi:"podSecurityEnforce"`
+}
+
+// NewNamespace creates a hardened tenant namespace. Invalid args are refused before any resource is
+// registered.
+func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ...pulumi.ResourceOption) (*Namespace, error) {
+	if args == nil {
+		return nil, errors.New("tenant namespace " + name + ": args are required")
+	}
+	if errs := validateArgs(args); len(errs) > 0 {
+		return nil, fmt.Errorf("tenant namespace %s: %w", name, config.NewInvalidProfileError(errs))
+	}
+
+	c := &Namespace{}
+	if err := ctx.RegisterComponentResource(NamespaceType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	t := args.Tenant
+	parent := pulumi.Parent(c)
+
+	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
+		Metadata: &metav1.ObjectMetaArgs{
+			Name:   pulumi.String(t.Name),
+			Labels: pulumi.ToStringMap(NamespaceLabels(t.Name, args.PodSecurity)),
+		},
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("tenant namespace %s: %w", name, err)
+	}
+	// Every object below names the namespace through ns's output, so it is created after the namespace.
+	nsName := ns.Metadata.Name().Elem()
+	meta := func(objectName string) *metav1.ObjectMetaArgs {
+		return &metav1.ObjectMetaArgs{
+			Name:      pulumi.String(objectName),
+			Namespace: nsName,
+			Labels:    pulumi.StringMap{ManagedByLabel: pulumi.String(ManagedByValue)},
+		}
+	}
+
+	// NSA/CISA "Network separation and hardening": deny all ingress and egress, then allow narrowly.
+	if _, err := networkingv1.NewNetworkPolicy(ctx, name+"-default-deny", &networkingv1.NetworkPolicyArgs{
+		Metadata: meta(DefaultDenyPolicyName),
+		Spec: &networkingv1.NetworkPolicySpecArgs{
+			PodSelector: &metav1.LabelSelectorArgs{},
+			PolicyTypes: pulumi.ToStringArray([]string{"Ingress", "Egress"}),
+		},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("tenant namespace %s: default-deny policy: %w", name, err)
+	}
+
+	dnsPorts := networkingv1.NetworkPolicyPortArray{}
+	for _, proto := range []string{"UDP", "TCP"} {
+		dnsPorts = append(dnsPorts, &networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String(proto), Port: pulumi.Int(53)})
+	}
+	if _, err := networkingv1.NewNetworkPolicy(ctx, name+"-allow-dns", &networkingv1.NetworkPolicyArgs{
+		Metadata: meta(DNSEgressPolicyName),
+		Spec: &networkingv1.NetworkPolicySpecArgs{
+			PodSelector: &metav1.LabelSelectorArgs{},
+			PolicyTypes: pulumi.ToStringArray([]string{"Egress"}),
+			Egress: networkingv1.NetworkPolicyEgressRuleArray{&networkingv1.NetworkPolicyEgressRuleArgs{
+				To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{
+					NamespaceSelector: &metav1.LabelSelectorArgs{
+						MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(args.DNS.Namespace)},
+					},
+					PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(args.DNS.PodLabels)},
+				}},
+				Ports: dnsPorts,
+			}},
+		},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("tenant namespace %s: DNS egress policy: %w", name, err)
+	}
+
+	if len(t.EgressCIDRs) > 0 {
+		peers := networkingv1.NetworkPolicyPeerArray{}
+		for _, cidr := range t.EgressCIDRs {
+			block := &networkingv1.IPBlockArgs{Cidr: pulumi.String(cidr)}
+			if except := MetadataExcept(cidr); len(except) > 0 {
+				block.Except = pulumi.ToStringArray(except)
+			}
+			peers = append(peers, &networkingv1.NetworkPolicyPeerArgs{IpBlock: block})
+		}
+		if _, err := networkingv1.NewNetworkPolicy(ctx, name+"-allow-cidrs", &networkingv1.NetworkPolicyArgs{
+			Metadata: meta(CIDREgressPolicyName),
+			Spec: &networkingv1.NetworkPolicySpecArgs{
+				PodSelector: &metav1.LabelSelectorArgs{},
+				PolicyTypes: pulumi.ToStringArray([]string{"Egress"}),
+				Egress:      networkingv1.NetworkPolicyEgressRuleArray{&networkingv1.NetworkPolicyEgressRuleArgs{To: peers}},
+			},
+		}, parent); err != nil {
+			return nil, fmt.Errorf("tenant namespace %s: CIDR egress policy: %w", name, err)
+		}
+	}
+
+	q := t.Quota
+	if _, err := corev1.NewResourceQuota(ctx, name+"-quota", &corev1.ResourceQuotaArgs{
+		Metadata: meta(QuotaName),
+		Spec: &corev1.ResourceQuotaSpecArgs{
+			Hard: pulumi.StringMap{
+				"requests.cpu":    pulumi.String(q.RequestsCPU),
+				"requests.memory": pulumi.String(q.RequestsMemory),
+				"limits.cpu":      pulumi.String(q.LimitsCPU),
+				"limits.memory":   pulumi.String(q.LimitsMemory),
+				"pods":            pulumi.String(q.Pods),
+			},
+		},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("tenant namespace %s: resource quota: %w", name, err)
+	}
+
+	l := t.LimitRange
+	if _, err := corev1.NewLimitRange(ctx, name+"-limits", &corev1.LimitRangeArgs{
+		Metadata: meta(LimitRangeName),
+		Spec: &corev1.LimitRangeSpecArgs{
+			Limits: corev1.LimitRangeItemArray{&corev1.LimitRangeItemArgs{
+				Type:           pulumi.String("Container"),
+				Default:        pulumi.StringMap{"cpu": pulumi.String(l.DefaultCPU), "memory": pulumi.String(l.DefaultMemory)},
+				DefaultRequest: pulumi.StringMap{"cpu": pulumi.String(l.DefaultRequestCPU), "memory": pulumi.String(l.DefaultRequestMemory)},
+				Max:            pulumi.StringMap{"cpu": pulumi.String(l.MaxCPU), "memory": pulumi.String(l.MaxMemory)},
+				Min:            pulumi.StringMap{"cpu": pulumi.String(l.MinCPU), "memory": pulumi.String(l.MinMemory)},
+			}},
+		},
+	}, parent); err != nil {
+		return nil, fmt.Errorf("tenant namespace %s: limit range: %w", name, err)
+	}
+
+	// The controller-manager creates the default ServiceAccount of every namespace: patch it, so that a pod
+	// that forgets to name its own account gets no API token (C-0034, CIS 5.1.5).
+	if _, err := corev1.NewServiceAccountPatch(ctx, name+"-default-sa", &corev1.ServiceAccountPatchArgs{
+		Metadata: &metav1.ObjectMetaPatchArgs{
+			Name:      pulumi.String("default"),
+			Namespace: nsName,
+		},
+		AutomountServiceAccountToken: pulumi.Bool(false),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("tenant namespace %s: default service account: %w", name, err)
+	}
+
+	c.NamespaceName = nsName
+	c.PodSecurityEnforce = pulumi.String(args.PodSecurity.Enforce).ToStringOutput()
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"namespaceName":      c.NamespaceName,
+		"podSecurityEnforce": c.PodSecurityEnforce,
+	}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// NamespaceLabels are the labels of a tenant namespace: the Pod Security Admission mode and version
+// labels, and kubeharden's managed-by label.
+func NamespaceLabels(namespace string, ps config.PodSecurity) map[string]string {
+	labels := map[string]string{ManagedByLabel: ManagedByValue}
+	for mode, level := range map[string]string{"enforce": ps.Enforce, "audit": ps.Audit, "warn": ps.Warn} {
+		labels["pod-security.kubernetes.io/"+mode] = level
+		labels["pod-security.kubernetes.io/"+mode+"-version"] = ps.Version
+	}
+	return labels
+}
+
+// MetadataExcept returns the addresses that must be excepted from an egress CIDR so that the cloud
+// metadata endpoint stays unreachable: the metadata /32 when the CIDR contains it, nothing otherwise.
+func MetadataExcept(cidr string) []string {
+	if cidrContains(cidr, strings.TrimSuffix(config.MetadataCIDR, "/32")) {
+		return []string{config.MetadataCIDR}
+	}
+	return nil
+}
+
+func validateArgs(args *NamespaceArgs) field.ErrorList {
+	t := args.Tenant
+	path := field.NewPath("tenant")
+	errs := config.ValidateTenant(&t, path)
+	ps := args.PodSecurity
+	errs = append(errs, config.ValidatePodSecurity(&ps, field.NewPath("podSecurity"), false)...)
+	if args.DNS.Namespace == "" || len(args.DNS.PodLabels) == 0 {
+		errs = append(errs, field.Required(field.NewPath("dns"), "the DNS namespace and pod labels are required"))
+	}
+	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
+	return errs
+}

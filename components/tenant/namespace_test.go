@@ -1,0 +1,173 @@
+package tenant
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kubeharden/kubeharden/components/componenttest"
+	"github.com/kubeharden/kubeharden/config"
+)
+
+func validArgs() *NamespaceArgs {
+	p := &config.Profile{Tenants: []config.Tenant{{Name: "team-a"}}}
+	config.SetDefaultsProfile(p)
+	return &NamespaceArgs{Tenant: p.Tenants[0], PodSecurity: p.PodSecurity, DNS: p.DNS}
+}
+
+func run(t *testing.T, args *NamespaceArgs) (*componenttest.Recorder, error) {
+	t.Helper()
+	return componenttest.Run(func(ctx *pulumi.Context) error {
+		_, err := NewNamespace(ctx, "kh-team-a", args)
+		return err
+	})
+}
+
+// get walks a property map by keys, returning the value at the end (or a null value).
+func get(m resource.PropertyMap, keys ...string) resource.PropertyValue {
+	v := resource.NewObjectProperty(m)
+	for _, k := range keys {
+		if !v.IsObject() {
+			return resource.NewNullProperty()
+		}
+		v = v.ObjectValue()[resource.PropertyKey(k)]
+	}
+	return v
+}
+
+// object returns the one registered resource of type typ whose Kubernetes name is name.
+func object(t *testing.T, rec *componenttest.Recorder, typ, name string) componenttest.Resource {
+	t.Helper()
+	var found []componenttest.Resource
+	for _, r := range rec.ByType(typ) {
+		if v := get(r.Inputs, "metadata", "name"); v.IsString() && v.StringValue() == name {
+			found = append(found, r)
+		}
+	}
+	require.Len(t, found, 1, "one %s named %s", typ, name)
+	return found[0]
+}
+
+const networkPolicyType = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+
+func TestNewNamespaceCreatesEveryHardenedObject(t *testing.T) {
+	rec, err := run(t, validArgs())
+	require.NoError(t, err)
+
+	comps := rec.ByType(NamespaceType)
+	require.Len(t, comps, 1)
+	var types []string
+	for _, r := range rec.Resources() {
+		if r.Type == NamespaceType {
+			continue
+		}
+		types = append(types, r.Type+" "+r.Name)
+		assert.True(t, strings.HasSuffix(r.Parent, "::kh-team-a"), "%s %s is parented to the component, got %q", r.Type, r.Name, r.Parent)
+		assert.True(t, strings.HasPrefix(r.Name, "kh-team-a"), "child name %q derives from the component's", r.Name)
+	}
+	assert.ElementsMatch(t, []string{
+		"kubernetes:core/v1:Namespace kh-team-a",
+		"kubernetes:networking.k8s.io/v1:NetworkPolicy kh-team-a-default-deny",
+		"kubernetes:networking.k8s.io/v1:NetworkPolicy kh-team-a-allow-dns",
+		"kubernetes:core/v1:ResourceQuota kh-team-a-quota",
+		"kubernetes:core/v1:LimitRange kh-team-a-limits",
+		"kubernetes:core/v1:ServiceAccountPatch kh-team-a-default-sa",
+	}, types, "no CIDR egress policy without egress CIDRs")
+
+	ns := rec.ByType("kubernetes:core/v1:Namespace")[0]
+	labels := get(ns.Inputs, "metadata", "labels").Mappable()
+	assert.Equal(t, map[string]any{
+		"app.kubernetes.io/managed-by":               "kubeharden",
+		"pod-security.kubernetes.io/enforce":         "restricted",
+		"pod-security.kubernetes.io/enforce-version": "v1.36",
+		"pod-security.kubernetes.io/audit":           "restricted",
+		"pod-security.kubernetes.io/audit-version":   "v1.36",
+		"pod-security.kubernetes.io/warn":            "restricted",
+		"pod-security.kubernetes.io/warn-version":    "v1.36",
+	}, labels)
+	assert.Equal(t, "team-a", get(ns.Inputs, "metadata", "name").StringValue())
+
+	deny := object(t, rec, networkPolicyType, DefaultDenyPolicyName)
+	assert.Equal(t, []any{"Ingress", "Egress"}, get(deny.Inputs, "spec", "policyTypes").Mappable())
+	assert.Equal(t, map[string]any{}, get(deny.Inputs, "spec", "podSelector").Mappable(), "the policy selects every pod")
+	assert.True(t, get(deny.Inputs, "spec", "ingress").IsNull())
+	assert.True(t, get(deny.Inputs, "spec", "egress").IsNull())
+
+	dns := object(t, rec, networkPolicyType, DNSEgressPolicyName)
+	assert.Equal(t, []any{map[string]any{
+		"to": []any{map[string]any{
+			"namespaceSelector": map[string]any{"matchLabels": map[string]any{"kubernetes.io/metadata.name": "kube-system"}},
+			"podSelector":       map[string]any{"matchLabels": map[string]any{"k8s-app": "kube-dns"}},
+		}},
+		"ports": []any{
+			map[string]any{"protocol": "UDP", "port": float64(53)},
+			map[string]any{"protocol": "TCP", "port": float64(53)},
+		},
+	}}, get(dns.Inputs, "spec", "egress").Mappable())
+
+	quota := rec.ByType("kubernetes:core/v1:ResourceQuota")[0]
+	assert.Equal(t, map[string]any{"requests.cpu": "1", "requests.memory": "1Gi", "limits.cpu": "2", "limits.memory": "2Gi", "pods": "20"},
+		get(quota.Inputs, "spec", "hard").Mappable())
+
+	sa := rec.ByType("kubernetes:core/v1:ServiceAccountPatch")[0]
+	assert.Equal(t, "default", get(sa.Inputs, "metadata", "name").StringValue())
+	assert.Equal(t, false, get(sa.Inputs, "automountServiceAccountToken").BoolValue())
+}
+
+func TestNewNamespaceExceptsTheMetadataEndpointFromEgressCIDRs(t *testing.T) {
+	args := validArgs()
+	args.Tenant.EgressCIDRs = []string{"10.40.0.0/16", "0.0.0.0/0"}
+	rec, err := run(t, args)
+	require.NoError(t, err)
+
+	require.Len(t, rec.ByType(networkPolicyType), 3)
+	cidr := object(t, rec, networkPolicyType, CIDREgressPolicyName)
+	assert.Equal(t, []any{map[string]any{"to": []any{
+		map[string]any{"ipBlock": map[string]any{"cidr": "10.40.0.0/16"}},
+		map[string]any{"ipBlock": map[string]any{"cidr": "0.0.0.0/0", "except": []any{"169.254.169.254/32"}}},
+	}}}, get(cidr.Inputs, "spec", "egress").Mappable())
+}
+
+func TestNewNamespaceRefusesBadArgsBeforeRegisteringAnything(t *testing.T) {
+	cases := []struct {
+		name   string
+		args   func() *NamespaceArgs
+		wantIn string
+	}{
+		{"nil args", func() *NamespaceArgs { return nil }, "tenant namespace kh-team-a: args are required"},
+		{"bad namespace name", func() *NamespaceArgs { a := validArgs(); a.Tenant.Name = "Team A"; return a },
+			`tenant.name: Invalid value: "Team A"`},
+		{"bad quantity", func() *NamespaceArgs { a := validArgs(); a.Tenant.LimitRange.MaxCPU = "two"; return a },
+			`tenant.limitRange.maxCPU: Invalid value: "two": must be a Kubernetes quantity such as 500m, 2 or 1Gi`},
+		{"unknown level", func() *NamespaceArgs { a := validArgs(); a.PodSecurity.Enforce = "none"; return a },
+			`podSecurity.enforce: Unsupported value: "none"`},
+		{"incomplete pod security", func() *NamespaceArgs { a := validArgs(); a.PodSecurity.Version = ""; return a },
+			`podSecurity.version: Invalid value: "": must be "latest" or a version such as "v1.36"`},
+		{"metadata endpoint", func() *NamespaceArgs {
+			a := validArgs()
+			a.Tenant.EgressCIDRs = []string{"169.254.169.254/32"}
+			return a
+		}, `tenant.egressCIDRs[0]: Forbidden: the cloud metadata endpoint 169.254.169.254/32 is never reachable from tenant pods`},
+		{"no DNS", func() *NamespaceArgs { a := validArgs(); a.DNS = config.DNS{}; return a },
+			`dns: Required value: the DNS namespace and pod labels are required`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, err := run(t, tc.args())
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.wantIn)
+			assert.Empty(t, rec.Resources(), "nothing is registered")
+		})
+	}
+}
+
+func TestMetadataExcept(t *testing.T) {
+	assert.Equal(t, []string{"169.254.169.254/32"}, MetadataExcept("169.254.0.0/16"))
+	assert.Equal(t, []string{"169.254.169.254/32"}, MetadataExcept("0.0.0.0/0"))
+	assert.Nil(t, MetadataExcept("10.0.0.0/8"))
+	assert.Nil(t, MetadataExcept("not a cidr"))
+}

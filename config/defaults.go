@@ -1,0 +1,96 @@
+package config
+
+import (
+	"fmt"
+
+	goversion "github.com/hashicorp/go-version"
+)
+
+// DefaultKubernetesVersion is the Kubernetes version a profile targets when it names none: the newest
+// release kubeharden is tested against with a real kube-apiserver.
+const DefaultKubernetesVersion = "1.36.3"
+
+// MetadataCIDR is the cloud instance metadata endpoint that no tenant pod may reach.
+const MetadataCIDR = "169.254.169.254/32"
+
+// SetDefaultsProfile fills the zero-valued fields of p with kubeharden's defaults. It never overwrites a
+// value the user set, and it is safe to call more than once.
+func SetDefaultsProfile(p *Profile) {
+	// An unset version means "the version kubeharden is tested against", not "whatever the server runs".
+	if p.KubernetesVersion == "" {
+		p.KubernetesVersion = DefaultKubernetesVersion
+	}
+	// NSA/CISA "Kubernetes Pod security": restricted in every mode, pinned to the cluster's minor version
+	// so that the policy only changes when the profile does.
+	setDefaultsPodSecurity(&p.PodSecurity, PodSecurity{
+		Enforce: "restricted",
+		Audit:   "restricted",
+		Warn:    "restricted",
+		Version: podSecurityVersionFor(p.KubernetesVersion),
+	})
+	// kubeadm, k3s and most managed clusters run CoreDNS as kube-dns pods in kube-system.
+	if p.DNS.Namespace == "" {
+		p.DNS.Namespace = "kube-system"
+	}
+	if len(p.DNS.PodLabels) == 0 {
+		p.DNS.PodLabels = map[string]string{"k8s-app": "kube-dns"}
+	}
+	for i := range p.Tenants {
+		SetDefaultsTenant(&p.Tenants[i])
+	}
+}
+
+// SetDefaultsTenant fills the zero-valued quota and limit fields of t. The CPU figures are the NSA/CISA
+// guide's own LimitRange and ResourceQuota examples; memory, which the guide leaves out, is sized so that
+// the LimitRange maximum fits the quota twice.
+func SetDefaultsTenant(t *Tenant) {
+	setDefault(&t.Quota.RequestsCPU, "1")
+	setDefault(&t.Quota.RequestsMemory, "1Gi")
+	setDefault(&t.Quota.LimitsCPU, "2")
+	setDefault(&t.Quota.LimitsMemory, "2Gi")
+	setDefault(&t.Quota.Pods, "20")
+
+	setDefault(&t.LimitRange.DefaultCPU, "1")
+	setDefault(&t.LimitRange.DefaultRequestCPU, "500m")
+	setDefault(&t.LimitRange.MaxCPU, "2")
+	setDefault(&t.LimitRange.MinCPU, "100m")
+	setDefault(&t.LimitRange.DefaultMemory, "512Mi")
+	setDefault(&t.LimitRange.DefaultRequestMemory, "256Mi")
+	setDefault(&t.LimitRange.MaxMemory, "1Gi")
+	setDefault(&t.LimitRange.MinMemory, "16Mi")
+}
+
+// EffectivePodSecurity is the tenant's Pod Security setting with the profile's filling what it leaves empty.
+func (p *Profile) EffectivePodSecurity(t *Tenant) PodSecurity {
+	ps := p.PodSecurity
+	if t.PodSecurity != nil {
+		o := *t.PodSecurity
+		setDefaultsPodSecurity(&o, ps)
+		ps = o
+	}
+	return ps
+}
+
+func setDefaultsPodSecurity(ps *PodSecurity, from PodSecurity) {
+	setDefault(&ps.Enforce, from.Enforce)
+	setDefault(&ps.Audit, from.Audit)
+	setDefault(&ps.Warn, from.Warn)
+	setDefault(&ps.Version, from.Version)
+}
+
+func setDefault(s *string, v string) {
+	if *s == "" {
+		*s = v
+	}
+}
+
+// podSecurityVersionFor returns "v<major>.<minor>" for a Kubernetes version, or "" when it does not parse
+// (ValidateProfile then reports the version itself).
+func podSecurityVersionFor(kubernetesVersion string) string {
+	v, err := goversion.NewVersion(kubernetesVersion)
+	if err != nil || len(v.Segments()) < 2 {
+		return ""
+	}
+	s := v.Segments()
+	return fmt.Sprintf("v%d.%d", s[0], s[1])
+}

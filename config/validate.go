@@ -1,0 +1,187 @@
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+
+	goversion "github.com/hashicorp/go-version"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	psaapi "k8s.io/pod-security-admission/api"
+)
+
+// SupportedKubernetesVersions is the window of Kubernetes minor versions kubeharden renders settings for.
+const SupportedKubernetesVersions = ">= 1.31, < 1.38"
+
+var supportedKubernetesVersions = goversion.MustConstraints(goversion.NewConstraint(SupportedKubernetesVersions))
+
+// podSecurityLevels lists the Pod Security Standards levels in order of strictness.
+var podSecurityLevels = []string{string(psaapi.LevelPrivileged), string(psaapi.LevelBaseline), string(psaapi.LevelRestricted)}
+
+// reservedNamespaces are the cluster's own namespaces: user workloads stay out of them (KSV037).
+var reservedNamespaces = map[string]bool{"default": true, "kube-system": true, "kube-public": true, "kube-node-lease": true}
+
+// ValidateProfile checks a defaulted profile and returns every problem found, each with its field path,
+// the offending value and what is allowed. An empty list means the profile is usable.
+func ValidateProfile(p *Profile) field.ErrorList {
+	var errs field.ErrorList
+	errs = append(errs, ValidateKubernetesVersion(p.KubernetesVersion, field.NewPath("kubernetesVersion"))...)
+	errs = append(errs, ValidatePodSecurity(&p.PodSecurity, field.NewPath("podSecurity"), false)...)
+	errs = append(errs, validateDNS(&p.DNS, field.NewPath("dns"))...)
+
+	seen := map[string]int{}
+	for i := range p.Tenants {
+		path := field.NewPath("tenants").Index(i)
+		t := &p.Tenants[i]
+		errs = append(errs, ValidateTenant(t, path)...)
+		if j, dup := seen[t.Name]; dup && t.Name != "" {
+			errs = append(errs, field.Duplicate(path.Child("name"), fmt.Sprintf("%s (also tenants[%d].name)", t.Name, j)))
+		} else {
+			seen[t.Name] = i
+		}
+	}
+	return errs
+}
+
+// ValidateKubernetesVersion checks that v parses as a version and lies in SupportedKubernetesVersions.
+func ValidateKubernetesVersion(v string, path *field.Path) field.ErrorList {
+	parsed, err := goversion.NewVersion(v)
+	if err != nil {
+		return field.ErrorList{field.Invalid(path, v, "must be a Kubernetes version such as 1.36.3")}
+	}
+	if !supportedKubernetesVersions.Check(parsed.Core()) {
+		return field.ErrorList{field.Invalid(path, v, "kubeharden supports Kubernetes "+SupportedKubernetesVersions)}
+	}
+	return nil
+}
+
+// ValidateTenant checks one defaulted tenant.
+func ValidateTenant(t *Tenant, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	namePath := path.Child("name")
+	switch {
+	case t.Name == "":
+		errs = append(errs, field.Required(namePath, "every tenant needs a namespace name"))
+	case reservedNamespaces[t.Name]:
+		errs = append(errs, field.Forbidden(namePath, fmt.Sprintf("%q is a namespace of the cluster's own; user workloads stay out of it (KSV037)", t.Name)))
+	default:
+		for _, msg := range validation.IsDNS1123Label(t.Name) {
+			errs = append(errs, field.Invalid(namePath, t.Name, msg))
+		}
+	}
+	if t.PodSecurity != nil {
+		errs = append(errs, ValidatePodSecurity(t.PodSecurity, path.Child("podSecurity"), true)...)
+	}
+
+	q, qp := &t.Quota, path.Child("quota")
+	for _, f := range []struct{ name, value string }{
+		{"requestsCPU", q.RequestsCPU}, {"requestsMemory", q.RequestsMemory},
+		{"limitsCPU", q.LimitsCPU}, {"limitsMemory", q.LimitsMemory}, {"pods", q.Pods},
+	} {
+		errs = append(errs, validateQuantity(f.value, qp.Child(f.name))...)
+	}
+	errs = append(errs, validateOrder(qp, "requestsCPU", q.RequestsCPU, "limitsCPU", q.LimitsCPU)...)
+	errs = append(errs, validateOrder(qp, "requestsMemory", q.RequestsMemory, "limitsMemory", q.LimitsMemory)...)
+
+	l, lp := &t.LimitRange, path.Child("limitRange")
+	for _, f := range []struct{ name, value string }{
+		{"defaultCPU", l.DefaultCPU}, {"defaultMemory", l.DefaultMemory},
+		{"defaultRequestCPU", l.DefaultRequestCPU}, {"defaultRequestMemory", l.DefaultRequestMemory},
+		{"maxCPU", l.MaxCPU}, {"maxMemory", l.MaxMemory}, {"minCPU", l.MinCPU}, {"minMemory", l.MinMemory},
+	} {
+		errs = append(errs, validateQuantity(f.value, lp.Child(f.name))...)
+	}
+	// The API server refuses a LimitRange whose min > defaultRequest > default > max: say so here first.
+	errs = append(errs, validateOrder(lp, "minCPU", l.MinCPU, "defaultRequestCPU", l.DefaultRequestCPU)...)
+	errs = append(errs, validateOrder(lp, "defaultRequestCPU", l.DefaultRequestCPU, "defaultCPU", l.DefaultCPU)...)
+	errs = append(errs, validateOrder(lp, "defaultCPU", l.DefaultCPU, "maxCPU", l.MaxCPU)...)
+	errs = append(errs, validateOrder(lp, "minMemory", l.MinMemory, "defaultRequestMemory", l.DefaultRequestMemory)...)
+	errs = append(errs, validateOrder(lp, "defaultRequestMemory", l.DefaultRequestMemory, "defaultMemory", l.DefaultMemory)...)
+	errs = append(errs, validateOrder(lp, "defaultMemory", l.DefaultMemory, "maxMemory", l.MaxMemory)...)
+
+	metadata := netip.MustParsePrefix(MetadataCIDR)
+	for i, c := range t.EgressCIDRs {
+		cp := path.Child("egressCIDRs").Index(i)
+		prefix, err := netip.ParsePrefix(c)
+		switch {
+		case err != nil:
+			errs = append(errs, field.Invalid(cp, c, "must be a CIDR such as 10.20.0.0/16"))
+		case prefix.Masked() != prefix:
+			errs = append(errs, field.Invalid(cp, c, fmt.Sprintf("has host bits set; the network is %s", prefix.Masked())))
+		case prefix == metadata:
+			errs = append(errs, field.Forbidden(cp, "the cloud metadata endpoint "+MetadataCIDR+" is never reachable from tenant pods"))
+		}
+	}
+	return errs
+}
+
+// ValidatePodSecurity checks a Pod Security setting. With inherits set, empty fields are allowed (they come
+// from the profile). An enforce level weaker than restricted needs an exemption reason.
+func ValidatePodSecurity(ps *PodSecurity, path *field.Path, inherits bool) field.ErrorList {
+	var errs field.ErrorList
+	for _, m := range []struct{ name, value string }{{"enforce", ps.Enforce}, {"audit", ps.Audit}, {"warn", ps.Warn}} {
+		if m.value == "" && inherits {
+			continue // inherited from the profile
+		}
+		if _, err := psaapi.ParseLevel(m.value); err != nil {
+			errs = append(errs, field.NotSupported(path.Child(m.name), m.value, podSecurityLevels))
+		}
+	}
+	if ps.Version != "" || !inherits {
+		if _, err := psaapi.ParseVersion(ps.Version); err != nil {
+			errs = append(errs, field.Invalid(path.Child("version"), ps.Version, `must be "latest" or a version such as "v1.36"`))
+		}
+	}
+	if level, err := psaapi.ParseLevel(ps.Enforce); err == nil && level != psaapi.LevelRestricted && strings.TrimSpace(ps.ExemptionReason) == "" {
+		errs = append(errs, field.Required(path.Child("exemptionReason"),
+			fmt.Sprintf("enforce level %q is weaker than restricted: say why, it is kept in the compliance report", ps.Enforce)))
+	}
+	return errs
+}
+
+func validateDNS(d *DNS, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for _, msg := range validation.IsDNS1123Label(d.Namespace) {
+		errs = append(errs, field.Invalid(path.Child("namespace"), d.Namespace, msg))
+	}
+	keys := make([]string, 0, len(d.PodLabels))
+	for k := range d.PodLabels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		lp := path.Child("podLabels").Key(k)
+		for _, msg := range validation.IsQualifiedName(k) {
+			errs = append(errs, field.Invalid(lp, k, msg))
+		}
+		for _, msg := range validation.IsValidLabelValue(d.PodLabels[k]) {
+			errs = append(errs, field.Invalid(lp, d.PodLabels[k], msg))
+		}
+	}
+	return errs
+}
+
+func validateQuantity(v string, path *field.Path) field.ErrorList {
+	q, err := resource.ParseQuantity(v)
+	if err != nil {
+		return field.ErrorList{field.Invalid(path, v, "must be a Kubernetes quantity such as 500m, 2 or 1Gi")}
+	}
+	if q.Sign() < 0 {
+		return field.ErrorList{field.Invalid(path, v, "must not be negative")}
+	}
+	return nil
+}
+
+// validateOrder reports when the quantity named low is larger than the one named high. Unparsable values
+// were reported already.
+func validateOrder(path *field.Path, lowName, low, highName, high string) field.ErrorList {
+	l, err1 := resource.ParseQuantity(low)
+	h, err2 := resource.ParseQuantity(high)
+	if err1 != nil || err2 != nil || l.Cmp(h) <= 0 {
+		return nil
+	}
+	return field.ErrorList{field.Invalid(path.Child(lowName), low, fmt.Sprintf("must not be more than %s (%s)", highName, high))}
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Builds the real toolchain that `make up` and the tests run, from the Go module proxy alone, into a cache
+# outside the checkout keyed by version (../shared/TOOLCHAIN.md has the recipes and why each step is there).
+# Each tool is skipped when its binary is already in the cache. A `pulumi` of at least the pinned version
+# found on PATH is used instead of building one.
+#
+# Usage: tests/toolchain/tools.sh [all|pulumi|controlplane]   (default: all)
+# Prints, as its last line, the bin folder to put first on PATH.
+set -euo pipefail
+
+PULUMI_VERSION=3.274.1
+LANGUAGE_HOST_SDK_VERSION=3.60.0 # the last sdk/v3 that still carries go/pulumi-language-go
+KUBERNETES_PROVIDER_VERSION=4.32.0
+KUBERNETES_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199 # the only version the proxy serves
+KUBERNETES_VERSION=1.36.3
+ETCD_VERSION=3.6.16
+
+TOOLS_ROOT=${KUBEHARDEN_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeharden/tools}
+BIN="$TOOLS_ROOT/bin"
+mkdir -p "$BIN"
+what=${1:-all}
+
+say() { printf '[tools] %s\n' "$*" >&2; }
+
+# new_wrapper DIR MODULE: an empty module in the cache to build a tool from.
+new_wrapper() {
+  rm -rf "$1" && mkdir -p "$1"
+  printf 'module %s\n\ngo 1.26\n' "$2" >"$1/go.mod"
+}
+
+# link NAME TARGET: put a built tool on the shared bin folder.
+link() { ln -sf "$2" "$BIN/$1"; }
+
+version_at_least() { # version_at_least HAVE WANT
+  [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
+}
+
+pulumi_on_path() {
+  local p
+  p=$(PATH="${PATH//$BIN:/}" command -v pulumi 2>/dev/null) || return 1
+  local v
+  v=$("$p" version 2>/dev/null | sed 's/^v//') || return 1
+  [ -n "$v" ] && version_at_least "$v" "$PULUMI_VERSION" && echo "$p"
+}
+
+build_pulumi() {
+  local dir="$TOOLS_ROOT/pulumi-v$PULUMI_VERSION"
+  if existing=$(pulumi_on_path); then
+    say "using the pulumi already on PATH: $existing ($("$existing" version))"
+    return 0
+  fi
+  if [ ! -x "$dir/bin/pulumi" ]; then
+    say "building the pulumi CLI v$PULUMI_VERSION from the Go module proxy (about 7 minutes cold)"
+    local w="$dir/src"
+    new_wrapper "$w" kubeharden.local/tools/pulumi
+    cat >>"$w/go.mod" <<MOD
+
+require (
+	github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION
+	github.com/pulumi/pulumi/sdk/v3 v$PULUMI_VERSION
+)
+
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+MOD
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' >"$w/tools.go"
+    (cd "$w" && go mod tidy &&
+      go build -o "$dir/bin/pulumi" \
+        -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION" \
+        github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+  fi
+  link pulumi "$dir/bin/pulumi"
+
+  local lh="$TOOLS_ROOT/pulumi-language-go-sdk-v$LANGUAGE_HOST_SDK_VERSION"
+  if [ ! -x "$lh/bin/pulumi-language-go" ]; then
+    say "building the Go language host from sdk/v3 v$LANGUAGE_HOST_SDK_VERSION (under a minute)"
+    local w="$lh/src"
+    new_wrapper "$w" kubeharden.local/tools/languagego
+    printf '\nrequire github.com/pulumi/pulumi/sdk/v3 v%s\n' "$LANGUAGE_HOST_SDK_VERSION" >>"$w/go.mod"
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go"\n' >"$w/tools.go"
+    (cd "$w" && go mod tidy && go build -o "$lh/bin/pulumi-language-go" github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go)
+  fi
+  link pulumi-language-go "$lh/bin/pulumi-language-go"
+}
+
+build_kubernetes_provider() {
+  local dir="$TOOLS_ROOT/pulumi-resource-kubernetes-v$KUBERNETES_PROVIDER_VERSION"
+  if [ ! -x "$dir/bin/pulumi-resource-kubernetes" ]; then
+    say "building the kubernetes provider v$KUBERNETES_PROVIDER_VERSION (about 11 minutes cold)"
+    local w="$dir/src"
+    new_wrapper "$w" kubeharden.local/tools/kubernetesprovider
+    printf '\nrequire github.com/pulumi/pulumi-kubernetes/provider/v4 %s\n' "$KUBERNETES_PROVIDER_MODULE_VERSION" >>"$w/go.mod"
+    local mod
+    mod=$(cd "$w" && go mod download -json "github.com/pulumi/pulumi-kubernetes/provider/v4@$KUBERNETES_PROVIDER_MODULE_VERSION" |
+      sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    for f in main.go generate.go schema.json terraform-mapping.json; do
+      install -m 0644 "$mod/cmd/pulumi-resource-kubernetes/$f" "$w/$f"
+    done
+    (cd "$w" && go mod tidy &&
+      VERSION=$KUBERNETES_PROVIDER_VERSION go run generate.go &&
+      go build -o "$dir/bin/pulumi-resource-kubernetes" \
+        -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION" .)
+  fi
+  link pulumi-resource-kubernetes "$dir/bin/pulumi-resource-kubernetes"
+}
+
+register_kubernetes_provider() {
+  local p
+  p=$(PATH="$BIN:$PATH" command -v pulumi)
+  if ! "$p" plugin ls 2>/dev/null | grep -Eq "^kubernetes +resource +$KUBERNETES_PROVIDER_VERSION"; then
+    say "registering the kubernetes provider v$KUBERNETES_PROVIDER_VERSION with pulumi"
+    "$p" plugin install resource kubernetes "v$KUBERNETES_PROVIDER_VERSION" \
+      --file "$TOOLS_ROOT/pulumi-resource-kubernetes-v$KUBERNETES_PROVIDER_VERSION/bin/pulumi-resource-kubernetes" >&2
+  fi
+}
+
+build_kubernetes() {
+  local dir="$TOOLS_ROOT/kubernetes-v$KUBERNETES_VERSION"
+  if [ ! -x "$dir/bin/kube-apiserver" ] || [ ! -x "$dir/bin/kube-controller-manager" ]; then
+    say "building kube-apiserver and kube-controller-manager v$KUBERNETES_VERSION (the longest build, tens of minutes cold)"
+    local w="$dir/src"
+    new_wrapper "$w" kubeharden.local/tools/kubernetes
+    local gomod
+    gomod=$(cd "$w" && go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" |
+      sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
+    {
+      printf '\nrequire k8s.io/kubernetes v%s\n\nreplace (\n' "$KUBERNETES_VERSION"
+      sed -n "s#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\t\1 => \1 v0.${KUBERNETES_VERSION#1.}#p" "$gomod"
+      printf ')\n'
+    } >>"$w/go.mod"
+    printf '//go:build tools\n\npackage tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager"\n)\n' >"$w/tools.go"
+    local minor=${KUBERNETES_VERSION#1.}; minor=${minor%%.*}
+    local ld="-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
+    (cd "$w" && go mod tidy &&
+      go build -o "$dir/bin/kube-apiserver" -ldflags "$ld" k8s.io/kubernetes/cmd/kube-apiserver &&
+      go build -o "$dir/bin/kube-controller-manager" -ldflags "$ld" k8s.io/kubernetes/cmd/kube-controller-manager)
+  fi
+  link kube-apiserver "$dir/bin/kube-apiserver"
+  link kube-controller-manager "$dir/bin/kube-controller-manager"
+}
+
+build_etcd() {
+  local dir="$TOOLS_ROOT/etcd-v$ETCD_VERSION"
+  if [ ! -x "$dir/bin/etcd" ]; then
+    say "building etcd v$ETCD_VERSION (a few minutes cold)"
+    local w="$dir/src"
+    new_wrapper "$w" kubeharden.local/tools/etcd
+    printf '\nrequire go.etcd.io/etcd/server/v3 v%s\n' "$ETCD_VERSION" >>"$w/go.mod"
+    printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' >"$w/main.go"
+    (cd "$w" && go mod tidy && go build -o "$dir/bin/etcd" .)
+  fi
+  link etcd "$dir/bin/etcd"
+}
+
+case "$what" in
+  pulumi) build_pulumi; build_kubernetes_provider; register_kubernetes_provider ;;
+  controlplane) build_etcd; build_kubernetes ;;
+  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_etcd; build_kubernetes ;;
+  *) echo "usage: $0 [all|pulumi|controlplane]" >&2; exit 2 ;;
+esac
+say "tools ready in $BIN"
+echo "$BIN"
