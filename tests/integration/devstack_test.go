@@ -1,0 +1,157 @@
+package integration
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	psaapi "k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubeharden/kubeharden/components/stack"
+	"github.com/kubeharden/kubeharden/components/tenant"
+	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/tests/manifests"
+	"github.com/kubeharden/kubeharden/tests/pulumitest"
+)
+
+// devProfile reads the profile of stacks/Pulumi.dev.yaml the way the program does, so that the test's
+// expectations follow the stack file rather than repeat it.
+func devProfile(t *testing.T) *config.Profile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(pulumitest.RepoRoot(t), "stacks", "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	var file struct {
+		Config map[string]any `json:"config"`
+	}
+	require.NoError(t, yaml.Unmarshal(data, &file))
+	raw, ok := file.Config[stack.ConfigNamespace+":"+stack.ProfileKey].(map[string]any)
+	require.True(t, ok, "the dev stack has a kubeharden:profile object")
+	p, err := config.Load(config.Sources{Stack: raw, Environ: []string{}})
+	require.NoError(t, err)
+	require.NotEmpty(t, p.Tenants, "the dev stack has tenants")
+	return p
+}
+
+func TestDevStackRendersAHardenedBaseline(t *testing.T) {
+	renderDir := filepath.Join(t.TempDir(), "render")
+	ws := pulumitest.NewWorkspace(t, stack.RenderDirEnv+"="+renderDir)
+	profile := devProfile(t)
+
+	ws.MustRun("stack", "init", "dev", "--non-interactive")
+	out := ws.MustRun("up", "--yes", "--stack", "dev", "--non-interactive")
+	t.Logf("pulumi up:\n%s", out)
+
+	objs, err := manifests.LoadDir(filepath.Join(renderDir, "1-manifest"))
+	require.NoError(t, err, "every rendered file decodes strictly into its k8s.io/api type")
+
+	// Exactly the objects the profile asks for: nothing missing, nothing extra.
+	var want []string
+	for _, tn := range profile.Tenants {
+		want = append(want,
+			"Namespace/"+tn.Name,
+			"NetworkPolicy/"+tn.Name+"/"+tenant.DefaultDenyPolicyName,
+			"NetworkPolicy/"+tn.Name+"/"+tenant.DNSEgressPolicyName,
+			"ResourceQuota/"+tn.Name+"/"+tenant.QuotaName,
+			"LimitRange/"+tn.Name+"/"+tenant.LimitRangeName,
+			"ServiceAccount/"+tn.Name+"/default",
+		)
+		if len(tn.EgressCIDRs) > 0 {
+			want = append(want, "NetworkPolicy/"+tn.Name+"/"+tenant.CIDREgressPolicyName)
+		}
+	}
+	sort.Strings(want)
+	var got []string
+	byKey := map[string]manifests.Object{}
+	for _, o := range objs {
+		got = append(got, o.Key())
+		byKey[o.Key()] = o
+	}
+	require.Equal(t, want, got)
+
+	levels := map[string]psaapi.Level{}
+	for _, tn := range profile.Tenants {
+		ps := profile.EffectivePodSecurity(&tn)
+		ns := byKey["Namespace/"+tn.Name].Obj.(*corev1.Namespace)
+		assert.Equal(t, ps.Enforce, ns.Labels[psaapi.EnforceLevelLabel], tn.Name)
+		assert.Equal(t, ps.Version, ns.Labels[psaapi.EnforceVersionLabel], tn.Name)
+		assert.Equal(t, ps.Audit, ns.Labels[psaapi.AuditLevelLabel], tn.Name)
+		assert.Equal(t, ps.Warn, ns.Labels[psaapi.WarnLevelLabel], tn.Name)
+		levels[tn.Name] = psaapi.Level(ps.Enforce)
+
+		deny := byKey["NetworkPolicy/"+tn.Name+"/"+tenant.DefaultDenyPolicyName].Obj.(*networkingv1.NetworkPolicy)
+		assert.Empty(t, deny.Spec.PodSelector.MatchLabels, "default deny selects every pod")
+		assert.ElementsMatch(t, []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}, deny.Spec.PolicyTypes)
+		assert.Empty(t, deny.Spec.Ingress)
+		assert.Empty(t, deny.Spec.Egress)
+
+		sa := byKey["ServiceAccount/"+tn.Name+"/default"].Obj.(*corev1.ServiceAccount)
+		require.NotNil(t, sa.AutomountServiceAccountToken)
+		assert.False(t, *sa.AutomountServiceAccountToken)
+
+		quota := byKey["ResourceQuota/"+tn.Name+"/"+tenant.QuotaName].Obj.(*corev1.ResourceQuota)
+		assert.Equal(t, tn.Quota.LimitsCPU, quota.Spec.Hard.Name("limits.cpu", "").String())
+		assert.Equal(t, tn.Quota.LimitsMemory, quota.Spec.Hard.Name("limits.memory", "").String())
+	}
+
+	// No policy lets a pod reach the cloud metadata endpoint.
+	for _, o := range objs {
+		np, ok := o.Obj.(*networkingv1.NetworkPolicy)
+		if !ok {
+			continue
+		}
+		for _, rule := range np.Spec.Egress {
+			for _, peer := range rule.To {
+				if peer.IPBlock != nil && len(tenant.MetadataExcept(peer.IPBlock.CIDR)) > 0 {
+					assert.Contains(t, peer.IPBlock.Except, config.MetadataCIDR, "%s lets pods reach the metadata endpoint", o.Key())
+				}
+			}
+		}
+	}
+
+	// Every pod-producing object passes Pod Security at its namespace's level.
+	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	require.NoError(t, err)
+	workloads := 0
+	for _, o := range objs {
+		meta, spec, ok := manifests.PodTemplate(o.Obj)
+		if !ok {
+			continue
+		}
+		workloads++
+		level, restricted := levels[o.Namespace]
+		if !restricted {
+			continue
+		}
+		lv := psaapi.LevelVersion{Level: level, Version: psaapi.LatestVersion()}
+		for _, r := range evaluator.EvaluatePod(lv, meta, spec) {
+			assert.True(t, r.Allowed, "%s: %s: %s", o.Key(), r.ForbiddenReason, r.ForbiddenDetail)
+		}
+	}
+	t.Logf("checked %d objects, %d of them pod-producing", len(objs), workloads)
+
+	// A second run changes nothing.
+	ws.MustRun("preview", "--expect-no-changes", "--stack", "dev", "--non-interactive")
+}
+
+func TestDevStackRefusesABadProfileAndCreatesNothing(t *testing.T) {
+	renderDir := filepath.Join(t.TempDir(), "render")
+	ws := pulumitest.NewWorkspace(t, stack.RenderDirEnv+"="+renderDir, "KUBEHARDEN_PODSECURITY_ENFORCE=strict")
+
+	ws.MustRun("stack", "init", "dev", "--non-interactive")
+	out, err := ws.Run("up", "--yes", "--stack", "dev", "--non-interactive")
+	require.Error(t, err, "pulumi up must fail:\n%s", out)
+	assert.Contains(t, out, `podSecurity.enforce: Unsupported value: "strict": supported values: "privileged", "baseline", "restricted"`)
+
+	_, statErr := os.Stat(renderDir)
+	assert.True(t, os.IsNotExist(statErr), "nothing was rendered")
+	export := ws.MustRun("stack", "export", "--stack", "dev")
+	assert.False(t, strings.Contains(export, "kubernetes:"), "no resource is in the state:\n%s", export)
+}

@@ -1,0 +1,130 @@
+package manifests
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"sigs.k8s.io/yaml"
+)
+
+// Object is one decoded manifest.
+type Object struct {
+	// Path is the file the object came from.
+	Path string
+	// GVK is the object's group, version and kind.
+	GVK schema.GroupVersionKind
+	// Namespace and Name identify the object.
+	Namespace, Name string
+	// Obj is the object decoded into its k8s.io/api type.
+	Obj runtime.Object
+}
+
+// Key is "Kind/namespace/name", or "Kind/name" for a cluster-scoped object.
+func (o Object) Key() string {
+	if o.Namespace == "" {
+		return o.GVK.Kind + "/" + o.Name
+	}
+	return o.GVK.Kind + "/" + o.Namespace + "/" + o.Name
+}
+
+// Scheme knows the built-in kinds kubeharden renders.
+var Scheme = func() *runtime.Scheme {
+	s := runtime.NewScheme()
+	for _, add := range []func(*runtime.Scheme) error{
+		corev1.AddToScheme, appsv1.AddToScheme, batchv1.AddToScheme, networkingv1.AddToScheme,
+		rbacv1.AddToScheme, policyv1.AddToScheme, admissionregistrationv1.AddToScheme,
+	} {
+		if err := add(s); err != nil {
+			panic(err)
+		}
+	}
+	return s
+}()
+
+// LoadDir decodes every .yaml file below dir, one object a file, strictly: an unknown kind or field, or a
+// duplicate key, is an error naming the file. Objects come back sorted by Key.
+func LoadDir(dir string) ([]Object, error) {
+	var objs []Object
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		o, err := Decode(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		o.Path = path
+		objs = append(objs, o)
+		return nil
+	})
+	sort.Slice(objs, func(i, j int) bool { return objs[i].Key() < objs[j].Key() })
+	return objs, err
+}
+
+// Decode decodes one manifest strictly into its k8s.io/api type.
+func Decode(data []byte) (Object, error) {
+	var tm metav1.TypeMeta
+	if err := yaml.Unmarshal(data, &tm); err != nil {
+		return Object{}, err
+	}
+	gvk := tm.GroupVersionKind()
+	obj, err := Scheme.New(gvk)
+	if err != nil {
+		return Object{}, fmt.Errorf("unknown kind %s: %w", gvk, err)
+	}
+	if err := yaml.UnmarshalStrict(data, obj); err != nil {
+		return Object{}, fmt.Errorf("decoding %s strictly: %w", gvk.Kind, err)
+	}
+	meta, ok := obj.(metav1.Object)
+	if !ok {
+		return Object{}, fmt.Errorf("%s has no object metadata", gvk.Kind)
+	}
+	return Object{GVK: gvk, Namespace: meta.GetNamespace(), Name: meta.GetName(), Obj: obj}, nil
+}
+
+// PodTemplate returns the pod metadata and spec that a workload object runs, and false for an object that
+// runs no pods.
+func PodTemplate(obj runtime.Object) (*metav1.ObjectMeta, *corev1.PodSpec, bool) {
+	switch o := obj.(type) {
+	case *corev1.Pod:
+		return &o.ObjectMeta, &o.Spec, true
+	case *corev1.PodTemplate:
+		return &o.Template.ObjectMeta, &o.Template.Spec, true
+	case *corev1.ReplicationController:
+		if o.Spec.Template == nil {
+			return nil, nil, false
+		}
+		return &o.Spec.Template.ObjectMeta, &o.Spec.Template.Spec, true
+	case *appsv1.Deployment:
+		return &o.Spec.Template.ObjectMeta, &o.Spec.Template.Spec, true
+	case *appsv1.DaemonSet:
+		return &o.Spec.Template.ObjectMeta, &o.Spec.Template.Spec, true
+	case *appsv1.StatefulSet:
+		return &o.Spec.Template.ObjectMeta, &o.Spec.Template.Spec, true
+	case *appsv1.ReplicaSet:
+		return &o.Spec.Template.ObjectMeta, &o.Spec.Template.Spec, true
+	case *batchv1.Job:
+		return &o.Spec.Template.ObjectMeta, &o.Spec.Template.Spec, true
+	case *batchv1.CronJob:
+		return &o.Spec.JobTemplate.Spec.Template.ObjectMeta, &o.Spec.JobTemplate.Spec.Template.Spec, true
+	}
+	return nil, nil, false
+}

@@ -1,0 +1,4 @@
+// Package pulumitest runs the real Pulumi CLI for integration tests: it finds the toolchain that
+// `make tools` built (or a pulumi already on PATH), and runs commands against a temporary local file
+// backend so that no test touches a developer's own stacks.
+package pulumitest

@@ -1,0 +1,127 @@
+package pulumitest
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// DevPassphrase is the documented passphrase of the dev stack (see the Makefile and README).
+const DevPassphrase = "kubeharden-dev"
+
+// RepoRoot is the folder of Pulumi.yaml.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot locate the repository root")
+	}
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
+}
+
+// ToolsBin is the folder `make tools` links the built tools into.
+func ToolsBin() string {
+	if d := os.Getenv("KUBEHARDEN_TOOLS_DIR"); d != "" {
+		return filepath.Join(d, "bin")
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = filepath.Join(os.Getenv("HOME"), ".cache")
+	}
+	return filepath.Join(cache, "kubeharden", "tools", "bin")
+}
+
+// Workspace is a temporary Pulumi backend for one test, with the environment every command runs in.
+type Workspace struct {
+	t       testing.TB
+	Dir     string // the project folder the commands run in
+	Backend string // the file backend folder
+	env     []string
+}
+
+// NewWorkspace finds pulumi (skipping the test where it is missing outside CI, failing it in CI) and
+// prepares a fresh file backend. extraEnv entries ("K=V") are added to every command's environment.
+// KUBEHARDEN_* variables of the calling environment are dropped, except the tools folder, so that a
+// developer's own overrides cannot change what a test renders.
+func NewWorkspace(t testing.TB, extraEnv ...string) *Workspace {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("integration test: runs the real pulumi CLI (not with -short)")
+	}
+	path := ToolsBin() + string(os.PathListSeparator) + os.Getenv("PATH")
+	if _, err := lookPath("pulumi", path); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("pulumi not found in %s or on PATH: CI must run `make tools` first", ToolsBin())
+		}
+		t.Skipf("pulumi not found in %s or on PATH: run `make tools`", ToolsBin())
+	}
+	backend := t.TempDir()
+	var env []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if (strings.HasPrefix(k, "KUBEHARDEN_") && k != "KUBEHARDEN_TOOLS_DIR") || strings.HasPrefix(k, "PULUMI_") || k == "PATH" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	if home := os.Getenv("PULUMI_HOME"); home != "" {
+		env = append(env, "PULUMI_HOME="+home) // where the kubernetes provider is registered
+	}
+	env = append(env,
+		"PATH="+path,
+		"PULUMI_BACKEND_URL=file://"+backend,
+		"PULUMI_CONFIG_PASSPHRASE="+DevPassphrase,
+		"PULUMI_SKIP_UPDATE_CHECK=true",
+		"PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true",
+	)
+	env = append(env, extraEnv...)
+	return &Workspace{t: t, Dir: RepoRoot(t), Backend: backend, env: env}
+}
+
+// Run runs pulumi with args in the project folder and returns its combined output and error.
+func (w *Workspace) Run(args ...string) (string, error) {
+	w.t.Helper()
+	cmd := exec.Command("pulumi", args...)
+	cmd.Dir = w.Dir
+	cmd.Env = w.env
+	if p, err := lookPath("pulumi", envValue(w.env, "PATH")); err == nil {
+		cmd.Path = p
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	return out.String(), err
+}
+
+// MustRun runs pulumi with args and fails the test, printing the output, when it fails.
+func (w *Workspace) MustRun(args ...string) string {
+	w.t.Helper()
+	out, err := w.Run(args...)
+	if err != nil {
+		w.t.Fatalf("pulumi %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+func envValue(env []string, key string) string {
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
+		}
+	}
+	return ""
+}
+
+func lookPath(name, path string) (string, error) {
+	for _, dir := range filepath.SplitList(path) {
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
+			return p, nil
+		}
+	}
+	return exec.LookPath(name)
+}
