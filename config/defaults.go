@@ -38,6 +38,7 @@ func SetDefaultsProfile(p *Profile) {
 	for i := range p.Tenants {
 		SetDefaultsTenant(&p.Tenants[i])
 	}
+	SetDefaultsControlPlane(&p.ControlPlane)
 }
 
 // SetDefaultsTenant fills the zero-valued quota and limit fields of t. The CPU figures are the NSA/CISA

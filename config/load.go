@@ -6,6 +6,7 @@ import (
 	"os"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/go-viper/mapstructure/v2"
@@ -111,7 +112,7 @@ func scalarKeys(t reflect.Type, prefix string) []string {
 		name := strings.ToLower(jsonName(f))
 		ft := f.Type
 		switch ft.Kind() {
-		case reflect.String:
+		case reflect.String, reflect.Int, reflect.Bool:
 			keys = append(keys, prefix+name)
 		case reflect.Struct:
 			keys = append(keys, scalarKeys(ft, prefix+name+".")...)
@@ -181,6 +182,30 @@ func checkShape(val any, t reflect.Type, path *field.Path) field.ErrorList {
 			errs = append(errs, checkShape(m[k], t.Elem(), pathOr(path).Key(k))...)
 		}
 		return errs
+	case reflect.Int:
+		switch n := val.(type) {
+		case int, int64, uint64:
+			return nil
+		case float64:
+			if n == float64(int64(n)) {
+				return nil
+			}
+		case string:
+			if _, err := strconv.Atoi(n); err == nil {
+				return nil
+			}
+		}
+		return field.ErrorList{field.Invalid(pathOr(path), val, "must be a whole number")}
+	case reflect.Bool:
+		switch b := val.(type) {
+		case bool:
+			return nil
+		case string:
+			if _, err := strconv.ParseBool(b); err == nil {
+				return nil
+			}
+		}
+		return field.ErrorList{field.Invalid(pathOr(path), val, "must be true or false")}
 	case reflect.String:
 		switch val.(type) {
 		case string, int, int64, float64, uint64, bool:

@@ -51,7 +51,11 @@ func TestLoadRefusesBadInput(t *testing.T) {
 		want  string
 	}{
 		{name: "unknown top-level key", file: "tenant:\n  - name: a\n",
-			want: `tenant: Unsupported value: "tenant": supported values: "kubernetesVersion", "podSecurity", "dns", "tenants"`},
+			want: `tenant: Unsupported value: "tenant": supported values: "kubernetesVersion", "podSecurity", "dns", "tenants", "controlPlane"`},
+		{name: "word where a number belongs", file: "controlPlane:\n  audit:\n    maxAge: a month\n",
+			want: `controlPlane.audit.maxAge: Invalid value: "a month": must be a whole number`},
+		{name: "audit retention below CIS", env: []string{"KUBEHARDEN_CONTROLPLANE_AUDIT_MAXAGE=7"},
+			want: `controlPlane.audit.maxAge: Invalid value: 7: must be at least 30 days (CIS 1.2.17)`},
 		{name: "unknown nested key", file: "tenants:\n  - name: a\n    quota:\n      cpu: 1\n",
 			want: `tenants[0].quota.cpu: Unsupported value: "cpu": supported values: "requestsCPU", "requestsMemory", "limitsCPU", "limitsMemory", "pods"`},
 		{name: "list where a map belongs", file: "podSecurity: [restricted]\n",

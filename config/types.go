@@ -16,6 +16,9 @@ type Profile struct {
 
 	// Tenants are the namespaces kubeharden creates, one per team or application.
 	Tenants []Tenant `json:"tenants"`
+
+	// ControlPlane is the hardening of the control-plane nodes.
+	ControlPlane ControlPlane `json:"controlPlane"`
 }
 
 // PodSecurity selects Pod Security Standards levels for the enforce, audit and warn modes of

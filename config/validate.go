@@ -32,6 +32,8 @@ func ValidateProfile(p *Profile) field.ErrorList {
 	errs = append(errs, ValidatePodSecurity(&p.PodSecurity, field.NewPath("podSecurity"), false)...)
 	errs = append(errs, validateDNS(&p.DNS, field.NewPath("dns"))...)
 
+	errs = append(errs, ValidateControlPlane(&p.ControlPlane, field.NewPath("controlPlane"))...)
+
 	seen := map[string]int{}
 	for i := range p.Tenants {
 		path := field.NewPath("tenants").Index(i)

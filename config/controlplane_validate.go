@@ -1,0 +1,164 @@
+package config
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net/netip"
+	"net/url"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// EncryptionProviders are the providers allowed first in the encryption configuration (CIS 1.2.28).
+var EncryptionProviders = []string{"aescbc", "aesgcm", "secretbox", "kms"}
+
+// TLSVersions are the allowed minimum TLS versions.
+var TLSVersions = []string{"VersionTLS12", "VersionTLS13"}
+
+// ExemptionKinds are the kinds of Pod Security exemption.
+var ExemptionKinds = []string{"namespace", "username", "runtimeClass"}
+
+// ValidateControlPlane checks a defaulted ControlPlane and returns every problem with its field path.
+func ValidateControlPlane(c *ControlPlane, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if !strings.HasPrefix(c.Root, "/") {
+		errs = append(errs, field.Invalid(path.Child("root"), c.Root, "must be an absolute path"))
+	}
+
+	ep := path.Child("encryption")
+	switch p := c.Encryption.Provider; {
+	case p == "identity":
+		errs = append(errs, field.Forbidden(ep.Child("provider"), "identity stores resources in plaintext and is never the first provider (CIS 1.2.28); set allowIdentityLast while migrating"))
+	case !contains(EncryptionProviders, p):
+		errs = append(errs, field.NotSupported(ep.Child("provider"), p, EncryptionProviders))
+	case p == "kms":
+		if c.Encryption.KMS == nil || c.Encryption.KMS.Name == "" || c.Encryption.KMS.Endpoint == "" {
+			errs = append(errs, field.Required(ep.Child("kms"), "the kms provider needs the KMS v2 plugin's name and endpoint"))
+		} else if !strings.HasPrefix(c.Encryption.KMS.Endpoint, "unix://") {
+			errs = append(errs, field.Invalid(ep.Child("kms", "endpoint"), c.Encryption.KMS.Endpoint, "must be a unix:// socket"))
+		}
+	}
+	if !contains(c.Encryption.Resources, "secrets") {
+		errs = append(errs, field.Required(ep.Child("resources"), `must include "secrets" (CIS 1.2.27)`))
+	}
+	for i, r := range c.Encryption.Resources {
+		if r == "*.*" || r == "*." {
+			continue
+		}
+		for _, msg := range validation.IsDNS1123Subdomain(strings.TrimPrefix(r, "*.")) {
+			errs = append(errs, field.Invalid(ep.Child("resources").Index(i), r, msg))
+		}
+	}
+
+	ap := path.Child("audit")
+	if !strings.HasPrefix(c.Audit.LogPath, "/") {
+		errs = append(errs, field.Invalid(ap.Child("logPath"), c.Audit.LogPath, "must be an absolute path"))
+	}
+	for _, m := range []struct {
+		name     string
+		value    int
+		min      int
+		cis      string
+		whatUnit string
+	}{
+		{"maxAge", c.Audit.MaxAge, 30, "1.2.17", "days"},
+		{"maxBackup", c.Audit.MaxBackup, 10, "1.2.18", "files"},
+		{"maxSize", c.Audit.MaxSize, 100, "1.2.19", "megabytes"},
+	} {
+		if m.value < m.min {
+			errs = append(errs, field.Invalid(ap.Child(m.name), m.value, fmt.Sprintf("must be at least %d %s (CIS %s)", m.min, m.whatUnit, m.cis)))
+		}
+	}
+	if c.Audit.WebhookServer != "" {
+		if u, err := url.Parse(c.Audit.WebhookServer); err != nil || u.Scheme != "https" || u.Host == "" {
+			errs = append(errs, field.Invalid(ap.Child("webhookServer"), c.Audit.WebhookServer, "must be an https:// URL"))
+		}
+	}
+
+	tp := path.Child("tls")
+	if !contains(TLSVersions, c.TLS.MinVersion) {
+		errs = append(errs, field.NotSupported(tp.Child("minVersion"), c.TLS.MinVersion, TLSVersions))
+	}
+	if c.TLS.MinVersion != "VersionTLS13" && len(c.TLS.CipherSuites) == 0 {
+		errs = append(errs, field.Required(tp.Child("cipherSuites"), "TLS 1.2 needs at least one cipher suite"))
+	}
+	for i, s := range c.TLS.CipherSuites {
+		if !contains(CISCipherSuites, s) {
+			errs = append(errs, field.NotSupported(tp.Child("cipherSuites").Index(i), s, CISCipherSuites))
+		}
+	}
+
+	sp := path.Child("apiServer")
+	if c.APIServer.SecurePort < 1 || c.APIServer.SecurePort > 65535 {
+		errs = append(errs, field.Invalid(sp.Child("securePort"), c.APIServer.SecurePort, "must be a port from 1 to 65535"))
+	}
+	if a := c.APIServer.AdvertiseAddress; a != "" {
+		if _, err := netip.ParseAddr(a); err != nil {
+			errs = append(errs, field.Invalid(sp.Child("advertiseAddress"), a, "must be an IP address"))
+		}
+	}
+	for i, san := range c.APIServer.SANs {
+		if _, err := netip.ParseAddr(san); err == nil {
+			continue
+		}
+		for _, msg := range validation.IsDNS1123Subdomain(san) {
+			errs = append(errs, field.Invalid(sp.Child("sans").Index(i), san, "must be an IP address or a DNS name: "+msg))
+		}
+	}
+	if _, err := netip.ParsePrefix(c.APIServer.ServiceClusterIPRange); err != nil {
+		errs = append(errs, field.Invalid(sp.Child("serviceClusterIPRange"), c.APIServer.ServiceClusterIPRange, "must be a CIDR such as 10.96.0.0/12"))
+	}
+	if u, err := url.Parse(c.APIServer.ServiceAccountIssuer); err != nil || u.Scheme != "https" || u.Host == "" {
+		errs = append(errs, field.Invalid(sp.Child("serviceAccountIssuer"), c.APIServer.ServiceAccountIssuer, "must be an https:// URL"))
+	}
+	if len(c.APIServer.EtcdServers) == 0 {
+		errs = append(errs, field.Required(sp.Child("etcdServers"), "at least one etcd client URL"))
+	}
+	for i, s := range c.APIServer.EtcdServers {
+		if u, err := url.Parse(s); err != nil || u.Scheme != "https" || u.Host == "" {
+			errs = append(errs, field.Invalid(sp.Child("etcdServers").Index(i), s, "must be an https:// URL: etcd is reached over mutual TLS only"))
+		}
+	}
+
+	adp := path.Child("admission")
+	if !contains([]string{"baseline", "restricted"}, c.Admission.Enforce) {
+		errs = append(errs, field.NotSupported(adp.Child("enforce"), c.Admission.Enforce, []string{"baseline", "restricted"}))
+	}
+	for _, m := range []struct{ name, value string }{{"audit", c.Admission.Audit}, {"warn", c.Admission.Warn}} {
+		if !contains(podSecurityLevels, m.value) {
+			errs = append(errs, field.NotSupported(adp.Child(m.name), m.value, podSecurityLevels))
+		}
+	}
+	for i, e := range c.Admission.Exemptions {
+		xp := adp.Child("exemptions").Index(i)
+		if !contains(ExemptionKinds, e.Kind) {
+			errs = append(errs, field.NotSupported(xp.Child("kind"), e.Kind, ExemptionKinds))
+		}
+		if e.Name == "" {
+			errs = append(errs, field.Required(xp.Child("name"), "the exempted namespace, user or runtime class"))
+		}
+		if strings.TrimSpace(e.Reason) == "" {
+			errs = append(errs, field.Required(xp.Child("reason"), "every exemption says why; the reason is kept in the compliance report"))
+		}
+	}
+	return errs
+}
+
+// TLSVersion returns the crypto/tls constant of a profile's minimum TLS version.
+func TLSVersion(name string) uint16 {
+	if name == "VersionTLS13" {
+		return tls.VersionTLS13
+	}
+	return tls.VersionTLS12
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
