@@ -85,15 +85,16 @@ func NewWorkspace(t testing.TB, extraEnv ...string) *Workspace {
 // Run runs pulumi with args in the project folder and returns its combined output and error.
 func (w *Workspace) Run(args ...string) (string, error) {
 	w.t.Helper()
-	cmd := exec.Command("pulumi", args...)
+	bin, err := lookPath("pulumi", envValue(w.env, "PATH"))
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.Command(bin, args...)
 	cmd.Dir = w.Dir
 	cmd.Env = w.env
-	if p, err := lookPath("pulumi", envValue(w.env, "PATH")); err == nil {
-		cmd.Path = p
-	}
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
+	err = cmd.Run()
 	return out.String(), err
 }
 

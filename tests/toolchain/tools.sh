@@ -79,7 +79,9 @@ MOD
     printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go"\n' >"$w/tools.go"
     (cd "$w" && go mod tidy && go build -o "$lh/bin/pulumi-language-go" github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go)
   fi
-  link pulumi-language-go "$lh/bin/pulumi-language-go"
+  # Beside the CLI, not on PATH: the CLI takes its language host from there without a warning.
+  ln -sf "$lh/bin/pulumi-language-go" "$dir/bin/pulumi-language-go"
+  rm -f "$BIN/pulumi-language-go"
 }
 
 build_kubernetes_provider() {
@@ -100,7 +102,8 @@ build_kubernetes_provider() {
       go build -o "$dir/bin/pulumi-resource-kubernetes" \
         -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$KUBERNETES_PROVIDER_VERSION" .)
   fi
-  link pulumi-resource-kubernetes "$dir/bin/pulumi-resource-kubernetes"
+  # Not linked onto PATH: registered with `pulumi plugin install` below, pulumi finds it without a warning.
+  rm -f "$BIN/pulumi-resource-kubernetes"
 }
 
 register_kubernetes_provider() {
