@@ -1,6 +1,7 @@
 package controlplane
 
 import (
+	"crypto/rand"
 	"encoding/base64"
 	"fmt"
 
@@ -87,4 +88,13 @@ func StoragePrefix(enc config.Encryption, keys []EncryptionKey) string {
 		return "k8s:enc:kms:v2:" + enc.KMS.Name + ":"
 	}
 	return "k8s:enc:" + enc.Provider + ":v1:" + keys[0].Name + ":"
+}
+
+// NewEncryptionKey returns a key of 32 random bytes from crypto/rand.
+func NewEncryptionKey(name string) (EncryptionKey, error) {
+	raw := make([]byte, EncryptionKeyBytes)
+	if _, err := rand.Read(raw); err != nil {
+		return EncryptionKey{}, fmt.Errorf("generating encryption key %s: %w", name, err)
+	}
+	return EncryptionKey{Name: name, Secret: base64.StdEncoding.EncodeToString(raw)}, nil
 }

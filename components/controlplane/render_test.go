@@ -2,7 +2,6 @@ package controlplane
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"os"
 	"path/filepath"
@@ -25,13 +24,12 @@ import (
 	"github.com/kubeharden/kubeharden/config"
 )
 
-// NewTestKey returns a fresh 32-byte encryption key.
+// newTestKey returns a fresh 32-byte encryption key.
 func newTestKey(t testing.TB, name string) EncryptionKey {
 	t.Helper()
-	raw := make([]byte, EncryptionKeyBytes)
-	_, err := rand.Read(raw)
+	k, err := NewEncryptionKey(name)
 	require.NoError(t, err)
-	return EncryptionKey{Name: name, Secret: base64.StdEncoding.EncodeToString(raw)}
+	return k
 }
 
 func testInputs(t testing.TB, root string) Inputs {

@@ -1,0 +1,303 @@
+package cluster
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubeharden/kubeharden/components/controlplane"
+	"github.com/kubeharden/kubeharden/components/pki"
+	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/tests/pulumitest"
+)
+
+// Cluster is a running control plane.
+type Cluster struct {
+	// Dir is the test's folder: the files live under Dir/etc/kubernetes, logs under Dir/log.
+	Dir string
+	// Inputs are what the files were rendered from; change EncryptionKeys and call Reconfigure.
+	Inputs controlplane.Inputs
+	// Paths locate the rendered files.
+	Paths controlplane.Paths
+	// EtcdURL is etcd's client URL.
+	EtcdURL string
+	// Admin is a cluster-admin REST config (admin.conf), Client a clientset for it.
+	Admin  *rest.Config
+	Client kubernetes.Interface
+
+	bin       string
+	apiserver *exec.Cmd
+	procs     []*exec.Cmd
+}
+
+// Binaries is the folder with kube-apiserver, kube-controller-manager and etcd.
+func Binaries() string { return pulumitest.ToolsBin() }
+
+// Start renders the control-plane files from a default profile (changed by customize, if given), starts
+// etcd, kube-apiserver and kube-controller-manager, and waits until the API server is ready and the
+// controller-manager has given the default namespace its ServiceAccount. Outside CI the test is skipped
+// when the binaries are missing; in CI it fails.
+func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test: starts etcd and kube-apiserver (not with -short)")
+	}
+	bin := Binaries()
+	for _, b := range []string{"etcd", "kube-apiserver", "kube-controller-manager"} {
+		if _, err := os.Stat(filepath.Join(bin, b)); err != nil {
+			if os.Getenv("CI") != "" {
+				t.Fatalf("%s not found in %s: CI must run `make tools` first", b, bin)
+			}
+			t.Skipf("%s not found in %s: run `make tools`", b, bin)
+		}
+	}
+	dir := t.TempDir()
+	ports := freePorts(t, 4)
+	p := &config.Profile{ControlPlane: config.ControlPlane{
+		Root:  filepath.Join(dir, "etc", "kubernetes"),
+		Audit: config.Audit{LogPath: filepath.Join(dir, "log", "audit", "audit.log")},
+		APIServer: config.APIServer{
+			SecurePort:       ports[0],
+			AdvertiseAddress: "127.0.0.1",
+			EtcdServers:      []string{fmt.Sprintf("https://127.0.0.1:%d", ports[1])},
+		},
+	}}
+	if customize != nil {
+		customize(p)
+	}
+	config.SetDefaultsProfile(p)
+	if errs := config.ValidateProfile(p); len(errs) > 0 {
+		t.Fatalf("test profile: %v", errs.ToAggregate())
+	}
+	bundle, err := pki.Generate(pki.Options{ServiceIP: "10.96.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := controlplane.NewEncryptionKey("key-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &Cluster{
+		Dir: dir, bin: bin,
+		Inputs:  controlplane.Inputs{Profile: p, PKI: bundle, EncryptionKeys: []controlplane.EncryptionKey{key}},
+		Paths:   controlplane.Paths{Root: p.ControlPlane.Root},
+		EtcdURL: p.ControlPlane.APIServer.EtcdServers[0],
+	}
+	t.Cleanup(func() { c.stop(t) })
+	c.render(t)
+	if err := os.MkdirAll(filepath.Join(dir, "log"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+
+	etcdArgs := controlplane.EtcdArgs(p, controlplane.EtcdMember{
+		Name: "etcd-0", DataDir: filepath.Join(dir, "etcd"),
+		ClientURL: c.EtcdURL, PeerURL: fmt.Sprintf("https://127.0.0.1:%d", ports[2]),
+	})
+	c.run(t, "etcd", etcdArgs.Flags())
+	c.startAPIServer(t)
+
+	c.Admin, err = clientcmd.BuildConfigFromFlags("", c.Paths.AdminKubeconfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Client = kubernetes.NewForConfigOrDie(c.Admin)
+	c.WaitReady(t)
+
+	// The controller-manager as rendered; on a control plane without nodes, the controllers that
+	// manage nodes are left out and there is no second instance to elect a leader with.
+	cm := controlplane.ControllerManagerArgs(p)
+	cm["controllers"] = "*,-nodeipam,-nodelifecycle"
+	cm["leader-elect"] = "false"
+	cm["secure-port"] = strconv.Itoa(ports[3])
+	c.run(t, "kube-controller-manager", cm.Flags())
+	waitFor(t, "the default ServiceAccount", 90*time.Second, func() error {
+		_, err := c.Client.CoreV1().ServiceAccounts("default").Get(context.Background(), "default", metav1GetOptions)
+		return err
+	})
+	return c
+}
+
+// Reconfigure renders the files again from c.Inputs and restarts the API server, as an operator rolls
+// the API servers after changing their configuration.
+func (c *Cluster) Reconfigure(t testing.TB) {
+	t.Helper()
+	c.render(t)
+	c.kill(c.apiserver)
+	c.startAPIServer(t)
+	c.WaitReady(t)
+}
+
+// WaitReady waits until /readyz answers ok.
+func (c *Cluster) WaitReady(t testing.TB) {
+	t.Helper()
+	hc, err := rest.HTTPClientFor(c.Admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "kube-apiserver /readyz", 120*time.Second, func() error {
+		resp, err := hc.Get(c.Admin.Host + "/readyz")
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("/readyz: %s", resp.Status)
+		}
+		return nil
+	})
+}
+
+// APIServerURL is the API server's URL.
+func (c *Cluster) APIServerURL() string { return controlplane.APIServerURL(c.Inputs.Profile) }
+
+// CAPool is a pool with the cluster CA.
+func (c *Cluster) CAPool() *x509.CertPool {
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM([]byte(c.Inputs.PKI.ClusterCA.Cert))
+	return pool
+}
+
+// Etcd connects to etcd with the given client key pair, trusting the etcd CA.
+func (c *Cluster) Etcd(kp pki.KeyPair) (*clientv3.Client, error) {
+	cert, err := tls.X509KeyPair([]byte(kp.Cert), []byte(kp.Key))
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM([]byte(c.Inputs.PKI.EtcdCA.Cert))
+	return clientv3.New(clientv3.Config{
+		Endpoints:   []string{c.EtcdURL},
+		DialTimeout: 5 * time.Second,
+		TLS:         &tls.Config{Certificates: []tls.Certificate{cert}, RootCAs: pool, MinVersion: tls.VersionTLS12},
+	})
+}
+
+// AuditLog returns the audit log's content.
+func (c *Cluster) AuditLog(t testing.TB) string {
+	t.Helper()
+	data, err := os.ReadFile(c.Inputs.Profile.ControlPlane.Audit.LogPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func (c *Cluster) render(t testing.TB) {
+	t.Helper()
+	files, err := controlplane.Render(c.Inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := controlplane.WriteFiles("/", files); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (c *Cluster) startAPIServer(t testing.TB) {
+	c.apiserver = c.run(t, "kube-apiserver", controlplane.APIServerArgs(c.Inputs.Profile).Flags())
+}
+
+// run starts a binary with its output in Dir/log/<name>.log.
+func (c *Cluster) run(t testing.TB, name string, args []string) *exec.Cmd {
+	t.Helper()
+	logPath := filepath.Join(c.Dir, "log", name+".log")
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(c.bin, name), args...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting %s: %v", name, err)
+	}
+	go func() { _ = cmd.Wait(); logFile.Close() }()
+	c.procs = append(c.procs, cmd)
+	return cmd
+}
+
+func (c *Cluster) kill(cmd *exec.Cmd) {
+	if cmd == nil || cmd.Process == nil {
+		return
+	}
+	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		for cmd.ProcessState == nil {
+			if err := syscall.Kill(cmd.Process.Pid, 0); err != nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(15 * time.Second):
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+}
+
+func (c *Cluster) stop(t testing.TB) {
+	for i := len(c.procs) - 1; i >= 0; i-- {
+		c.kill(c.procs[i])
+	}
+	if t.Failed() {
+		for _, name := range []string{"etcd", "kube-apiserver", "kube-controller-manager"} {
+			data, _ := os.ReadFile(filepath.Join(c.Dir, "log", name+".log"))
+			if len(data) > 4000 {
+				data = data[len(data)-4000:]
+			}
+			t.Logf("--- last lines of %s.log:\n%s", name, data)
+		}
+	}
+}
+
+func waitFor(t testing.TB, what string, timeout time.Duration, ok func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	var err error
+	for time.Now().Before(deadline) {
+		if err = ok(); err == nil {
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("waiting %s for %s: %v", timeout, what, err)
+}
+
+func freePorts(t testing.TB, n int) []int {
+	t.Helper()
+	var ports []int
+	var ls []net.Listener
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	for _, l := range ls {
+		l.Close()
+	}
+	return ports
+}
+
+var metav1GetOptions = metav1.GetOptions{}

@@ -1,0 +1,262 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	"github.com/kubeharden/kubeharden/components/controlplane"
+	"github.com/kubeharden/kubeharden/tests/cluster"
+)
+
+// TestControlPlane starts one control plane from the rendered files and proves each hardening on it,
+// one subtest a proof. The subtests share it: none depends on another's effects.
+func TestControlPlane(t *testing.T) {
+	c := cluster.Start(t, nil)
+	t.Run("the API server runs on the rendered files", func(t *testing.T) { apiServerRuns(t, c) })
+	t.Run("secrets are encrypted in etcd", func(t *testing.T) { secretsEncrypted(t, c) })
+	t.Run("etcd refuses a client certificate from the cluster CA", func(t *testing.T) { etcdSeparateCA(t, c) })
+	t.Run("anonymous requests are refused", func(t *testing.T) { anonymousRefused(t, c) })
+	t.Run("TLS 1.0 and 1.1 are refused", func(t *testing.T) { oldTLSRefused(t, c) })
+	t.Run("the audit log records secret reads at Metadata only", func(t *testing.T) { auditSecretReads(t, c) })
+	t.Run("the cluster Pod Security default refuses a privileged pod", func(t *testing.T) { podSecurityDefault(t, c) })
+	// Last: it restarts the API server three times.
+	t.Run("key rotation keeps every secret readable", func(t *testing.T) { keyRotation(t, c) })
+}
+
+func randomValue(t *testing.T) string {
+	b := make([]byte, 16)
+	_, err := rand.Read(b)
+	require.NoError(t, err)
+	return "plaintext-" + hex.EncodeToString(b)
+}
+
+func newNamespace(t *testing.T, c *cluster.Cluster, prefix string) string {
+	t.Helper()
+	ns, err := c.Client.CoreV1().Namespaces().Create(context.Background(),
+		&corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: prefix + "-"}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	return ns.Name
+}
+
+func apiServerRuns(t *testing.T, c *cluster.Cluster) {
+	v, err := c.Client.Discovery().ServerVersion()
+	require.NoError(t, err)
+	assert.Equal(t, "v1.36.3", v.GitVersion)
+}
+
+func secretsEncrypted(t *testing.T, c *cluster.Cluster) {
+	ctx := context.Background()
+	ns := newNamespace(t, c, "enc")
+	value := randomValue(t)
+	_, err := c.Client.CoreV1().Secrets(ns).Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "db"}, StringData: map[string]string{"password": value},
+	}, metav1.CreateOptions{})
+	require.NoError(t, err)
+
+	etcd, err := c.Etcd(c.Inputs.PKI.APIServerEtcdClient)
+	require.NoError(t, err)
+	defer etcd.Close()
+	resp, err := etcd.Get(ctx, "/registry/secrets/"+ns+"/db")
+	require.NoError(t, err)
+	require.Len(t, resp.Kvs, 1)
+	stored := string(resp.Kvs[0].Value)
+	want := controlplane.StoragePrefix(c.Inputs.Profile.ControlPlane.Encryption, c.Inputs.EncryptionKeys)
+	assert.True(t, strings.HasPrefix(stored, want), "stored as %q..., want prefix %q", stored[:min(40, len(stored))], want)
+	assert.NotContains(t, stored, value)
+}
+
+func etcdSeparateCA(t *testing.T, c *cluster.Cluster) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+
+	etcd, err := c.Etcd(c.Inputs.PKI.Admin) // a cluster-admin certificate, from the cluster CA
+	if err == nil {
+		defer etcd.Close()
+		_, err = etcd.Get(ctx, "/registry/namespaces/default")
+	}
+	require.Error(t, err, "etcd must refuse a certificate of the cluster CA")
+
+	good, err := c.Etcd(c.Inputs.PKI.APIServerEtcdClient)
+	require.NoError(t, err)
+	defer good.Close()
+	_, err = good.Get(ctx, "/registry/namespaces/default")
+	require.NoError(t, err, "the apiserver-etcd-client certificate of the etcd CA is accepted")
+}
+
+func anonymousRefused(t *testing.T, c *cluster.Cluster) {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.CAPool()}}}
+	for _, path := range []string{"/api/v1/namespaces", "/version", "/healthz"} {
+		resp, err := client.Get(c.APIServerURL() + path)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, path)
+	}
+}
+
+func oldTLSRefused(t *testing.T, c *cluster.Cluster) {
+	host := strings.TrimPrefix(c.APIServerURL(), "https://")
+	for _, v := range []uint16{tls.VersionTLS10, tls.VersionTLS11} {
+		conn, err := tls.Dial("tcp", host, &tls.Config{RootCAs: c.CAPool(), MinVersion: v, MaxVersion: v})
+		if err == nil {
+			conn.Close()
+		}
+		assert.Error(t, err, "a TLS %x handshake must fail", v)
+	}
+	conn, err := tls.Dial("tcp", host, &tls.Config{RootCAs: c.CAPool(), MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12})
+	require.NoError(t, err, "TLS 1.2 works")
+	conn.Close()
+}
+
+func auditSecretReads(t *testing.T, c *cluster.Cluster) {
+	ctx := context.Background()
+	ns := newNamespace(t, c, "audit")
+	value := randomValue(t)
+	_, err := c.Client.CoreV1().Secrets(ns).Create(ctx, &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: "token"}, StringData: map[string]string{"token": value},
+	}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	_, err = c.Client.CoreV1().Secrets(ns).Get(ctx, "token", metav1.GetOptions{})
+	require.NoError(t, err)
+
+	// The log backend writes asynchronously; wait for the read to appear.
+	var events []map[string]any
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		events = nil
+		sc := bufio.NewScanner(strings.NewReader(c.AuditLog(t)))
+		sc.Buffer(make([]byte, 1<<20), 1<<24)
+		for sc.Scan() {
+			var e map[string]any
+			require.NoError(t, json.Unmarshal(sc.Bytes(), &e))
+			ref, _ := e["objectRef"].(map[string]any)
+			if ref != nil && ref["resource"] == "secrets" && ref["namespace"] == ns && e["verb"] == "get" {
+				events = append(events, e)
+			}
+		}
+		if len(events) > 0 {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	require.NotEmpty(t, events, "the secret read is in the audit log")
+	for _, e := range events {
+		assert.Equal(t, "Metadata", e["level"])
+		assert.NotContains(t, e, "responseObject")
+		assert.NotEqual(t, "RequestReceived", e["stage"])
+	}
+	assert.NotContains(t, c.AuditLog(t), value, "no secret value in the audit log")
+	assert.NotContains(t, c.AuditLog(t), "dG9rZW4", "nor its base64")
+}
+
+func podSecurityDefault(t *testing.T, c *cluster.Cluster) {
+	ctx := context.Background()
+	ns := newNamespace(t, c, "psa")
+	// Pod creation needs the namespace's default ServiceAccount, which the controller-manager creates.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, err := c.Client.CoreV1().ServiceAccounts(ns).Get(ctx, "default", metav1.GetOptions{})
+		if err == nil {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "no default ServiceAccount in %s: %v", ns, err)
+		time.Sleep(250 * time.Millisecond)
+	}
+
+	privileged := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "root"},
+		Spec: corev1.PodSpec{Containers: []corev1.Container{{
+			Name: "c", Image: "registry.k8s.io/pause:3.10",
+			SecurityContext: &corev1.SecurityContext{Privileged: ptr.To(true)},
+		}}},
+	}
+	_, err := c.Client.CoreV1().Pods(ns).Create(ctx, privileged, metav1.CreateOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `violates PodSecurity "restricted:v1.36"`)
+	assert.Contains(t, err.Error(), "privileged")
+
+	compliant := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "ok"},
+		Spec: corev1.PodSpec{
+			SecurityContext: &corev1.PodSecurityContext{RunAsNonRoot: ptr.To(true), SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}},
+			Containers: []corev1.Container{{
+				Name: "c", Image: "registry.k8s.io/pause:3.10",
+				SecurityContext: &corev1.SecurityContext{
+					AllowPrivilegeEscalation: ptr.To(false),
+					Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+				},
+			}},
+		},
+	}
+	_, err = c.Client.CoreV1().Pods(ns).Create(ctx, compliant, metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+	require.NoError(t, err, "a restricted-compliant pod is accepted in the same namespace")
+}
+
+func keyRotation(t *testing.T, c *cluster.Cluster) {
+	ctx := context.Background()
+	ns := newNamespace(t, c, "rotate")
+	const n = 100
+	values := map[string]string{}
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("s-%03d", i)
+		values[name] = randomValue(t)
+		_, err := c.Client.CoreV1().Secrets(ns).Create(ctx, &corev1.Secret{
+			ObjectMeta: metav1.ObjectMeta{Name: name}, StringData: map[string]string{"v": values[name]},
+		}, metav1.CreateOptions{})
+		require.NoError(t, err)
+	}
+	oldKey := c.Inputs.EncryptionKeys[0]
+	newKey, err := controlplane.NewEncryptionKey("key-2")
+	require.NoError(t, err)
+
+	// 1. add the new key second, roll the API server
+	c.Inputs.EncryptionKeys, err = controlplane.AddKey(c.Inputs.EncryptionKeys, newKey)
+	require.NoError(t, err)
+	c.Reconfigure(t)
+	// 2. make it first, roll
+	c.Inputs.EncryptionKeys, err = controlplane.PromoteKey(c.Inputs.EncryptionKeys, newKey.Name)
+	require.NoError(t, err)
+	c.Reconfigure(t)
+	// 3. rewrite every secret
+	rewritten, err := controlplane.RewriteSecrets(ctx, c.Client)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, rewritten, n)
+	// 4. drop the old key, roll
+	c.Inputs.EncryptionKeys, err = controlplane.RemoveKey(c.Inputs.EncryptionKeys, oldKey.Name)
+	require.NoError(t, err)
+	c.Reconfigure(t)
+
+	encConfig, err := os.ReadFile(c.Paths.EncryptionConfig())
+	require.NoError(t, err)
+	assert.NotContains(t, string(encConfig), oldKey.Name)
+	assert.NotContains(t, string(encConfig), oldKey.Secret)
+
+	etcd, err := c.Etcd(c.Inputs.PKI.APIServerEtcdClient)
+	require.NoError(t, err)
+	defer etcd.Close()
+	prefix := controlplane.StoragePrefix(c.Inputs.Profile.ControlPlane.Encryption, []controlplane.EncryptionKey{newKey})
+	for name, value := range values {
+		s, err := c.Client.CoreV1().Secrets(ns).Get(ctx, name, metav1.GetOptions{})
+		require.NoError(t, err, "secret %s readable after rotation", name)
+		assert.Equal(t, value, string(s.Data["v"]), name)
+		resp, err := etcd.Get(ctx, "/registry/secrets/"+ns+"/"+name)
+		require.NoError(t, err)
+		require.Len(t, resp.Kvs, 1)
+		assert.True(t, strings.HasPrefix(string(resp.Kvs[0].Value), prefix), "%s is stored under the new key", name)
+	}
+}
