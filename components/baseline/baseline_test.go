@@ -23,7 +23,8 @@ func TestNewBaselineCreatesATenantPerProfileEntry(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		b.Namespaces.ApplyT(func(ns []string) error { namespaces = ns; return nil })
+		// An export is awaited by the run; a bare ApplyT may not be.
+		ctx.Export("namespaces", b.Namespaces.ApplyT(func(ns []string) []string { namespaces = ns; return ns }))
 		return nil
 	})
 	require.NoError(t, err)

@@ -59,85 +59,99 @@ func (in Inputs) Validate() field.ErrorList {
 }
 
 // Render returns the control-plane file set: certificates and keys, kubeconfigs, the encryption
-// configuration, the audit policy and the admission configuration.
+// configuration, the audit policy and the admission configuration, in the order of Layout.
 func Render(in Inputs) ([]File, error) {
 	if errs := in.Validate(); len(errs) > 0 {
 		return nil, fmt.Errorf("rendering the control-plane files: %w", config.NewInvalidProfileError(errs))
 	}
-	p := in.Profile
-	paths := Paths{Root: p.ControlPlane.Root}
-	b := in.PKI
-	var files []File
-	public := func(path, content string) { files = append(files, File{Path: path, Mode: 0o644, Content: content}) }
-	secret := func(path, content string) {
-		files = append(files, File{Path: path, Mode: 0o600, Content: content, Sensitive: true})
+	entries := layout(in.Profile)
+	files := make([]File, len(entries))
+	for i, e := range entries {
+		content, err := e.content(in)
+		if err != nil {
+			return nil, fmt.Errorf("rendering %s: %w", e.Path, err)
+		}
+		files[i] = e.File
+		files[i].Content = content
 	}
-	pair := func(certPath, keyPath string, kp pki.KeyPair) {
-		public(certPath, kp.Cert)
-		secret(keyPath, kp.Key)
-	}
+	return files, nil
+}
 
-	pair(paths.CACert(), paths.CAKey(), b.ClusterCA)
-	pair(paths.EtcdCACert(), paths.EtcdCAKey(), b.EtcdCA)
-	pair(paths.FrontProxyCACert(), paths.FrontProxyCAKey(), b.FrontProxyCA)
-	pair(paths.APIServerCert(), paths.APIServerKey(), b.APIServer)
-	pair(paths.KubeletClientCert(), paths.KubeletClientKey(), b.APIServerKubeletClient)
-	pair(paths.EtcdClientCert(), paths.EtcdClientKey(), b.APIServerEtcdClient)
-	pair(paths.FrontProxyClientCert(), paths.FrontProxyClientKey(), b.FrontProxyClient)
-	pair(paths.EtcdServerCert(), paths.EtcdServerKey(), b.EtcdServer)
-	pair(paths.EtcdPeerCert(), paths.EtcdPeerKey(), b.EtcdPeer)
-	secret(paths.ServiceAccountKey(), b.ServiceAccountKey)
-	saPub, err := pki.PublicKeyPEM(b.ServiceAccountKey)
-	if err != nil {
-		return nil, fmt.Errorf("rendering sa.pub: %w", err)
+// Layout lists the files Render writes for a profile, without their content: it needs no secret.
+func Layout(p *config.Profile) []File {
+	entries := layout(p)
+	files := make([]File, len(entries))
+	for i, e := range entries {
+		files[i] = e.File
 	}
-	public(paths.ServiceAccountPublic(), saPub)
+	return files
+}
+
+type entry struct {
+	File
+	content func(in Inputs) (string, error)
+}
+
+func layout(p *config.Profile) []entry {
+	paths := Paths{Root: p.ControlPlane.Root}
+	var out []entry
+	add := func(path string, sensitive bool, content func(in Inputs) (string, error)) {
+		mode := fs.FileMode(0o644)
+		if sensitive {
+			mode = 0o600
+		}
+		out = append(out, entry{File: File{Path: path, Mode: mode, Sensitive: sensitive}, content: content})
+	}
+	pair := func(certPath, keyPath string, kp func(b *pki.Bundle) pki.KeyPair) {
+		add(certPath, false, func(in Inputs) (string, error) { return kp(in.PKI).Cert, nil })
+		add(keyPath, true, func(in Inputs) (string, error) { return kp(in.PKI).Key, nil })
+	}
+	pair(paths.CACert(), paths.CAKey(), func(b *pki.Bundle) pki.KeyPair { return b.ClusterCA })
+	pair(paths.EtcdCACert(), paths.EtcdCAKey(), func(b *pki.Bundle) pki.KeyPair { return b.EtcdCA })
+	pair(paths.FrontProxyCACert(), paths.FrontProxyCAKey(), func(b *pki.Bundle) pki.KeyPair { return b.FrontProxyCA })
+	pair(paths.APIServerCert(), paths.APIServerKey(), func(b *pki.Bundle) pki.KeyPair { return b.APIServer })
+	pair(paths.KubeletClientCert(), paths.KubeletClientKey(), func(b *pki.Bundle) pki.KeyPair { return b.APIServerKubeletClient })
+	pair(paths.EtcdClientCert(), paths.EtcdClientKey(), func(b *pki.Bundle) pki.KeyPair { return b.APIServerEtcdClient })
+	pair(paths.FrontProxyClientCert(), paths.FrontProxyClientKey(), func(b *pki.Bundle) pki.KeyPair { return b.FrontProxyClient })
+	pair(paths.EtcdServerCert(), paths.EtcdServerKey(), func(b *pki.Bundle) pki.KeyPair { return b.EtcdServer })
+	pair(paths.EtcdPeerCert(), paths.EtcdPeerKey(), func(b *pki.Bundle) pki.KeyPair { return b.EtcdPeer })
+	add(paths.ServiceAccountKey(), true, func(in Inputs) (string, error) { return in.PKI.ServiceAccountKey, nil })
+	add(paths.ServiceAccountPublic(), false, func(in Inputs) (string, error) { return pki.PublicKeyPEM(in.PKI.ServiceAccountKey) })
 
 	server := APIServerURL(p)
 	for _, kc := range []struct {
 		path, user string
-		kp         pki.KeyPair
+		kp         func(b *pki.Bundle) pki.KeyPair
 	}{
-		{paths.AdminKubeconfig(), "kubernetes-admin", b.Admin},
-		{paths.ControllerManagerKubeconfig(), "system:kube-controller-manager", b.ControllerManager},
-		{paths.SchedulerKubeconfig(), "system:kube-scheduler", b.Scheduler},
+		{paths.AdminKubeconfig(), "kubernetes-admin", func(b *pki.Bundle) pki.KeyPair { return b.Admin }},
+		{paths.ControllerManagerKubeconfig(), "system:kube-controller-manager", func(b *pki.Bundle) pki.KeyPair { return b.ControllerManager }},
+		{paths.SchedulerKubeconfig(), "system:kube-scheduler", func(b *pki.Bundle) pki.KeyPair { return b.Scheduler }},
 	} {
-		content, err := Kubeconfig(server, b.ClusterCA.Cert, kc.user, kc.kp)
-		if err != nil {
-			return nil, fmt.Errorf("rendering %s: %w", kc.path, err)
-		}
-		secret(kc.path, content)
+		add(kc.path, true, func(in Inputs) (string, error) {
+			return Kubeconfig(server, in.PKI.ClusterCA.Cert, kc.user, kc.kp(in.PKI))
+		})
 	}
 
-	enc, err := yaml.Marshal(EncryptionConfig(p.ControlPlane.Encryption, in.EncryptionKeys))
-	if err != nil {
-		return nil, fmt.Errorf("rendering the encryption configuration: %w", err)
-	}
-	secret(paths.EncryptionConfig(), string(enc))
-
-	audit, err := yaml.Marshal(AuditPolicy())
-	if err != nil {
-		return nil, fmt.Errorf("rendering the audit policy: %w", err)
-	}
-	public(paths.AuditPolicy(), string(audit))
+	add(paths.EncryptionConfig(), true, func(in Inputs) (string, error) {
+		return marshal(EncryptionConfig(p.ControlPlane.Encryption, in.EncryptionKeys))
+	})
+	add(paths.AuditPolicy(), false, func(Inputs) (string, error) { return marshal(AuditPolicy()) })
 	if url := p.ControlPlane.Audit.WebhookServer; url != "" {
-		content, err := webhookKubeconfig(url)
+		add(paths.AuditWebhookKubeconfig(), false, func(Inputs) (string, error) { return webhookKubeconfig(url) })
+	}
+	add(paths.AdmissionConfig(), false, func(Inputs) (string, error) {
+		adm, err := AdmissionConfig(p.ControlPlane.Admission, p.PodSecurity.Version)
 		if err != nil {
-			return nil, fmt.Errorf("rendering the audit webhook configuration: %w", err)
+			return "", err
 		}
-		public(paths.AuditWebhookKubeconfig(), content)
-	}
+		return marshal(adm)
+	})
+	return out
+}
 
-	adm, err := AdmissionConfig(p.ControlPlane.Admission, p.PodSecurity.Version)
-	if err != nil {
-		return nil, err
-	}
-	admYAML, err := yaml.Marshal(adm)
-	if err != nil {
-		return nil, fmt.Errorf("rendering the admission configuration: %w", err)
-	}
-	public(paths.AdmissionConfig(), string(admYAML))
-	return files, nil
+func marshal(v any) (string, error) {
+	out, err := yaml.Marshal(v)
+	return string(out), err
 }
 
 // Kubeconfig renders a kubeconfig for one client certificate.

@@ -2,7 +2,6 @@ package stack
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kubeharden/kubeharden/components/baseline"
+	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/config"
 )
 
@@ -30,12 +30,23 @@ const (
 	// RenderDirKey is the folder, relative to the project root, that the kubernetes provider renders
 	// every object into instead of applying it to a cluster.
 	RenderDirKey = "renderDir"
+	// PKIKey holds the control plane's PKI bundle (JSON, secret), written by `kubeharden pki init`.
+	PKIKey = "pki"
+	// EncryptionKeysKey holds the encryption-at-rest keys (JSON list, secret), the encrypting key first,
+	// written by `kubeharden encryption-key`.
+	EncryptionKeysKey = "encryptionKeys"
 )
 
 // RenderDirEnv overrides the stack's renderDir; the tests use it to render into a temporary folder.
 const RenderDirEnv = "KUBEHARDEN_RENDER_DIR"
 
-var knownKeys = []string{ProfileKey, ProfileFileKey, RenderDirKey}
+// Stack outputs that `kubeharden files write` reads.
+const (
+	ControlPlaneFilesOutput          = "controlPlaneFiles"
+	ControlPlaneSensitiveFilesOutput = "controlPlaneSensitiveFiles"
+)
+
+var knownKeys = []string{ProfileKey, ProfileFileKey, RenderDirKey, PKIKey, EncryptionKeysKey}
 
 // Run is the kubeharden stack program. Every input is read and checked before the first resource is
 // registered, so a bad profile or stack setting creates nothing.
@@ -63,6 +74,20 @@ func Run(ctx *pulumi.Context) error {
 		return err
 	}
 
+	// The control plane's secrets are read and checked here, before anything is registered. Get returns
+	// a secret's plaintext to the program only; everything derived from it stays secret below.
+	pkiJSON, keysJSON := cfg.Get(PKIKey), cfg.Get(EncryptionKeysKey)
+	withControlPlane := pkiJSON != "" || keysJSON != ""
+	if withControlPlane {
+		if pkiJSON == "" || keysJSON == "" {
+			return fmt.Errorf("stack config: %s:%s and %s:%s go together: set the missing one with `kubeharden pki init` or `kubeharden encryption-key init`",
+				ConfigNamespace, PKIKey, ConfigNamespace, EncryptionKeysKey)
+		}
+		if _, err := controlplane.DecodeInputs(profile, pkiJSON, keysJSON); err != nil {
+			return fmt.Errorf("stack config: %w", err)
+		}
+	}
+
 	renderDir := os.Getenv(RenderDirEnv)
 	if renderDir == "" {
 		renderDir = cfg.Get(RenderDirKey)
@@ -82,6 +107,21 @@ func Run(ctx *pulumi.Context) error {
 	b, err := baseline.NewBaseline(ctx, "kubeharden", &baseline.BaselineArgs{Profile: profile}, pulumi.Providers(provider))
 	if err != nil {
 		return err
+	}
+	if withControlPlane {
+		cp, err := controlplane.NewControlPlane(ctx, "kubeharden", &controlplane.ControlPlaneArgs{
+			Profile:        profile,
+			PKI:            pulumi.ToSecret(pulumi.String(pkiJSON)).(pulumi.StringOutput),
+			EncryptionKeys: pulumi.ToSecret(pulumi.String(keysJSON)).(pulumi.StringOutput),
+		})
+		if err != nil {
+			return err
+		}
+		ctx.Export(ControlPlaneFilesOutput, cp.Files)
+		ctx.Export(ControlPlaneSensitiveFilesOutput, cp.SensitiveFiles)
+		ctx.Export("cloudInit", cp.CloudInit)
+		ctx.Export("certificateExpiries", cp.CertificateExpiries)
+		ctx.Export("apiServerFlags", cp.APIServerFlags)
 	}
 	ctx.Export("renderDir", pulumi.String(renderDir))
 	ctx.Export("namespaces", b.Namespaces)
@@ -135,14 +175,11 @@ func projectRoot(ctx *pulumi.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("finding the project root: %w", err)
 	}
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "Pulumi.yaml")); err == nil {
-			return d, nil
-		}
-		if filepath.Dir(d) == d {
-			return "", errors.New("finding the project root: no Pulumi.yaml in " + dir + " or above it")
-		}
+	root, err := ProjectRootFrom(dir)
+	if err != nil {
+		return "", fmt.Errorf("finding the project root: %w", err)
 	}
+	return root, nil
 }
 
 func underRoot(root, p string) string {

@@ -45,7 +45,11 @@ func TestRunRefusesBadStackConfigBeforeRegisteringAnything(t *testing.T) {
 		want     string
 	}{
 		{"misspelt key", map[string]string{"kubeharden:renderDir": "out", "kubeharden:profil": `{}`},
-			`stack config: kubeharden:profil: Unsupported value: "profil": supported values: "profile", "profileFile", "renderDir"`},
+			`stack config: kubeharden:profil: Unsupported value: "profil": supported values: "profile", "profileFile", "renderDir", "pki", "encryptionKeys"`},
+		{"pki without keys", map[string]string{"kubeharden:renderDir": "out", "kubeharden:pki": `{}`},
+			`stack config: kubeharden:pki and kubeharden:encryptionKeys go together`},
+		{"short encryption key", map[string]string{"kubeharden:renderDir": "out", "kubeharden:pki": `{}`, "kubeharden:encryptionKeys": `[{"name":"k","secret":"c2hvcnQ="}]`},
+			`encryptionKeys[0].secret: Invalid value: "<secret>": must be 32 bytes of base64, is 5 bytes`},
 		{"profile is not an object", map[string]string{"kubeharden:renderDir": "out", "kubeharden:profile": `restricted`},
 			`stack config kubeharden:profile: must be an object`},
 		{"unknown profile key", map[string]string{"kubeharden:renderDir": "out", "kubeharden:profile": `{"tenants":[{"name":"a","quotas":{}}]}`},

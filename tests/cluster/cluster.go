@@ -16,6 +16,7 @@ import (
 	"time"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.uber.org/zap"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
@@ -42,8 +43,14 @@ type Cluster struct {
 	Client kubernetes.Interface
 
 	bin       string
-	apiserver *exec.Cmd
-	procs     []*exec.Cmd
+	apiserver *process
+	procs     []*process
+}
+
+// process is a started binary; done closes once it has exited and been reaped.
+type process struct {
+	cmd  *exec.Cmd
+	done chan struct{}
 }
 
 // Binaries is the folder with kube-apiserver, kube-controller-manager and etcd.
@@ -185,6 +192,7 @@ func (c *Cluster) Etcd(kp pki.KeyPair) (*clientv3.Client, error) {
 		Endpoints:   []string{c.EtcdURL},
 		DialTimeout: 5 * time.Second,
 		TLS:         &tls.Config{Certificates: []tls.Certificate{cert}, RootCAs: pool, MinVersion: tls.VersionTLS12},
+		Logger:      zap.NewNop(),
 	})
 }
 
@@ -214,7 +222,7 @@ func (c *Cluster) startAPIServer(t testing.TB) {
 }
 
 // run starts a binary with its output in Dir/log/<name>.log.
-func (c *Cluster) run(t testing.TB, name string, args []string) *exec.Cmd {
+func (c *Cluster) run(t testing.TB, name string, args []string) *process {
 	t.Helper()
 	logPath := filepath.Join(c.Dir, "log", name+".log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
@@ -227,30 +235,24 @@ func (c *Cluster) run(t testing.TB, name string, args []string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("starting %s: %v", name, err)
 	}
-	go func() { _ = cmd.Wait(); logFile.Close() }()
-	c.procs = append(c.procs, cmd)
-	return cmd
+	p := &process{cmd: cmd, done: make(chan struct{})}
+	go func() { _ = cmd.Wait(); logFile.Close(); close(p.done) }()
+	c.procs = append(c.procs, p)
+	return p
 }
 
-func (c *Cluster) kill(cmd *exec.Cmd) {
-	if cmd == nil || cmd.Process == nil {
+// kill stops a process group: SIGTERM, then SIGKILL after 15 seconds, and waits until it is reaped.
+func (c *Cluster) kill(p *process) {
+	if p == nil {
 		return
 	}
-	_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() {
-		for cmd.ProcessState == nil {
-			if err := syscall.Kill(cmd.Process.Pid, 0); err != nil {
-				break
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		close(done)
-	}()
+	pgid := p.cmd.Process.Pid
+	_ = syscall.Kill(-pgid, syscall.SIGTERM)
 	select {
-	case <-done:
+	case <-p.done:
 	case <-time.After(15 * time.Second):
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		<-p.done
 	}
 }
 

@@ -1,0 +1,201 @@
+// Command kubeharden is the toolkit's command line: it generates the control plane's PKI and encryption
+// keys into a stack's secret config, walks an encryption-key rotation step by step, writes the
+// control-plane files from a stack's outputs, and rewrites every Secret after a key change. It only
+// wires flags to components/stack and components/controlplane.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubeharden/kubeharden/components/controlplane"
+	"github.com/kubeharden/kubeharden/components/pki"
+	"github.com/kubeharden/kubeharden/components/stack"
+)
+
+func main() {
+	if err := newRootCommand().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "kubeharden:", err)
+		os.Exit(1)
+	}
+}
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{Use: "kubeharden", Short: "Harden a Kubernetes cluster from its first minute", SilenceUsage: true, SilenceErrors: true}
+	var stackName, dir string
+	root.PersistentFlags().StringVar(&stackName, "stack", "dev", "the Pulumi stack")
+	root.PersistentFlags().StringVar(&dir, "project", ".", "the project folder (Pulumi.yaml), or a folder below it")
+	cli := func() (stack.PulumiCLI, error) {
+		project, err := stack.ProjectRootFrom(dir)
+		return stack.PulumiCLI{Dir: project, Stack: stackName}, err
+	}
+
+	// pki
+	pkiCmd := &cobra.Command{Use: "pki", Short: "The control plane's certificates"}
+	var sans, etcdSANs []string
+	var caCert, caKey, serviceIP string
+	var replace bool
+	pkiInit := &cobra.Command{
+		Use:   "init",
+		Short: "Generate the PKI once into the stack's secret config (kubeharden:pki)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := cli()
+			if err != nil {
+				return err
+			}
+			opts := pki.Options{SANs: sans, EtcdSANs: etcdSANs, ServiceIP: serviceIP}
+			if caCert != "" || caKey != "" {
+				cert, err1 := os.ReadFile(caCert)
+				key, err2 := os.ReadFile(caKey)
+				if err1 != nil || err2 != nil {
+					return fmt.Errorf("--ca-cert and --ca-key must both name readable PEM files")
+				}
+				opts.ClusterCA = &pki.KeyPair{Cert: string(cert), Key: string(key)}
+			}
+			b, err := stack.InitPKI(p, opts, replace)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: stored a new PKI in %s:%s of stack %s (secret); certificates expire:\n", stack.ConfigNamespace, stack.PKIKey, stackName)
+			expiries := b.Expiries()
+			for _, name := range pki.Names() {
+				fmt.Fprintf(cmd.OutOrStdout(), "  %-24s %s\n", name, expiries[name].UTC().Format(time.RFC3339))
+			}
+			return nil
+		},
+	}
+	pkiInit.Flags().StringSliceVar(&sans, "san", nil, "extra DNS name or IP of the API server certificate (repeatable)")
+	pkiInit.Flags().StringSliceVar(&etcdSANs, "etcd-san", nil, "extra DNS name or IP of the etcd certificates (repeatable)")
+	pkiInit.Flags().StringVar(&serviceIP, "service-ip", "10.96.0.1", "the kubernetes Service IP (first address of the Service range)")
+	pkiInit.Flags().StringVar(&caCert, "ca-cert", "", "bring your own cluster CA: its certificate (PEM)")
+	pkiInit.Flags().StringVar(&caKey, "ca-key", "", "bring your own cluster CA: its private key (PEM)")
+	pkiInit.Flags().BoolVar(&replace, "replace", false, "replace an existing PKI (every certificate changes)")
+	pkiCmd.AddCommand(pkiInit)
+	root.AddCommand(pkiCmd)
+
+	// encryption keys
+	keyCmd := &cobra.Command{Use: "encryption-key", Short: "Encryption-at-rest keys and their rotation"}
+	var keyName string
+	keyCmd.AddCommand(&cobra.Command{
+		Use:   "generate",
+		Short: "Print a new key (32 random bytes, base64) as JSON, for keys kept outside a stack",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			k, err := controlplane.NewEncryptionKey(nameOrNow(keyName))
+			if err != nil {
+				return err
+			}
+			return json.NewEncoder(cmd.OutOrStdout()).Encode(k)
+		},
+	})
+	change := func(use, short string, step func(keys []controlplane.EncryptionKey) ([]controlplane.EncryptionKey, error)) *cobra.Command {
+		return &cobra.Command{Use: use, Short: short, RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := cli()
+			if err != nil {
+				return err
+			}
+			keys, err := stack.EncryptionKeys(p)
+			if err != nil {
+				return err
+			}
+			keys, err = step(keys)
+			if err != nil {
+				return err
+			}
+			if err := stack.SetEncryptionKeys(p, keys); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: %s:%s of stack %s is now %s (first encrypts); run pulumi up, then roll every API server\n",
+				stack.ConfigNamespace, stack.EncryptionKeysKey, stackName, keyNames(keys))
+			return nil
+		}}
+	}
+	keyCmd.AddCommand(change("init", "Store the first key in the stack's secret config", func(keys []controlplane.EncryptionKey) ([]controlplane.EncryptionKey, error) {
+		if len(keys) > 0 {
+			return nil, fmt.Errorf("the stack has keys already (%s); rotate with add, promote and remove", keyNames(keys))
+		}
+		k, err := controlplane.NewEncryptionKey(nameOrNow(keyName))
+		return []controlplane.EncryptionKey{k}, err
+	}))
+	keyCmd.AddCommand(change("add", "Rotation step 1: add a new key in second place", func(keys []controlplane.EncryptionKey) ([]controlplane.EncryptionKey, error) {
+		k, err := controlplane.NewEncryptionKey(nameOrNow(keyName))
+		if err != nil {
+			return nil, err
+		}
+		return controlplane.AddKey(keys, k)
+	}))
+	keyCmd.AddCommand(change("promote", "Rotation step 2: make --name the encrypting key", func(keys []controlplane.EncryptionKey) ([]controlplane.EncryptionKey, error) {
+		return controlplane.PromoteKey(keys, keyName)
+	}))
+	keyCmd.AddCommand(change("remove", "Rotation step 4: remove --name once every secret was rewritten", func(keys []controlplane.EncryptionKey) ([]controlplane.EncryptionKey, error) {
+		return controlplane.RemoveKey(keys, keyName)
+	}))
+	keyCmd.PersistentFlags().StringVar(&keyName, "name", "", "the key's name (generate, init, add: default key-<UTC time>)")
+	root.AddCommand(keyCmd)
+
+	var kubeconfig string
+	rewrite := &cobra.Command{
+		Use:   "rewrite-secrets",
+		Short: "Rotation step 3: write every Secret back so that it is stored under the encrypting key",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			n, err := stack.RewriteAllSecrets(context.Background(), kubeconfig)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: rewrote %d secrets\n", n)
+			return nil
+		},
+	}
+	rewrite.Flags().StringVar(&kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "a cluster-admin kubeconfig")
+	root.AddCommand(rewrite)
+
+	// files
+	filesCmd := &cobra.Command{Use: "files", Short: "The control-plane file set"}
+	var outDir string
+	filesWrite := &cobra.Command{
+		Use:   "write",
+		Short: "Write the control-plane files from the stack's outputs under --dir, keys 0600",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			p, err := cli()
+			if err != nil {
+				return err
+			}
+			files, err := stack.ReadFileSet(p)
+			if err != nil {
+				return err
+			}
+			if err := controlplane.WriteFiles(outDir, files); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: wrote %d files under %s\n", len(files), outDir)
+			return nil
+		},
+	}
+	filesWrite.Flags().StringVar(&outDir, "dir", "", "the folder that stands for / (required; / writes in place)")
+	_ = filesWrite.MarkFlagRequired("dir")
+	filesCmd.AddCommand(filesWrite)
+	root.AddCommand(filesCmd)
+	return root
+}
+
+func nameOrNow(name string) string {
+	if name != "" {
+		return name
+	}
+	return "key-" + time.Now().UTC().Format("20060102-150405")
+}
+
+func keyNames(keys []controlplane.EncryptionKey) string {
+	s := ""
+	for i, k := range keys {
+		if i > 0 {
+			s += ", "
+		}
+		s += k.Name
+	}
+	return "[" + s + "]"
+}

@@ -1,0 +1,179 @@
+package stack
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/kubeharden/kubeharden/components/controlplane"
+	"github.com/kubeharden/kubeharden/components/pki"
+)
+
+// PulumiCLI runs the pulumi CLI against one stack of the project in Dir. Secret values travel on
+// standard input, never on the command line.
+type PulumiCLI struct {
+	// Bin is the pulumi binary; empty means "pulumi" on PATH.
+	Bin string
+	// Dir is the project folder (where Pulumi.yaml is).
+	Dir string
+	// Stack is the stack name.
+	Stack string
+}
+
+// ErrConfigNotSet is returned by ConfigGet for a key the stack does not set.
+var ErrConfigNotSet = errors.New("not set in the stack config")
+
+func (p PulumiCLI) run(stdin string, args ...string) (string, error) {
+	bin := p.Bin
+	if bin == "" {
+		bin = "pulumi"
+	}
+	args = append(args, "--stack", p.Stack, "--non-interactive")
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = p.Dir
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("pulumi %s: %w: %s", args[0]+" "+args[1], err, strings.TrimSpace(errOut.String()))
+	}
+	return out.String(), nil
+}
+
+// ConfigGet returns the (decrypted) value of a kubeharden:<key> setting, or ErrConfigNotSet.
+func (p PulumiCLI) ConfigGet(key string) (string, error) {
+	full := ConfigNamespace + ":" + key
+	out, err := p.run("", "config", "get", full)
+	if err != nil {
+		if strings.Contains(err.Error(), "not found") {
+			return "", fmt.Errorf("%s: %w", full, ErrConfigNotSet)
+		}
+		return "", err
+	}
+	return strings.TrimSuffix(out, "\n"), nil
+}
+
+// ConfigSetSecret sets kubeharden:<key> to a secret value.
+func (p PulumiCLI) ConfigSetSecret(key, value string) error {
+	_, err := p.run(value, "config", "set", "--secret", ConfigNamespace+":"+key)
+	return err
+}
+
+// StackOutput returns one stack output as JSON, secrets shown.
+func (p PulumiCLI) StackOutput(name string) (string, error) {
+	return p.run("", "stack", "output", name, "--json", "--show-secrets")
+}
+
+// InitPKI generates the control plane's PKI bundle into the stack's secret config. An existing bundle is
+// kept unless replace is set: regenerating it changes every certificate of a running cluster.
+func InitPKI(p PulumiCLI, opts pki.Options, replace bool) (*pki.Bundle, error) {
+	if _, err := p.ConfigGet(PKIKey); err == nil && !replace {
+		return nil, fmt.Errorf("%s:%s is already set; pass --replace to generate a new PKI (every certificate changes)", ConfigNamespace, PKIKey)
+	} else if err != nil && !errors.Is(err, ErrConfigNotSet) {
+		return nil, err
+	}
+	b, err := pki.Generate(opts)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(b)
+	if err != nil {
+		return nil, err
+	}
+	return b, p.ConfigSetSecret(PKIKey, string(raw))
+}
+
+// EncryptionKeys reads the stack's encryption keys (an empty list when none are set).
+func EncryptionKeys(p PulumiCLI) ([]controlplane.EncryptionKey, error) {
+	raw, err := p.ConfigGet(EncryptionKeysKey)
+	if errors.Is(err, ErrConfigNotSet) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var keys []controlplane.EncryptionKey
+	if err := json.Unmarshal([]byte(raw), &keys); err != nil {
+		return nil, fmt.Errorf("%s:%s: must be a JSON list of keys: %w", ConfigNamespace, EncryptionKeysKey, err)
+	}
+	return keys, nil
+}
+
+// SetEncryptionKeys writes the stack's encryption keys, after checking them.
+func SetEncryptionKeys(p PulumiCLI, keys []controlplane.EncryptionKey) error {
+	if errs := controlplane.ValidateEncryptionKeys("secretbox", keys, nil); len(errs) > 0 {
+		return fmt.Errorf("%s:%s: %w", ConfigNamespace, EncryptionKeysKey, errs.ToAggregate())
+	}
+	raw, err := json.Marshal(keys)
+	if err != nil {
+		return err
+	}
+	return p.ConfigSetSecret(EncryptionKeysKey, string(raw))
+}
+
+// ReadFileSet reads the control-plane files from the stack's outputs (after `pulumi up`).
+func ReadFileSet(p PulumiCLI) ([]controlplane.File, error) {
+	var files []controlplane.File
+	for _, output := range []string{ControlPlaneFilesOutput, ControlPlaneSensitiveFilesOutput} {
+		raw, err := p.StackOutput(output)
+		if err != nil {
+			return nil, err
+		}
+		var entries []struct{ Path, Mode, Content string }
+		if err := json.Unmarshal([]byte(raw), &entries); err != nil {
+			return nil, fmt.Errorf("reading stack output %s: %w", output, err)
+		}
+		for _, e := range entries {
+			mode, err := strconv.ParseUint(e.Mode, 8, 32)
+			if err != nil {
+				return nil, fmt.Errorf("stack output %s: %s: mode %q: %w", output, e.Path, e.Mode, err)
+			}
+			files = append(files, controlplane.File{Path: e.Path, Mode: fs.FileMode(mode), Content: e.Content,
+				Sensitive: output == ControlPlaneSensitiveFilesOutput})
+		}
+	}
+	if len(files) == 0 {
+		return nil, errors.New("the stack has no control-plane files: set kubeharden:pki and kubeharden:encryptionKeys, then pulumi up")
+	}
+	return files, nil
+}
+
+// RewriteAllSecrets is rotation step 3 against the cluster of a kubeconfig.
+func RewriteAllSecrets(ctx context.Context, kubeconfig string) (int, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return 0, fmt.Errorf("reading kubeconfig %s: %w", kubeconfig, err)
+	}
+	client, err := kubernetes.NewForConfig(cfg)
+	if err != nil {
+		return 0, err
+	}
+	return controlplane.RewriteSecrets(ctx, client)
+}
+
+// ProjectRootFrom finds the folder of Pulumi.yaml at or above dir.
+func ProjectRootFrom(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for d := abs; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "Pulumi.yaml")); err == nil {
+			return d, nil
+		}
+		if filepath.Dir(d) == d {
+			return "", errors.New("no Pulumi.yaml in " + abs + " or above it")
+		}
+	}
+}
