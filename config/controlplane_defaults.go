@@ -49,11 +49,28 @@ func SetDefaultsControlPlane(c *ControlPlane) {
 	setDefault(&c.Admission.Enforce, "restricted")
 	setDefault(&c.Admission.Audit, "restricted")
 	setDefault(&c.Admission.Warn, "restricted")
+	setDefaultsKubeletAndOIDC(c)
 	if c.Admission.Exemptions == nil {
 		c.Admission.Exemptions = []Exemption{{
 			Kind: "namespace", Name: "kube-system",
 			Reason: "cluster components (CNI, kube-proxy, CSI node plugins) need host namespaces and host paths",
 		}}
+	}
+}
+
+func setDefaultsKubeletAndOIDC(c *ControlPlane) {
+	// CIS 4.2.13 asks for a limit without naming one; 4096 leaves room for busy JVMs and shells.
+	setDefaultInt(&c.Kubelet.PodPidsLimit, 4096)
+	// CIS 4.2.5: not 0 (never); 5 minutes is the benchmark's example.
+	setDefault(&c.Kubelet.StreamingConnectionIdleTimeout, "5m")
+	if c.Kubelet.ClusterDNS == nil {
+		c.Kubelet.ClusterDNS = []string{"10.96.0.10"} // kubeadm's: the 10th address of its Service range
+	}
+	setDefault(&c.Distribution, "kubeadm")
+	if c.OIDC.IssuerURL != "" {
+		setDefault(&c.OIDC.UsernameClaim, "email")
+		setDefault(&c.OIDC.GroupsClaim, "groups")
+		setDefault(&c.OIDC.Prefix, "oidc:") // keeps OIDC users apart from system: names
 	}
 }
 

@@ -16,6 +16,35 @@ type ControlPlane struct {
 	APIServer APIServer `json:"apiServer"`
 	// Admission holds the cluster-wide Pod Security Admission defaults.
 	Admission Admission `json:"admission"`
+	// Kubelet holds the hardened settings of every kubelet.
+	Kubelet Kubelet `json:"kubelet"`
+	// OIDC, when its issuer is set, adds an OIDC issuer through an AuthenticationConfiguration.
+	OIDC OIDC `json:"oidc"`
+	// Distribution selects the extra rendering: kubeadm (ClusterConfiguration) or k3s (config.yaml).
+	Distribution string `json:"distribution"`
+}
+
+// Kubelet holds the kubelet settings the profile can change; the rest are fixed to CIS values.
+type Kubelet struct {
+	// PodPidsLimit caps the processes of one pod (CIS 4.2.13).
+	PodPidsLimit int `json:"podPidsLimit"`
+	// StreamingConnectionIdleTimeout closes idle exec and port-forward streams (CIS 4.2.5), such as "5m".
+	StreamingConnectionIdleTimeout string `json:"streamingConnectionIdleTimeout"`
+	// ClusterDNS are the cluster DNS Service addresses.
+	ClusterDNS []string `json:"clusterDNS"`
+}
+
+// OIDC is an OIDC identity provider for human users.
+type OIDC struct {
+	// IssuerURL is the provider's https issuer URL; empty means no OIDC.
+	IssuerURL string `json:"issuerURL"`
+	// Audiences are the client IDs the tokens must be issued for.
+	Audiences []string `json:"audiences"`
+	// UsernameClaim and GroupsClaim name the token claims for the user name and groups.
+	UsernameClaim string `json:"usernameClaim"`
+	GroupsClaim   string `json:"groupsClaim"`
+	// Prefix is put before user names and groups, so that they cannot pose as system users.
+	Prefix string `json:"prefix"`
 }
 
 // Encryption selects how resources are encrypted at rest.

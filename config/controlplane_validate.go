@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -143,8 +144,38 @@ func ValidateControlPlane(c *ControlPlane, path *field.Path) field.ErrorList {
 			errs = append(errs, field.Required(xp.Child("reason"), "every exemption says why; the reason is kept in the compliance report"))
 		}
 	}
+	kp := path.Child("kubelet")
+	if c.Kubelet.PodPidsLimit < 1 {
+		errs = append(errs, field.Invalid(kp.Child("podPidsLimit"), c.Kubelet.PodPidsLimit, "must be at least 1 (CIS 4.2.13)"))
+	}
+	if d, err := time.ParseDuration(c.Kubelet.StreamingConnectionIdleTimeout); err != nil || d <= 0 {
+		errs = append(errs, field.Invalid(kp.Child("streamingConnectionIdleTimeout"), c.Kubelet.StreamingConnectionIdleTimeout, "must be a duration above zero such as 5m (CIS 4.2.5)"))
+	}
+	for i, ip := range c.Kubelet.ClusterDNS {
+		if _, err := netip.ParseAddr(ip); err != nil {
+			errs = append(errs, field.Invalid(kp.Child("clusterDNS").Index(i), ip, "must be an IP address"))
+		}
+	}
+	if c.OIDC.IssuerURL != "" {
+		op := path.Child("oidc")
+		if u, err := url.Parse(c.OIDC.IssuerURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			errs = append(errs, field.Invalid(op.Child("issuerURL"), c.OIDC.IssuerURL, "must be an https:// URL"))
+		}
+		if len(c.OIDC.Audiences) == 0 {
+			errs = append(errs, field.Required(op.Child("audiences"), "the client IDs that tokens must be issued for"))
+		}
+		if strings.HasPrefix(c.OIDC.Prefix, "system:") || c.OIDC.Prefix == "" {
+			errs = append(errs, field.Invalid(op.Child("prefix"), c.OIDC.Prefix, "must be a non-empty prefix other than system:, so that OIDC users cannot pose as system users"))
+		}
+	}
+	if !contains(Distributions, c.Distribution) {
+		errs = append(errs, field.NotSupported(path.Child("distribution"), c.Distribution, Distributions))
+	}
 	return errs
 }
+
+// Distributions are the Kubernetes distributions kubeharden renders settings for.
+var Distributions = []string{"kubeadm", "k3s"}
 
 // TLSVersion returns the crypto/tls constant of a profile's minimum TLS version.
 func TLSVersion(name string) uint16 {

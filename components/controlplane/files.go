@@ -139,6 +139,15 @@ func layout(p *config.Profile) []entry {
 	if url := p.ControlPlane.Audit.WebhookServer; url != "" {
 		add(paths.AuditWebhookKubeconfig(), false, func(Inputs) (string, error) { return webhookKubeconfig(url) })
 	}
+	if authn := AuthenticationConfig(p); authn != nil {
+		add(paths.AuthenticationConfig(), false, func(Inputs) (string, error) { return marshal(authn) })
+	}
+	switch p.ControlPlane.Distribution {
+	case "kubeadm":
+		add(paths.KubeadmConfig(), false, func(Inputs) (string, error) { return KubeadmConfig(p) })
+	case "k3s":
+		add(paths.K3sConfig(), false, func(Inputs) (string, error) { return K3sConfig(p) })
+	}
 	add(paths.AdmissionConfig(), false, func(Inputs) (string, error) {
 		adm, err := AdmissionConfig(p.ControlPlane.Admission, p.PodSecurity.Version)
 		if err != nil {

@@ -90,6 +90,12 @@ func APIServerArgs(p *config.Profile) Args {
 		a["audit-webhook-config-file"] = paths.AuditWebhookKubeconfig()
 		a["audit-webhook-mode"] = "batch"
 	}
+	if c.OIDC.IssuerURL != "" {
+		a["authentication-config"] = paths.AuthenticationConfig()
+		if Supports(p, AnonymousInAuthenticationConfig) {
+			delete(a, "anonymous-auth") // the file says anonymous: {enabled: false}; the flag may not be set beside it
+		}
+	}
 	return a
 }
 

@@ -38,4 +38,13 @@ func (p Paths) SchedulerKubeconfig() string    { return filepath.Join(p.Root, "s
 func (p Paths) EncryptionConfig() string       { return filepath.Join(p.Root, "encryption-config.yaml") }
 func (p Paths) AuditPolicy() string            { return filepath.Join(p.Root, "audit-policy.yaml") }
 func (p Paths) AuditWebhookKubeconfig() string { return filepath.Join(p.Root, "audit-webhook.conf") }
-func (p Paths) AdmissionConfig() string        { return filepath.Join(p.Root, "admission-config.yaml") }
+func (p Paths) AuthenticationConfig() string {
+	return filepath.Join(p.Root, "authentication-config.yaml")
+}
+func (p Paths) KubeadmConfig() string { return filepath.Join(p.Root, "kubeadm-config.yaml") }
+
+// K3sConfig is k3s's own config file: /etc/rancher/k3s/config.yaml beside a root of /etc/kubernetes.
+func (p Paths) K3sConfig() string {
+	return filepath.Join(filepath.Dir(p.Root), "rancher", "k3s", "config.yaml")
+}
+func (p Paths) AdmissionConfig() string { return filepath.Join(p.Root, "admission-config.yaml") }
