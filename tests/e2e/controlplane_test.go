@@ -21,6 +21,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/kubeharden/kubeharden/components/controlplane"
+	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 )
 
@@ -260,4 +261,19 @@ func keyRotation(t *testing.T, c *cluster.Cluster) {
 		require.Len(t, resp.Kvs, 1)
 		assert.True(t, strings.HasPrefix(string(resp.Kvs[0].Value), prefix), "%s is stored under the new key", name)
 	}
+}
+
+// TestControlPlaneWithOIDC proves that the API server accepts the rendered AuthenticationConfiguration
+// (apiserver.config.k8s.io/v1 with its anonymous section, for v1.36), and that anonymous requests stay
+// refused when the file, not the flag, switches them off. The issuer need not be reachable to start.
+func TestControlPlaneWithOIDC(t *testing.T) {
+	c := cluster.Start(t, func(p *config.Profile) {
+		p.ControlPlane.OIDC = config.OIDC{IssuerURL: "https://login.example.invalid", Audiences: []string{"kubernetes"}}
+	})
+	args := controlplane.APIServerArgs(c.Inputs.Profile)
+	require.Contains(t, args, "authentication-config")
+	require.NotContains(t, args, "anonymous-auth")
+	anonymousRefused(t, c)
+	_, err := c.Client.CoreV1().Namespaces().List(context.Background(), metav1.ListOptions{})
+	require.NoError(t, err, "client certificates still authenticate beside the JWT authenticator")
 }

@@ -1,7 +1,10 @@
 package integration
 
 import (
+	"encoding/json"
+	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,6 +18,8 @@ import (
 	"k8s.io/pod-security-admission/policy"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubeharden/kubeharden/components/controlplane"
+	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
@@ -137,8 +142,68 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	}
 	t.Logf("checked %d objects, %d of them pod-producing", len(objs), workloads)
 
-	// A second run changes nothing.
-	ws.MustRun("preview", "--expect-no-changes", "--stack", "dev", "--non-interactive")
+	// A second run changes nothing, and its diff shows no key material either.
+	preview := ws.MustRun("preview", "--diff", "--expect-no-changes", "--stack", "dev", "--non-interactive")
+	assertNoKeyMaterial(t, "pulumi preview --diff", preview)
+	assertNoKeyMaterial(t, "pulumi up", out)
+
+	checkControlPlaneOutputs(t, ws, profile)
+}
+
+// assertNoKeyMaterial fails when text holds a PEM private key.
+func assertNoKeyMaterial(t *testing.T, what, text string) {
+	t.Helper()
+	assert.False(t, strings.Contains(text, "PRIVATE KEY"), "%s shows a private key", what)
+	assert.False(t, strings.Contains(text, "client-key-data"), "%s shows a kubeconfig's key", what)
+}
+
+// checkControlPlaneOutputs checks the dev stack's control-plane outputs: keys only as secrets, nowhere in
+// the state in plaintext, and `kubeharden files write` lays them out with their modes.
+func checkControlPlaneOutputs(t *testing.T, ws *pulumitest.Workspace, profile *config.Profile) {
+	t.Helper()
+	var outputs map[string]any
+	require.NoError(t, json.Unmarshal([]byte(ws.MustRun("stack", "output", "--json", "--stack", "dev")), &outputs))
+	assert.Equal(t, "[secret]", outputs[stack.ControlPlaneSensitiveFilesOutput])
+	assert.Equal(t, "[secret]", outputs["cloudInit"])
+	expiries, ok := outputs["certificateExpiries"].(map[string]any)
+	require.True(t, ok, "certificate expiries are plain outputs")
+	assert.Len(t, expiries, len(pki.Names()))
+
+	// The encryption keys and private keys are in the state only encrypted.
+	keysJSON := ws.MustRun("config", "get", "kubeharden:encryptionKeys", "--stack", "dev")
+	var keys []controlplane.EncryptionKey
+	require.NoError(t, json.Unmarshal([]byte(keysJSON), &keys))
+	require.NotEmpty(t, keys)
+	require.NoError(t, filepath.WalkDir(ws.Backend, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		assert.False(t, strings.Contains(string(data), "PRIVATE KEY"), "%s holds a private key in plaintext", path)
+		assert.False(t, strings.Contains(string(data), keys[0].Secret), "%s holds the encryption key in plaintext", path)
+		return nil
+	}))
+
+	kubeharden := filepath.Join(t.TempDir(), "kubeharden")
+	build := exec.Command("go", "build", "-o", kubeharden, "./cmd/kubeharden")
+	build.Dir = ws.Dir
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	node := t.TempDir()
+	write := exec.Command(kubeharden, "files", "write", "--stack", "dev", "--dir", node)
+	write.Dir, write.Env = ws.Dir, ws.Env()
+	out, err = write.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assertNoKeyMaterial(t, "kubeharden files write", string(out))
+	for _, f := range controlplane.Layout(profile) {
+		fi, err := os.Stat(filepath.Join(node, f.Path))
+		if assert.NoError(t, err, f.Path) {
+			assert.Equal(t, f.Mode, fi.Mode().Perm(), f.Path)
+		}
+	}
 }
 
 func TestDevStackRefusesABadProfileAndCreatesNothing(t *testing.T) {

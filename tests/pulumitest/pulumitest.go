@@ -82,6 +82,9 @@ func NewWorkspace(t testing.TB, extraEnv ...string) *Workspace {
 	return &Workspace{t: t, Dir: RepoRoot(t), Backend: backend, env: env}
 }
 
+// Env is the environment every command of the workspace runs in.
+func (w *Workspace) Env() []string { return append([]string(nil), w.env...) }
+
 // Run runs pulumi with args in the project folder and returns its combined output and error.
 func (w *Workspace) Run(args ...string) (string, error) {
 	w.t.Helper()
