@@ -38,17 +38,24 @@ func newRootCommand() *cobra.Command {
 	// pki
 	pkiCmd := &cobra.Command{Use: "pki", Short: "The control plane's certificates"}
 	var sans, etcdSANs []string
-	var caCert, caKey, serviceIP string
+	var caCert, caKey string
 	var replace bool
 	pkiInit := &cobra.Command{
 		Use:   "init",
-		Short: "Generate the PKI once into the stack's secret config (kubeharden:pki)",
+		Short: "Generate the PKI once into the stack's secret config (kubeharden:pki), for the names in the stack's profile",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			p, err := cli()
 			if err != nil {
 				return err
 			}
-			opts := pki.Options{SANs: sans, EtcdSANs: etcdSANs, ServiceIP: serviceIP}
+			profile, err := stack.StackProfile(p)
+			if err != nil {
+				return err
+			}
+			opts, err := stack.PKIOptionsFor(profile, pki.Options{SANs: sans, EtcdSANs: etcdSANs})
+			if err != nil {
+				return err
+			}
 			if caCert != "" || caKey != "" {
 				cert, err1 := os.ReadFile(caCert)
 				key, err2 := os.ReadFile(caKey)
@@ -69,9 +76,8 @@ func newRootCommand() *cobra.Command {
 			return nil
 		},
 	}
-	pkiInit.Flags().StringSliceVar(&sans, "san", nil, "extra DNS name or IP of the API server certificate (repeatable)")
+	pkiInit.Flags().StringSliceVar(&sans, "san", nil, "a DNS name or IP of the API server certificate beyond the profile's controlPlane.apiServer.sans (repeatable)")
 	pkiInit.Flags().StringSliceVar(&etcdSANs, "etcd-san", nil, "extra DNS name or IP of the etcd certificates (repeatable)")
-	pkiInit.Flags().StringVar(&serviceIP, "service-ip", "10.96.0.1", "the kubernetes Service IP (first address of the Service range)")
 	pkiInit.Flags().StringVar(&caCert, "ca-cert", "", "bring your own cluster CA: its certificate (PEM)")
 	pkiInit.Flags().StringVar(&caKey, "ca-key", "", "bring your own cluster CA: its private key (PEM)")
 	pkiInit.Flags().BoolVar(&replace, "replace", false, "replace an existing PKI (every certificate changes)")

@@ -53,8 +53,31 @@ func (in Inputs) Validate() field.ErrorList {
 			now = time.Now()
 		}
 		errs = append(errs, in.PKI.Validate(now)...)
+		errs = append(errs, checkServingNames(in)...)
 	}
 	errs = append(errs, ValidateEncryptionKeys(in.Profile.ControlPlane.Encryption.Provider, in.EncryptionKeys, field.NewPath("encryptionKeys"))...)
+	return errs
+}
+
+// checkServingNames reports profile SANs (and the advertise address) that the API server's serving
+// certificate does not cover: a client would refuse to connect by that name.
+func checkServingNames(in Inputs) field.ErrorList {
+	cert, err := pki.ParseCertificate(in.PKI.APIServer.Cert)
+	if err != nil {
+		return nil // reported by Validate
+	}
+	api := in.Profile.ControlPlane.APIServer
+	names := append([]string(nil), api.SANs...)
+	if api.AdvertiseAddress != "" {
+		names = append(names, api.AdvertiseAddress)
+	}
+	var errs field.ErrorList
+	for _, n := range names {
+		if cert.VerifyHostname(n) != nil {
+			errs = append(errs, field.Invalid(field.NewPath("pki", "apiServer", "cert"), n,
+				"the API server certificate does not cover this name from controlPlane.apiServer; run `kubeharden pki init --replace`"))
+		}
+	}
 	return errs
 }
 

@@ -230,3 +230,17 @@ func TestFlagsCarryTheCISSettings(t *testing.T) {
 	assert.Equal(t, "false", SchedulerArgs(in.Profile)["profiling"])
 	assert.Equal(t, "--anonymous-auth=false", api.Flags()[2])
 }
+
+func TestRenderRefusesACertificateThatMissesAProfileSAN(t *testing.T) {
+	in := testInputs(t, t.TempDir())
+	in.Profile.ControlPlane.APIServer.SANs = []string{"api.example.com", "10.0.0.10"}
+	_, err := Render(in)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `pki.apiServer.cert: Invalid value: "api.example.com": the API server certificate does not cover this name`)
+	assert.Contains(t, err.Error(), `pki.apiServer.cert: Invalid value: "10.0.0.10"`)
+
+	in.PKI, err = pki.Generate(pki.Options{SANs: []string{"api.example.com", "10.0.0.10"}})
+	require.NoError(t, err)
+	_, err = Render(in)
+	require.NoError(t, err)
+}

@@ -13,11 +13,14 @@ import (
 	"strconv"
 	"strings"
 
+	"net/netip"
+
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/pki"
+	"github.com/kubeharden/kubeharden/config"
 )
 
 // PulumiCLI runs the pulumi CLI against one stack of the project in Dir. Secret values travel on
@@ -73,6 +76,40 @@ func (p PulumiCLI) ConfigSetSecret(key, value string) error {
 // StackOutput returns one stack output as JSON, secrets shown.
 func (p PulumiCLI) StackOutput(name string) (string, error) {
 	return p.run("", "stack", "output", name, "--json", "--show-secrets")
+}
+
+// StackProfile loads the stack's profile as the program does (profile file, stack config, environment).
+func StackProfile(p PulumiCLI) (*config.Profile, error) {
+	src := config.Sources{}
+	if raw, err := p.ConfigGet(ProfileKey); err == nil {
+		if err := json.Unmarshal([]byte(raw), &src.Stack); err != nil {
+			return nil, fmt.Errorf("%s:%s: must be an object: %w", ConfigNamespace, ProfileKey, err)
+		}
+	} else if !errors.Is(err, ErrConfigNotSet) {
+		return nil, err
+	}
+	if f, err := p.ConfigGet(ProfileFileKey); err == nil {
+		src.File = underRoot(p.Dir, f)
+	} else if !errors.Is(err, ErrConfigNotSet) {
+		return nil, err
+	}
+	return config.Load(src)
+}
+
+// PKIOptionsFor fills the API server's names from the profile: its SANs, its advertise address and the
+// kubernetes Service address (the first of the Service range).
+func PKIOptionsFor(p *config.Profile, opts pki.Options) (pki.Options, error) {
+	api := p.ControlPlane.APIServer
+	opts.SANs = append(append([]string(nil), api.SANs...), opts.SANs...)
+	if api.AdvertiseAddress != "" {
+		opts.SANs = append(opts.SANs, api.AdvertiseAddress)
+	}
+	prefix, err := netip.ParsePrefix(api.ServiceClusterIPRange)
+	if err != nil {
+		return opts, fmt.Errorf("controlPlane.apiServer.serviceClusterIPRange: %w", err)
+	}
+	opts.ServiceIP = prefix.Masked().Addr().Next().String()
+	return opts, nil
 }
 
 // InitPKI generates the control plane's PKI bundle into the stack's secret config. An existing bundle is

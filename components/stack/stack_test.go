@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubeharden/kubeharden/components/componenttest"
+	"github.com/kubeharden/kubeharden/components/pki"
+	"github.com/kubeharden/kubeharden/config"
 )
 
 // runStack runs the stack program under the mocks with the given kubeharden:* settings, handed to the
@@ -67,4 +69,15 @@ func TestRunRefusesBadStackConfigBeforeRegisteringAnything(t *testing.T) {
 			assert.Empty(t, rec.Resources(), "nothing is registered")
 		})
 	}
+}
+
+func TestPKIOptionsForTakeTheNamesFromTheProfile(t *testing.T) {
+	p := &config.Profile{ControlPlane: config.ControlPlane{APIServer: config.APIServer{
+		SANs: []string{"api.example.com"}, AdvertiseAddress: "10.0.0.5", ServiceClusterIPRange: "10.100.0.0/16",
+	}}}
+	config.SetDefaultsProfile(p)
+	opts, err := PKIOptionsFor(p, pki.Options{SANs: []string{"extra.example.com"}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"api.example.com", "extra.example.com", "10.0.0.5"}, opts.SANs)
+	assert.Equal(t, "10.100.0.1", opts.ServiceIP)
 }

@@ -24,6 +24,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/pki"
+	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
@@ -92,7 +93,11 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 	if errs := config.ValidateProfile(p); len(errs) > 0 {
 		t.Fatalf("test profile: %v", errs.ToAggregate())
 	}
-	bundle, err := pki.Generate(pki.Options{ServiceIP: "10.96.0.1"})
+	opts, err := stack.PKIOptionsFor(p, pki.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := pki.Generate(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

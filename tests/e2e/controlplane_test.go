@@ -264,15 +264,19 @@ func keyRotation(t *testing.T, c *cluster.Cluster) {
 }
 
 // TestControlPlaneWithOIDC proves that the API server accepts the rendered AuthenticationConfiguration
-// (apiserver.config.k8s.io/v1 with its anonymous section, for v1.36), and that anonymous requests stay
-// refused when the file, not the flag, switches them off. The issuer need not be reachable to start.
+// (apiserver.config.k8s.io/v1 with its anonymous section, for v1.36) and the audit webhook backend in
+// batch mode, and that anonymous requests stay refused when the file, not the flag, switches them off.
+// Neither the issuer nor the audit sink need be reachable for the API server to start.
 func TestControlPlaneWithOIDC(t *testing.T) {
 	c := cluster.Start(t, func(p *config.Profile) {
 		p.ControlPlane.OIDC = config.OIDC{IssuerURL: "https://login.example.invalid", Audiences: []string{"kubernetes"}}
+		p.ControlPlane.Audit.WebhookServer = "https://siem.example.invalid/audit"
+		p.ControlPlane.APIServer.SANs = []string{"api.e2e.example.com"}
 	})
 	args := controlplane.APIServerArgs(c.Inputs.Profile)
 	require.Contains(t, args, "authentication-config")
 	require.NotContains(t, args, "anonymous-auth")
+	require.Equal(t, "batch", args["audit-webhook-mode"])
 	anonymousRefused(t, c)
 	_, err := c.Client.CoreV1().Namespaces().List(context.Background(), metav1.ListOptions{})
 	require.NoError(t, err, "client certificates still authenticate beside the JWT authenticator")
