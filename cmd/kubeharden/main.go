@@ -116,13 +116,13 @@ func newRootCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: %s:%s of stack %s is now %s (first encrypts); run pulumi up, then roll every API server\n",
-				stack.ConfigNamespace, stack.EncryptionKeysKey, stackName, keyNames(keys))
+				stack.ConfigNamespace, stack.EncryptionKeysKey, stackName, "["+controlplane.KeyNames(keys)+"]")
 			return nil
 		}}
 	}
 	keyCmd.AddCommand(change("init", "Store the first key in the stack's secret config", func(keys []controlplane.EncryptionKey) ([]controlplane.EncryptionKey, error) {
 		if len(keys) > 0 {
-			return nil, fmt.Errorf("the stack has keys already (%s); rotate with add, promote and remove", keyNames(keys))
+			return nil, fmt.Errorf("the stack has keys already (%s); rotate with add, promote and remove", "["+controlplane.KeyNames(keys)+"]")
 		}
 		k, err := controlplane.NewEncryptionKey(nameOrNow(keyName))
 		return []controlplane.EncryptionKey{k}, err
@@ -193,15 +193,4 @@ func nameOrNow(name string) string {
 		return name
 	}
 	return "key-" + time.Now().UTC().Format("20060102-150405")
-}
-
-func keyNames(keys []controlplane.EncryptionKey) string {
-	s := ""
-	for i, k := range keys {
-		if i > 0 {
-			s += ", "
-		}
-		s += k.Name
-	}
-	return "[" + s + "]"
 }

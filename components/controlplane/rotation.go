@@ -39,7 +39,7 @@ func PromoteKey(keys []EncryptionKey, name string) ([]EncryptionKey, error) {
 			return append(out, keys[i+1:]...), nil
 		}
 	}
-	return nil, fmt.Errorf("promoting encryption key: no key named %q; configured: %s", name, keyNames(keys))
+	return nil, fmt.Errorf("promoting encryption key: no key named %q; configured: %s", name, KeyNames(keys))
 }
 
 // RemoveKey returns keys without the named key. The encrypting (first) key cannot be removed.
@@ -53,7 +53,7 @@ func RemoveKey(keys []EncryptionKey, name string) ([]EncryptionKey, error) {
 			return append(out, keys[i+1:]...), nil
 		}
 	}
-	return nil, fmt.Errorf("removing encryption key: no key named %q; configured: %s", name, keyNames(keys))
+	return nil, fmt.Errorf("removing encryption key: no key named %q; configured: %s", name, KeyNames(keys))
 }
 
 // RewriteSecrets writes every Secret of the cluster back unchanged, so that the API server stores it
@@ -81,7 +81,8 @@ func RewriteSecrets(ctx context.Context, client kubernetes.Interface) (int, erro
 	}
 }
 
-func keyNames(keys []EncryptionKey) string {
+// KeyNames lists the keys' names in order, "none" for no keys.
+func KeyNames(keys []EncryptionKey) string {
 	s := ""
 	for i, k := range keys {
 		if i > 0 {
