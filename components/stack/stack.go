@@ -30,6 +30,9 @@ const (
 	// RenderDirKey is the folder, relative to the project root, that the kubernetes provider renders
 	// every object into instead of applying it to a cluster.
 	RenderDirKey = "renderDir"
+	// KubeconfigKey is the kubeconfig file, relative to the project root, of the cluster to apply the
+	// hardened objects to. Exactly one of renderDir and kubeconfig is set.
+	KubeconfigKey = "kubeconfig"
 	// PKIKey holds the control plane's PKI bundle (JSON, secret), written by `kubeharden pki init`.
 	PKIKey = "pki"
 	// EncryptionKeysKey holds the encryption-at-rest keys (JSON list, secret), the encrypting key first,
@@ -40,13 +43,16 @@ const (
 // RenderDirEnv overrides the stack's renderDir; the tests use it to render into a temporary folder.
 const RenderDirEnv = "KUBEHARDEN_RENDER_DIR"
 
+// KubeconfigEnv overrides the stack's kubeconfig.
+const KubeconfigEnv = "KUBEHARDEN_KUBECONFIG"
+
 // Stack outputs that `kubeharden files write` reads.
 const (
 	ControlPlaneFilesOutput          = "controlPlaneFiles"
 	ControlPlaneSensitiveFilesOutput = "controlPlaneSensitiveFiles"
 )
 
-var knownKeys = []string{ProfileKey, ProfileFileKey, RenderDirKey, PKIKey, EncryptionKeysKey}
+var knownKeys = []string{ProfileKey, ProfileFileKey, RenderDirKey, KubeconfigKey, PKIKey, EncryptionKeysKey}
 
 // Run is the kubeharden stack program. Every input is read and checked before the first resource is
 // registered, so a bad profile or stack setting creates nothing.
@@ -88,21 +94,9 @@ func Run(ctx *pulumi.Context) error {
 		}
 	}
 
-	renderDir := os.Getenv(RenderDirEnv)
-	if renderDir == "" {
-		renderDir = cfg.Get(RenderDirKey)
-	}
-	if renderDir == "" {
-		return fmt.Errorf("stack config %s:%s: Required value: the folder to render the hardened objects into (or set %s)",
-			ConfigNamespace, RenderDirKey, RenderDirEnv)
-	}
-	renderDir = underRoot(root, renderDir)
-
-	provider, err := kubernetes.NewProvider(ctx, "kubeharden-render", &kubernetes.ProviderArgs{
-		RenderYamlToDirectory: pulumi.String(renderDir),
-	})
+	provider, target, err := newProvider(ctx, cfg, root)
 	if err != nil {
-		return fmt.Errorf("creating the kubernetes provider: %w", err)
+		return err
 	}
 	b, err := baseline.NewBaseline(ctx, "kubeharden", &baseline.BaselineArgs{Profile: profile}, pulumi.Providers(provider))
 	if err != nil {
@@ -123,10 +117,57 @@ func Run(ctx *pulumi.Context) error {
 		ctx.Export("certificateExpiries", cp.CertificateExpiries)
 		ctx.Export("apiServerFlags", cp.APIServerFlags)
 	}
-	ctx.Export("renderDir", pulumi.String(renderDir))
+	ctx.Export(target.output, pulumi.String(target.value))
 	ctx.Export("namespaces", b.Namespaces)
 	ctx.Export("kubernetesVersion", pulumi.String(profile.KubernetesVersion))
 	return nil
+}
+
+type providerTarget struct{ output, value string }
+
+// newProvider builds the kubernetes provider the stack asks for: one that renders YAML into renderDir,
+// or one that applies to the cluster of a kubeconfig. Exactly one of the two must be set.
+func newProvider(ctx *pulumi.Context, cfg *pulumiconfig.Config, root string) (*kubernetes.Provider, providerTarget, error) {
+	renderDir := firstSet(os.Getenv(RenderDirEnv), cfg.Get(RenderDirKey))
+	kubeconfig := firstSet(os.Getenv(KubeconfigEnv), cfg.Get(KubeconfigKey))
+	switch {
+	case renderDir != "" && kubeconfig != "":
+		return nil, providerTarget{}, fmt.Errorf("stack config: %s:%s and %s:%s: Forbidden: set one, to render YAML or to apply to a cluster, not both",
+			ConfigNamespace, RenderDirKey, ConfigNamespace, KubeconfigKey)
+	case kubeconfig != "":
+		path := underRoot(root, kubeconfig)
+		content, err := os.ReadFile(path)
+		if err != nil {
+			return nil, providerTarget{}, fmt.Errorf("stack config %s:%s: reading %s: %w", ConfigNamespace, KubeconfigKey, path, err)
+		}
+		p, err := kubernetes.NewProvider(ctx, "kubeharden-cluster", &kubernetes.ProviderArgs{
+			Kubeconfig: pulumi.ToSecret(pulumi.String(string(content))).(pulumi.StringOutput), // holds a client key
+		})
+		if err != nil {
+			return nil, providerTarget{}, fmt.Errorf("creating the kubernetes provider: %w", err)
+		}
+		return p, providerTarget{"kubeconfig", path}, nil
+	case renderDir != "":
+		renderDir = underRoot(root, renderDir)
+		p, err := kubernetes.NewProvider(ctx, "kubeharden-render", &kubernetes.ProviderArgs{
+			RenderYamlToDirectory: pulumi.String(renderDir),
+		})
+		if err != nil {
+			return nil, providerTarget{}, fmt.Errorf("creating the kubernetes provider: %w", err)
+		}
+		return p, providerTarget{"renderDir", renderDir}, nil
+	}
+	return nil, providerTarget{}, fmt.Errorf("stack config %s:%s or %s:%s: Required value: the folder to render the hardened objects into, or the kubeconfig of the cluster to apply them to (or set %s or %s)",
+		ConfigNamespace, RenderDirKey, ConfigNamespace, KubeconfigKey, RenderDirEnv, KubeconfigEnv)
+}
+
+func firstSet(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // checkStackConfigKeys refuses a kubeharden:* stack setting that the program does not read, such as a

@@ -22,6 +22,7 @@ func runStack(t *testing.T, settings map[string]string) (*componenttest.Recorder
 	require.NoError(t, err)
 	t.Setenv(pulumi.EnvConfig, string(raw))
 	t.Setenv(RenderDirEnv, "")
+	t.Setenv(KubeconfigEnv, "")
 	return componenttest.Run(Run, func(info *pulumi.RunInfo) { info.Config = settings })
 }
 
@@ -47,7 +48,11 @@ func TestRunRefusesBadStackConfigBeforeRegisteringAnything(t *testing.T) {
 		want     string
 	}{
 		{"misspelt key", map[string]string{"kubeharden:renderDir": "out", "kubeharden:profil": `{}`},
-			`stack config: kubeharden:profil: Unsupported value: "profil": supported values: "profile", "profileFile", "renderDir", "pki", "encryptionKeys"`},
+			`stack config: kubeharden:profil: Unsupported value: "profil": supported values: "profile", "profileFile", "renderDir", "kubeconfig", "pki", "encryptionKeys"`},
+		{"render and cluster at once", map[string]string{"kubeharden:renderDir": "out", "kubeharden:kubeconfig": "kc"},
+			`stack config: kubeharden:renderDir and kubeharden:kubeconfig: Forbidden: set one`},
+		{"missing kubeconfig file", map[string]string{"kubeharden:kubeconfig": "/nonexistent/kubeconfig"},
+			`stack config kubeharden:kubeconfig: reading /nonexistent/kubeconfig`},
 		{"pki without keys", map[string]string{"kubeharden:renderDir": "out", "kubeharden:pki": `{}`},
 			`stack config: kubeharden:pki and kubeharden:encryptionKeys go together`},
 		{"short encryption key", map[string]string{"kubeharden:renderDir": "out", "kubeharden:pki": `{}`, "kubeharden:encryptionKeys": `[{"name":"k","secret":"c2hvcnQ="}]`},
@@ -59,7 +64,7 @@ func TestRunRefusesBadStackConfigBeforeRegisteringAnything(t *testing.T) {
 		{"bad level", map[string]string{"kubeharden:renderDir": "out", "kubeharden:profile": `{"podSecurity":{"enforce":"high"}}`},
 			`podSecurity.enforce: Unsupported value: "high": supported values: "privileged", "baseline", "restricted"`},
 		{"no render dir", map[string]string{"kubeharden:profile": `{}`},
-			`stack config kubeharden:renderDir: Required value`},
+			`stack config kubeharden:renderDir or kubeharden:kubeconfig: Required value`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
