@@ -17,6 +17,9 @@ type Profile struct {
 	// Tenants are the namespaces kubeharden creates, one per team or application.
 	Tenants []Tenant `json:"tenants"`
 
+	// RBAC holds the cluster-wide role bindings.
+	RBAC RBAC `json:"rbac"`
+
 	// ControlPlane is the hardening of the control-plane nodes.
 	ControlPlane ControlPlane `json:"controlPlane"`
 }
@@ -55,6 +58,8 @@ type Tenant struct {
 	Quota Quota `json:"quota"`
 	// LimitRange is the per-container LimitRange of the namespace.
 	LimitRange LimitRange `json:"limitRange"`
+	// Access binds the tenant's roles to users and groups.
+	Access Access `json:"access"`
 	// EgressCIDRs are extra destinations the namespace's pods may reach. The cloud metadata address
 	// 169.254.169.254 is always excepted from them.
 	EgressCIDRs []string `json:"egressCIDRs,omitempty"`

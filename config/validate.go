@@ -33,6 +33,7 @@ func ValidateProfile(p *Profile) field.ErrorList {
 	errs = append(errs, validateDNS(&p.DNS, field.NewPath("dns"))...)
 
 	errs = append(errs, ValidateControlPlane(&p.ControlPlane, field.NewPath("controlPlane"))...)
+	errs = append(errs, ValidateRBAC(&p.RBAC, field.NewPath("rbac"))...)
 
 	seen := map[string]int{}
 	for i := range p.Tenants {
@@ -77,6 +78,7 @@ func ValidateTenant(t *Tenant, path *field.Path) field.ErrorList {
 	if t.PodSecurity != nil {
 		errs = append(errs, ValidatePodSecurity(t.PodSecurity, path.Child("podSecurity"), true)...)
 	}
+	errs = append(errs, ValidateAccess(&t.Access, path.Child("access"))...)
 
 	q, qp := &t.Quota, path.Child("quota")
 	for _, f := range []struct{ name, value string }{
