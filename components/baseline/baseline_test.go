@@ -48,6 +48,31 @@ func TestNewBaselineCreatesATenantPerProfileEntry(t *testing.T) {
 	assert.Empty(t, profile.PodSecurity.Enforce, "the caller's profile is not modified")
 }
 
+func TestNewBaselineBindsClusterRolesAndBreakGlassAsAsked(t *testing.T) {
+	profile := &config.Profile{RBAC: config.RBAC{
+		ClusterReaders: []config.Subject{{Kind: "Group", Name: "oidc:sre"}},
+		BreakGlass:     []config.BreakGlass{{Name: "oncall", Subject: config.Subject{Kind: "Group", Name: "oidc:oncall"}, Reason: "incident response"}},
+	}}
+	rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
+		_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: profile})
+		return err
+	})
+	require.NoError(t, err)
+	assert.Len(t, rec.ByType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole"), 2, "cluster reader and auditor")
+	var names []string
+	for _, b := range rec.ByType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding") {
+		meta := b.Inputs["metadata"].ObjectValue()
+		names = append(names, meta["name"].StringValue())
+		if meta["name"].StringValue() == "kubeharden:break-glass:oncall" {
+			assert.Equal(t, "cluster-admin", b.Inputs["roleRef"].ObjectValue()["name"].StringValue())
+			assert.Equal(t, "incident response", meta["annotations"].ObjectValue()["kubeharden.io/break-glass-reason"].StringValue())
+		} else {
+			assert.NotEqual(t, "cluster-admin", b.Inputs["roleRef"].ObjectValue()["name"].StringValue(), "only break-glass binds cluster-admin")
+		}
+	}
+	assert.ElementsMatch(t, []string{"kubeharden:cluster-reader", "kubeharden:break-glass:oncall"}, names, "no auditor binding without auditors")
+}
+
 func TestNewBaselineRefusesAnInvalidProfileBeforeRegisteringAnything(t *testing.T) {
 	cases := []struct {
 		name    string

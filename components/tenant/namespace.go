@@ -9,9 +9,12 @@ import (
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
+	rbacpulumi "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/config"
 )
 
@@ -183,6 +186,38 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 		AutomountServiceAccountToken: pulumi.Bool(false),
 	}, parent); err != nil {
 		return nil, fmt.Errorf("tenant namespace %s: default service account: %w", name, err)
+	}
+
+	// Least-privilege roles in the namespace, bound only to the subjects the profile names.
+	for _, role := range []struct {
+		suffix, name string
+		rules        []rbacv1.PolicyRule
+		subjects     []config.Subject
+	}{
+		{"admin", rbac.NamespaceAdminRole, rbac.NamespaceAdminRules(), t.Access.Admins},
+		{"developer", rbac.DeveloperRole, rbac.DeveloperRules(t.Access), t.Access.Developers},
+		{"viewer", rbac.ViewerRole, rbac.ViewerRules(), t.Access.Viewers},
+	} {
+		r, err := rbacpulumi.NewRole(ctx, name+"-role-"+role.suffix, &rbacpulumi.RoleArgs{
+			Metadata: meta(role.name),
+			Rules:    rbac.PulumiRules(role.rules),
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("tenant namespace %s: role %s: %w", name, role.name, err)
+		}
+		if len(role.subjects) == 0 {
+			continue
+		}
+		if _, err := rbacpulumi.NewRoleBinding(ctx, name+"-binding-"+role.suffix, &rbacpulumi.RoleBindingArgs{
+			Metadata: meta(role.name),
+			RoleRef: &rbacpulumi.RoleRefArgs{
+				ApiGroup: pulumi.String("rbac.authorization.k8s.io"), Kind: pulumi.String("Role"),
+				Name: r.Metadata.Name().Elem(),
+			},
+			Subjects: rbac.PulumiSubjects(role.subjects),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("tenant namespace %s: binding %s: %w", name, role.name, err)
+		}
 	}
 
 	c.NamespaceName = nsName

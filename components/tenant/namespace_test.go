@@ -76,7 +76,10 @@ func TestNewNamespaceCreatesEveryHardenedObject(t *testing.T) {
 		"kubernetes:core/v1:ResourceQuota kh-team-a-quota",
 		"kubernetes:core/v1:LimitRange kh-team-a-limits",
 		"kubernetes:core/v1:ServiceAccountPatch kh-team-a-default-sa",
-	}, types, "no CIDR egress policy without egress CIDRs")
+		"kubernetes:rbac.authorization.k8s.io/v1:Role kh-team-a-role-admin",
+		"kubernetes:rbac.authorization.k8s.io/v1:Role kh-team-a-role-developer",
+		"kubernetes:rbac.authorization.k8s.io/v1:Role kh-team-a-role-viewer",
+	}, types, "no CIDR egress policy without egress CIDRs, no binding without subjects")
 
 	ns := rec.ByType("kubernetes:core/v1:Namespace")[0]
 	labels := get(ns.Inputs, "metadata", "labels").Mappable()
@@ -163,6 +166,24 @@ func TestNewNamespaceRefusesBadArgsBeforeRegisteringAnything(t *testing.T) {
 			assert.Empty(t, rec.Resources(), "nothing is registered")
 		})
 	}
+}
+
+func TestNewNamespaceBindsRolesToTheProfilesSubjectsOnly(t *testing.T) {
+	args := validArgs()
+	args.Tenant.Access = config.Access{
+		Developers: []config.Subject{{Kind: "Group", Name: "oidc:team-a"}},
+		Viewers:    []config.Subject{{Kind: "User", Name: "oidc:auditor@example.com"}},
+	}
+	rec, err := run(t, args)
+	require.NoError(t, err)
+	bindings := rec.ByType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
+	require.Len(t, bindings, 2, "no binding for the admin role, which has no subjects")
+	dev := object(t, rec, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kubeharden:developer")
+	assert.Equal(t, []any{map[string]any{"kind": "Group", "name": "oidc:team-a", "apiGroup": "rbac.authorization.k8s.io"}},
+		get(dev.Inputs, "subjects").Mappable())
+	assert.Equal(t, map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "kubeharden:developer"},
+		get(dev.Inputs, "roleRef").Mappable())
+	assert.Equal(t, "team-a", get(dev.Inputs, "metadata", "namespace").StringValue())
 }
 
 func TestMetadataExcept(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	authorizationv1 "k8s.io/api/authorization/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	psaapi "k8s.io/pod-security-admission/api"
@@ -52,6 +53,8 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	_, err := c.Client.NetworkingV1().NetworkPolicies("team-b").Get(ctx, tenant.CIDREgressPolicyName, metav1.GetOptions{})
 	assert.NoError(t, err)
 
+	checkAccess(t, c)
+
 	ws.MustRun("preview", "--expect-no-changes", "--stack", "cluster", "--non-interactive")
 
 	ws.MustRun("destroy", "--yes", "--stack", "cluster", "--non-interactive")
@@ -69,5 +72,56 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	for _, own := range []string{"default", "kube-system", "kube-public"} {
 		_, err := c.Client.CoreV1().Namespaces().Get(ctx, own, metav1.GetOptions{})
 		assert.NoError(t, err, "the cluster's own namespace %s is left alone", own)
+	}
+}
+
+// checkAccess asks the API server, through SubjectAccessReviews, what the profile's subjects may do.
+// Each denial stands beside an allowance for the same subject, so a missing binding cannot pass for a
+// working one.
+func checkAccess(t *testing.T, c *cluster.Cluster) {
+	t.Helper()
+	type who struct {
+		user   string
+		groups []string
+	}
+	developer := who{"ana", []string{"oidc:team-a", "system:authenticated"}}
+	lead := who{"lee", []string{"oidc:team-a-leads", "system:authenticated"}}
+	sre := who{"sam", []string{"oidc:platform-sre", "system:authenticated"}}
+	anonymous := who{"system:anonymous", []string{"system:unauthenticated"}}
+	cases := []struct {
+		name                                   string
+		who                                    who
+		verb, group, resource, subresource, ns string
+		allowed                                bool
+	}{
+		{"a developer manages deployments in their namespace", developer, "create", "apps", "deployments", "", "team-a", true},
+		{"a developer cannot read Secrets", developer, "get", "", "secrets", "", "team-a", false},
+		{"a developer cannot list Secrets", developer, "list", "", "secrets", "", "team-a", false},
+		{"a developer cannot act in another tenant's namespace", developer, "create", "apps", "deployments", "", "team-b", false},
+		{"a developer cannot create RoleBindings", developer, "create", "rbac.authorization.k8s.io", "rolebindings", "", "team-a", false},
+		{"a developer cannot exec without allowExec", developer, "create", "", "pods", "exec", "team-a", false},
+		{"a namespace admin binds roles in their namespace", lead, "create", "rbac.authorization.k8s.io", "rolebindings", "", "team-a", true},
+		{"a namespace admin cannot bind outside it", lead, "create", "rbac.authorization.k8s.io", "rolebindings", "", "team-b", false},
+		{"a namespace admin cannot escalate", lead, "escalate", "rbac.authorization.k8s.io", "roles", "", "team-a", false},
+		{"a namespace admin cannot impersonate", lead, "impersonate", "", "users", "", "", false},
+		{"a namespace admin cannot delete the default deny", lead, "delete", "networking.k8s.io", "networkpolicies", "", "team-a", false},
+		{"the cluster reader reads pods everywhere", sre, "list", "", "pods", "", "", true},
+		{"the cluster reader cannot read Secrets", sre, "get", "", "secrets", "", "team-a", false},
+		{"the cluster reader cannot change anything", sre, "delete", "", "pods", "", "team-a", false},
+		{"anonymous cannot list namespaces", anonymous, "list", "", "namespaces", "", "", false},
+		{"anonymous cannot read pods", anonymous, "get", "", "pods", "", "team-a", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sar := &authorizationv1.SubjectAccessReview{Spec: authorizationv1.SubjectAccessReviewSpec{
+				User: tc.who.user, Groups: tc.who.groups,
+				ResourceAttributes: &authorizationv1.ResourceAttributes{
+					Verb: tc.verb, Group: tc.group, Resource: tc.resource, Subresource: tc.subresource, Namespace: tc.ns,
+				},
+			}}
+			res, err := c.Client.AuthorizationV1().SubjectAccessReviews().Create(context.Background(), sar, metav1.CreateOptions{})
+			require.NoError(t, err)
+			assert.Equal(t, tc.allowed, res.Status.Allowed, "%s %s/%s in %q: %s", tc.verb, tc.resource, tc.subresource, tc.ns, res.Status.Reason)
+		})
 	}
 }

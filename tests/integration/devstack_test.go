@@ -20,6 +20,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/pki"
+	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
@@ -71,6 +72,25 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 		if len(tn.EgressCIDRs) > 0 {
 			want = append(want, "NetworkPolicy/"+tn.Name+"/"+tenant.CIDREgressPolicyName)
 		}
+		for _, role := range []struct {
+			name     string
+			subjects []config.Subject
+		}{{rbac.NamespaceAdminRole, tn.Access.Admins}, {rbac.DeveloperRole, tn.Access.Developers}, {rbac.ViewerRole, tn.Access.Viewers}} {
+			want = append(want, "Role/"+tn.Name+"/"+role.name)
+			if len(role.subjects) > 0 {
+				want = append(want, "RoleBinding/"+tn.Name+"/"+role.name)
+			}
+		}
+	}
+	want = append(want, "ClusterRole/"+rbac.ClusterReaderRole, "ClusterRole/"+rbac.AuditorRole)
+	if len(profile.RBAC.ClusterReaders) > 0 {
+		want = append(want, "ClusterRoleBinding/"+rbac.ClusterReaderRole)
+	}
+	if len(profile.RBAC.Auditors) > 0 {
+		want = append(want, "ClusterRoleBinding/"+rbac.AuditorRole)
+	}
+	for _, bg := range profile.RBAC.BreakGlass {
+		want = append(want, "ClusterRoleBinding/"+rbac.BreakGlassPrefix+bg.Name)
 	}
 	sort.Strings(want)
 	var got []string
