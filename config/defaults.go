@@ -39,6 +39,15 @@ func SetDefaultsProfile(p *Profile) {
 		SetDefaultsTenant(&p.Tenants[i])
 	}
 	SetDefaultsControlPlane(&p.ControlPlane)
+	// Every guardrail refuses unless the profile says otherwise.
+	if p.Guardrails.Actions == nil {
+		p.Guardrails.Actions = map[string]string{}
+	}
+	for _, rule := range GuardrailRules {
+		if p.Guardrails.Actions[rule] == "" {
+			p.Guardrails.Actions[rule] = "Deny"
+		}
+	}
 }
 
 // SetDefaultsTenant fills the zero-valued quota and limit fields of t. The CPU figures are the NSA/CISA

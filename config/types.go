@@ -17,6 +17,9 @@ type Profile struct {
 	// Tenants are the namespaces kubeharden creates, one per team or application.
 	Tenants []Tenant `json:"tenants"`
 
+	// Guardrails are the admission rules beyond Pod Security.
+	Guardrails Guardrails `json:"guardrails"`
+
 	// RBAC holds the cluster-wide role bindings.
 	RBAC RBAC `json:"rbac"`
 

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"github.com/kubeharden/kubeharden/components/guardrails"
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
@@ -51,6 +52,10 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 		return nil, err
 	}
 	if err := newClusterRBAC(ctx, name, &profile.RBAC, pulumi.Parent(b)); err != nil {
+		return nil, err
+	}
+	if err := guardrails.New(ctx, name, profile.Guardrails,
+		guardrails.NamespaceSelector{tenant.ManagedByLabel: tenant.ManagedByValue}, pulumi.Parent(b)); err != nil {
 		return nil, err
 	}
 	names := pulumi.StringArray{}

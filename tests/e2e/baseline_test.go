@@ -54,6 +54,7 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	assert.NoError(t, err)
 
 	checkAccess(t, c)
+	checkGuardrails(t, c, "team-a")
 
 	ws.MustRun("preview", "--expect-no-changes", "--stack", "cluster", "--non-interactive")
 

@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeharden/kubeharden/components/controlplane"
+	"github.com/kubeharden/kubeharden/components/guardrails"
 	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/stack"
@@ -88,6 +89,9 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	}
 	if len(profile.RBAC.Auditors) > 0 {
 		want = append(want, "ClusterRoleBinding/"+rbac.AuditorRole)
+	}
+	for _, p := range guardrails.Policies(profile.Guardrails) {
+		want = append(want, "ValidatingAdmissionPolicy/"+p.Name, "ValidatingAdmissionPolicyBinding/"+p.Name)
 	}
 	for _, bg := range profile.RBAC.BreakGlass {
 		want = append(want, "ClusterRoleBinding/"+rbac.BreakGlassPrefix+bg.Name)

@@ -1,0 +1,108 @@
+package guardrails
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/kubeharden/kubeharden/config"
+)
+
+// Resource is a group and the resources of it a policy matches.
+type Resource struct {
+	Group     string
+	Resources []string
+}
+
+// Policy is one guardrail: the objects it matches, its CEL variables and its validations.
+type Policy struct {
+	// Name is the policy's and its binding's name.
+	Name string
+	// Rule is the profile's name of the rule (the key of guardrails.actions).
+	Rule string
+	// Match are the resources the policy is evaluated for, on CREATE and UPDATE.
+	Match []Resource
+	// Variables are CEL variables, in order: name, expression.
+	Variables [][2]string
+	// Expression must be true for the object to be admitted.
+	Expression string
+	// MessageExpression builds the refusal message.
+	MessageExpression string
+}
+
+var workloads = []Resource{
+	{Group: "", Resources: []string{"pods", "replicationcontrollers"}},
+	{Group: "apps", Resources: []string{"deployments", "statefulsets", "daemonsets", "replicasets"}},
+	{Group: "batch", Resources: []string{"jobs", "cronjobs"}},
+}
+
+// podVariables find the pod spec of every workload kind, and its containers.
+var podVariables = [][2]string{
+	{"podSpec", "object.kind == 'Pod' ? object.spec : (object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)"},
+	{"containers", "variables.podSpec.containers + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : [])"},
+}
+
+// celList renders strings as a CEL list literal.
+func celList(values []string) string {
+	quoted := make([]string, len(values))
+	for i, v := range values {
+		quoted[i] = "'" + strings.ReplaceAll(v, "'", "\\'") + "'"
+	}
+	return "[" + strings.Join(quoted, ", ") + "]"
+}
+
+// Policies returns the guardrails a profile asks for.
+func Policies(g config.Guardrails) []Policy {
+	var out []Policy
+	if len(g.AllowedRegistries) > 0 {
+		regs := celList(g.AllowedRegistries)
+		allowed := "%s.exists(r, c.image.startsWith(r + '/'))"
+		out = append(out, Policy{
+			Name: "kubeharden-allowed-registries", Rule: "allowedRegistries", Match: workloads, Variables: podVariables,
+			Expression: "variables.containers.all(c, " + fmt.Sprintf(allowed, regs) + ")",
+			MessageExpression: "'images must come from an allowed registry (" + strings.Join(g.AllowedRegistries, ", ") + "); not allowed: ' + " +
+				"variables.containers.filter(c, !" + fmt.Sprintf(allowed, regs) + ").map(c, c.image).join(', ')",
+		})
+	}
+	tagged := "c.image.matches('@sha256:[a-f0-9]{64}$') || (c.image.matches(':[^/:@]+$') && !c.image.endsWith(':latest'))"
+	out = append(out, Policy{
+		Name: "kubeharden-image-tag", Rule: "imageTag", Match: workloads, Variables: podVariables,
+		Expression: "variables.containers.all(c, " + tagged + ")",
+		MessageExpression: "'images need a version tag other than latest, or a digest: ' + " +
+			"variables.containers.filter(c, !(" + tagged + ")).map(c, c.image).join(', ')",
+	})
+	limited := "has(c.resources) && has(c.resources.limits) && 'cpu' in c.resources.limits && 'memory' in c.resources.limits"
+	out = append(out, Policy{
+		Name: "kubeharden-resource-limits", Rule: "resourceLimits", Match: workloads, Variables: podVariables,
+		Expression: "variables.containers.all(c, " + limited + ")",
+		MessageExpression: "'every container needs CPU and memory limits (C-0270, C-0271); missing in: ' + " +
+			"variables.containers.filter(c, !(" + limited + ")).map(c, c.name).join(', ')",
+	})
+	out = append(out, Policy{
+		Name: "kubeharden-service-account", Rule: "serviceAccount", Match: workloads, Variables: podVariables,
+		Expression:        "has(variables.podSpec.serviceAccountName) && variables.podSpec.serviceAccountName != '' && variables.podSpec.serviceAccountName != 'default'",
+		MessageExpression: "'workloads run as a ServiceAccount of their own, never the namespace\\'s default one (C-0034, CIS 5.1.5)'",
+	})
+	var refused []string
+	if !g.AllowNodePorts {
+		refused = append(refused, "NodePort")
+	}
+	if !g.AllowLoadBalancers {
+		refused = append(refused, "LoadBalancer")
+	}
+	if len(refused) > 0 {
+		out = append(out, Policy{
+			Name: "kubeharden-service-type", Rule: "serviceType", Match: []Resource{{Group: "", Resources: []string{"services"}}},
+			Expression:        "!has(object.spec.type) || !(object.spec.type in " + celList(refused) + ")",
+			MessageExpression: "'Services of type ' + object.spec.type + ' expose the nodes; tenants may not create them (guide: network separation)'",
+		})
+	}
+	return out
+}
+
+// ValidationActions turns a profile action into a binding's validationActions.
+func ValidationActions(action string) []string {
+	if action == "Warn" {
+		return []string{"Warn", "Audit"} // a warning alone leaves no trace in the audit log
+	}
+	return []string{action}
+}

@@ -1,0 +1,21 @@
+package config
+
+// Guardrails are admission rules beyond Pod Security, enforced in tenant namespaces by native
+// ValidatingAdmissionPolicies.
+type Guardrails struct {
+	// AllowedRegistries are the registries (host, optional port and path) images may come from, such as
+	// "registry.k8s.io" or "ghcr.io/acme". Empty allows every registry.
+	AllowedRegistries []string `json:"allowedRegistries"`
+	// AllowNodePorts and AllowLoadBalancers let tenants create Services of those types.
+	AllowNodePorts     bool `json:"allowNodePorts,omitempty"`
+	AllowLoadBalancers bool `json:"allowLoadBalancers,omitempty"`
+	// Actions are each rule's enforcement: Deny, Warn or Audit. Rules: allowedRegistries, imageTag,
+	// resourceLimits, serviceAccount, serviceType.
+	Actions map[string]string `json:"actions"`
+}
+
+// GuardrailRules are the guardrail rules, by name.
+var GuardrailRules = []string{"allowedRegistries", "imageTag", "resourceLimits", "serviceAccount", "serviceType"}
+
+// GuardrailActions are the enforcement actions of a guardrail rule.
+var GuardrailActions = []string{"Deny", "Warn", "Audit"}

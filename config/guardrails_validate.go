@@ -1,0 +1,39 @@
+package config
+
+import (
+	"regexp"
+	"sort"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+)
+
+// registryPattern is a registry host (DNS name or IP, optional port) and optional path, lower case, no
+// scheme and no wildcard: the prefix of an image reference.
+var registryPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+
+// ValidateGuardrails checks the guardrails: registries that parse, known rules and actions.
+func ValidateGuardrails(g *Guardrails, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	for i, r := range g.AllowedRegistries {
+		if !registryPattern.MatchString(r) {
+			errs = append(errs, field.Invalid(path.Child("allowedRegistries").Index(i), r,
+				"must be a registry host with an optional port and path, such as registry.k8s.io or ghcr.io/acme (no scheme, no wildcard)"))
+		}
+	}
+	rules := make([]string, 0, len(g.Actions))
+	for r := range g.Actions {
+		rules = append(rules, r)
+	}
+	sort.Strings(rules)
+	for _, r := range rules {
+		ap := path.Child("actions").Key(r)
+		if !contains(GuardrailRules, r) {
+			errs = append(errs, field.NotSupported(ap, r, GuardrailRules))
+			continue
+		}
+		if !contains(GuardrailActions, g.Actions[r]) {
+			errs = append(errs, field.NotSupported(ap, g.Actions[r], GuardrailActions))
+		}
+	}
+	return errs
+}

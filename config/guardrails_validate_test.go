@@ -1,0 +1,39 @@
+package config
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestValidateGuardrails(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(p *Profile)
+		want   []string
+	}{
+		{"valid", func(p *Profile) {
+			p.Guardrails.AllowedRegistries = []string{"registry.k8s.io", "ghcr.io/acme", "10.0.0.5:5000/team-a"}
+			p.Guardrails.Actions["imageTag"] = "Warn"
+		}, nil},
+		{"registry with scheme", func(p *Profile) { p.Guardrails.AllowedRegistries = []string{"https://ghcr.io"} },
+			[]string{`guardrails.allowedRegistries[0]: Invalid value: "https://ghcr.io": must be a registry host with an optional port and path, such as registry.k8s.io or ghcr.io/acme (no scheme, no wildcard)`}},
+		{"registry wildcard", func(p *Profile) { p.Guardrails.AllowedRegistries = []string{"*.example.com"} },
+			[]string{`guardrails.allowedRegistries[0]: Invalid value: "*.example.com": must be a registry host with an optional port and path, such as registry.k8s.io or ghcr.io/acme (no scheme, no wildcard)`}},
+		{"unknown action", func(p *Profile) { p.Guardrails.Actions["imageTag"] = "Block" },
+			[]string{`guardrails.actions[imageTag]: Unsupported value: "Block": supported values: "Deny", "Warn", "Audit"`}},
+		{"unknown rule", func(p *Profile) { p.Guardrails.Actions["noRoot"] = "Deny" },
+			[]string{`guardrails.actions[noRoot]: Unsupported value: "noRoot": supported values: "allowedRegistries", "imageTag", "resourceLimits", "serviceAccount", "serviceType"`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := validProfile()
+			tc.change(p)
+			var got []string
+			for _, e := range ValidateProfile(p) {
+				got = append(got, e.Error())
+			}
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
