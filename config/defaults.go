@@ -39,6 +39,7 @@ func SetDefaultsProfile(p *Profile) {
 		SetDefaultsTenant(&p.Tenants[i])
 	}
 	SetDefaultsControlPlane(&p.ControlPlane)
+	setDefaultsLogging(&p.Logging, p.PodSecurity.Version)
 	// Every guardrail refuses unless the profile says otherwise.
 	if p.Guardrails.Actions == nil {
 		p.Guardrails.Actions = map[string]string{}
@@ -103,4 +104,28 @@ func podSecurityVersionFor(kubernetesVersion string) string {
 	}
 	s := v.Segments()
 	return fmt.Sprintf("v%d.%d", s[0], s[1])
+}
+
+func setDefaultsLogging(l *Logging, psaVersion string) {
+	setDefault(&l.Namespace, "kubeharden-logging")
+	setDefault(&l.Image, "cr.fluentbit.io/fluent/fluent-bit:4.0.3")
+	// Reading the host's log files needs hostPath volumes (refused from baseline up) and the file owner's
+	// uid; the agent is hardened otherwise (read-only root, no capabilities, RuntimeDefault seccomp).
+	setDefault(&l.PodSecurity.Enforce, "privileged")
+	setDefault(&l.PodSecurity.Audit, "restricted")
+	setDefault(&l.PodSecurity.Warn, "restricted")
+	setDefault(&l.PodSecurity.Version, psaVersion)
+	setDefault(&l.PodSecurity.ExemptionReason, "the log agent reads the nodes' log files through read-only hostPath volumes as their owner (root)")
+	for i := range l.Outputs {
+		o := &l.Outputs[i]
+		switch o.Type {
+		case "elasticsearch":
+			setDefaultInt(&o.Port, 9200)
+			setDefault(&o.Index, "kubernetes")
+		case "syslog":
+			setDefaultInt(&o.Port, 6514) // RFC 5425: syslog over TLS
+		case "forward":
+			setDefaultInt(&o.Port, 24224)
+		}
+	}
 }

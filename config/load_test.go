@@ -51,7 +51,7 @@ func TestLoadRefusesBadInput(t *testing.T) {
 		want  string
 	}{
 		{name: "unknown top-level key", file: "tenant:\n  - name: a\n",
-			want: `tenant: Unsupported value: "tenant": supported values: "kubernetesVersion", "podSecurity", "dns", "tenants", "guardrails", "rbac", "controlPlane"`},
+			want: `tenant: Unsupported value: "tenant": supported values: "kubernetesVersion", "podSecurity", "dns", "tenants", "logging", "guardrails", "rbac", "controlPlane"`},
 		{name: "word where a number belongs", file: "controlPlane:\n  audit:\n    maxAge: a month\n",
 			want: `controlPlane.audit.maxAge: Invalid value: "a month": must be a whole number`},
 		{name: "audit retention below CIS", env: []string{"KUBEHARDEN_CONTROLPLANE_AUDIT_MAXAGE=7"},

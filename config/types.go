@@ -17,6 +17,9 @@ type Profile struct {
 	// Tenants are the namespaces kubeharden creates, one per team or application.
 	Tenants []Tenant `json:"tenants"`
 
+	// Logging is the node and container log agent.
+	Logging Logging `json:"logging"`
+
 	// Guardrails are the admission rules beyond Pod Security.
 	Guardrails Guardrails `json:"guardrails"`
 

@@ -35,6 +35,7 @@ func ValidateProfile(p *Profile) field.ErrorList {
 	errs = append(errs, ValidateControlPlane(&p.ControlPlane, field.NewPath("controlPlane"))...)
 	errs = append(errs, ValidateRBAC(&p.RBAC, field.NewPath("rbac"))...)
 	errs = append(errs, ValidateGuardrails(&p.Guardrails, field.NewPath("guardrails"))...)
+	errs = append(errs, ValidateLogging(&p.Logging, field.NewPath("logging"))...)
 
 	seen := map[string]int{}
 	for i := range p.Tenants {

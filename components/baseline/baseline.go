@@ -10,6 +10,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/kubeharden/kubeharden/components/guardrails"
+	"github.com/kubeharden/kubeharden/components/logging"
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
@@ -54,9 +55,13 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 	if err := newClusterRBAC(ctx, name, &profile.RBAC, pulumi.Parent(b)); err != nil {
 		return nil, err
 	}
-	if err := guardrails.New(ctx, name, profile.Guardrails,
-		guardrails.NamespaceSelector{tenant.ManagedByLabel: tenant.ManagedByValue}, pulumi.Parent(b)); err != nil {
+	if err := guardrails.New(ctx, name, profile.Guardrails, tenant.TenantLabel, pulumi.Parent(b)); err != nil {
 		return nil, err
+	}
+	if profile.Logging.Enabled {
+		if _, err := logging.NewLogAgent(ctx, name+"-logging", &logging.LogAgentArgs{Logging: profile.Logging}, pulumi.Parent(b)); err != nil {
+			return nil, err
+		}
 	}
 	names := pulumi.StringArray{}
 	for i := range profile.Tenants {

@@ -10,11 +10,9 @@ import (
 	"github.com/kubeharden/kubeharden/config"
 )
 
-// NamespaceSelector selects the namespaces the guardrails apply to: kubeharden's tenant namespaces.
-type NamespaceSelector map[string]string
-
-// New creates each policy and its binding as children of parent; child names start with name.
-func New(ctx *pulumi.Context, name string, g config.Guardrails, namespaces NamespaceSelector, parent pulumi.ResourceOption) error {
+// New creates each policy and its binding as children of parent; child names start with name. The
+// bindings select the namespaces that carry the label namespaceLabel, whatever its value.
+func New(ctx *pulumi.Context, name string, g config.Guardrails, namespaceLabel string, parent pulumi.ResourceOption) error {
 	labels := pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("kubeharden")}
 	for _, p := range Policies(g) {
 		rules := admissionv1.NamedRuleWithOperationsArray{}
@@ -52,7 +50,9 @@ func New(ctx *pulumi.Context, name string, g config.Guardrails, namespaces Names
 				PolicyName:        policy.Metadata.Name().Elem(),
 				ValidationActions: pulumi.ToStringArray(ValidationActions(g.Actions[p.Rule])),
 				MatchResources: &admissionv1.MatchResourcesArgs{
-					NamespaceSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(namespaces)},
+					NamespaceSelector: &metav1.LabelSelectorArgs{MatchExpressions: metav1.LabelSelectorRequirementArray{
+						&metav1.LabelSelectorRequirementArgs{Key: pulumi.String(namespaceLabel), Operator: pulumi.String("Exists")},
+					}},
 				},
 			},
 		}, parent); err != nil {

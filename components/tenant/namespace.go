@@ -29,6 +29,7 @@ const (
 	QuotaName             = "tenant-quota"
 	LimitRangeName        = "tenant-limits"
 	ManagedByLabel        = "app.kubernetes.io/managed-by"
+	TenantLabel           = "kubeharden.io/tenant"
 	ManagedByValue        = "kubeharden"
 )
 
@@ -234,7 +235,7 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 // NamespaceLabels are the labels of a tenant namespace: the Pod Security Admission mode and version
 // labels, and kubeharden's managed-by label.
 func NamespaceLabels(namespace string, ps config.PodSecurity) map[string]string {
-	labels := map[string]string{ManagedByLabel: ManagedByValue}
+	labels := map[string]string{ManagedByLabel: ManagedByValue, TenantLabel: namespace}
 	for mode, level := range map[string]string{"enforce": ps.Enforce, "audit": ps.Audit, "warn": ps.Warn} {
 		labels["pod-security.kubernetes.io/"+mode] = level
 		labels["pod-security.kubernetes.io/"+mode+"-version"] = ps.Version

@@ -85,6 +85,7 @@ func TestNewNamespaceCreatesEveryHardenedObject(t *testing.T) {
 	labels := get(ns.Inputs, "metadata", "labels").Mappable()
 	assert.Equal(t, map[string]any{
 		"app.kubernetes.io/managed-by":               "kubeharden",
+		"kubeharden.io/tenant":                       "team-a",
 		"pod-security.kubernetes.io/enforce":         "restricted",
 		"pod-security.kubernetes.io/enforce-version": "v1.36",
 		"pod-security.kubernetes.io/audit":           "restricted",

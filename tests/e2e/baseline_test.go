@@ -9,10 +9,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	authorizationv1 "k8s.io/api/authorization/v1"
+	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	psaapi "k8s.io/pod-security-admission/api"
 
+	"github.com/kubeharden/kubeharden/components/logging"
 	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/tests/cluster"
@@ -55,6 +57,7 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 
 	checkAccess(t, c)
 	checkGuardrails(t, c, "team-a")
+	checkLogAgentNamespace(t, c, "kubeharden-logging")
 
 	ws.MustRun("preview", "--expect-no-changes", "--stack", "cluster", "--non-interactive")
 
@@ -125,4 +128,21 @@ func checkAccess(t *testing.T, c *cluster.Cluster) {
 			assert.Equal(t, tc.allowed, res.Status.Allowed, "%s %s/%s in %q: %s", tc.verb, tc.resource, tc.subresource, tc.ns, res.Status.Reason)
 		})
 	}
+}
+
+// checkLogAgentNamespace: the agent's DaemonSet is admitted (the tenant guardrails do not reach its
+// namespace), and nothing else may run there, even a pod that passes every tenant rule.
+func checkLogAgentNamespace(t *testing.T, c *cluster.Cluster, ns string) {
+	t.Helper()
+	ctx := context.Background()
+	ds, err := c.Client.AppsV1().DaemonSets(ns).Get(ctx, logging.AgentName, metav1.GetOptions{})
+	require.NoError(t, err)
+	assert.NotEmpty(t, ds.Spec.Template.Annotations["kubeharden.io/config-checksum"])
+
+	_, err = c.Client.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "app"}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	_, err = c.Client.CoreV1().Pods(ns).Create(ctx, compliantPod(), metav1.CreateOptions{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), logging.OnlyAgentPolicy)
+	assert.Contains(t, err.Error(), "only the log agent runs in the log agent's namespace")
 }

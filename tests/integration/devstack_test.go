@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	psaapi "k8s.io/pod-security-admission/api"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/guardrails"
+	"github.com/kubeharden/kubeharden/components/logging"
 	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/stack"
@@ -90,6 +92,12 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	if len(profile.RBAC.Auditors) > 0 {
 		want = append(want, "ClusterRoleBinding/"+rbac.AuditorRole)
 	}
+	if profile.Logging.Enabled {
+		ns := profile.Logging.Namespace
+		want = append(want, "Namespace/"+ns, "ServiceAccount/"+ns+"/"+logging.AgentName, "ConfigMap/"+ns+"/"+logging.AgentName,
+			"DaemonSet/"+ns+"/"+logging.AgentName, "ClusterRole/"+logging.AgentRole, "ClusterRoleBinding/"+logging.AgentRole,
+			"ValidatingAdmissionPolicy/"+logging.OnlyAgentPolicy, "ValidatingAdmissionPolicyBinding/"+logging.OnlyAgentPolicy)
+	}
 	for _, p := range guardrails.Policies(profile.Guardrails) {
 		want = append(want, "ValidatingAdmissionPolicy/"+p.Name, "ValidatingAdmissionPolicyBinding/"+p.Name)
 	}
@@ -148,6 +156,10 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	// Every pod-producing object passes Pod Security at its namespace's level.
 	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
 	require.NoError(t, err)
+	if profile.Logging.Enabled {
+		levels[profile.Logging.Namespace] = psaapi.Level(profile.Logging.PodSecurity.Enforce)
+		checkLogAgent(t, byKey, profile, evaluator)
+	}
 	workloads := 0
 	for _, o := range objs {
 		meta, spec, ok := manifests.PodTemplate(o.Obj)
@@ -155,10 +167,8 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 			continue
 		}
 		workloads++
-		level, restricted := levels[o.Namespace]
-		if !restricted {
-			continue
-		}
+		level, known := levels[o.Namespace]
+		require.True(t, known, "%s runs in a namespace kubeharden did not make", o.Key())
 		lv := psaapi.LevelVersion{Level: level, Version: psaapi.LatestVersion()}
 		for _, r := range evaluator.EvaluatePod(lv, meta, spec) {
 			assert.True(t, r.Allowed, "%s: %s: %s", o.Key(), r.ForbiddenReason, r.ForbiddenDetail)
@@ -172,6 +182,51 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	assertNoKeyMaterial(t, "pulumi up", out)
 
 	checkControlPlaneOutputs(t, ws, profile)
+}
+
+// checkLogAgent checks the agent's hardening on the rendered DaemonSet, and that the only thing Pod
+// Security baseline would refuse in it is the read-only hostPath its profile exception names.
+func checkLogAgent(t *testing.T, byKey map[string]manifests.Object, profile *config.Profile, evaluator policy.Evaluator) {
+	t.Helper()
+	ns := profile.Logging.Namespace
+	nsObj := byKey["Namespace/"+ns].Obj.(*corev1.Namespace)
+	assert.Equal(t, "privileged", nsObj.Labels[psaapi.EnforceLevelLabel])
+	assert.Equal(t, profile.Logging.PodSecurity.ExemptionReason, nsObj.Annotations[logging.ExemptionReasonAnnotation])
+
+	ds := byKey["DaemonSet/"+ns+"/"+logging.AgentName].Obj.(*appsv1.DaemonSet)
+	spec := ds.Spec.Template.Spec
+	require.Len(t, spec.Containers, 1)
+	c := spec.Containers[0]
+	assert.True(t, *c.SecurityContext.ReadOnlyRootFilesystem)
+	assert.False(t, *c.SecurityContext.AllowPrivilegeEscalation)
+	assert.Equal(t, []corev1.Capability{"ALL"}, c.SecurityContext.Capabilities.Drop)
+	assert.Empty(t, c.SecurityContext.Capabilities.Add)
+	assert.Equal(t, corev1.SeccompProfileTypeRuntimeDefault, spec.SecurityContext.SeccompProfile.Type)
+	assert.False(t, *spec.AutomountServiceAccountToken)
+	assert.False(t, c.Resources.Limits.Cpu().IsZero())
+	assert.False(t, c.Resources.Limits.Memory().IsZero())
+	assert.Equal(t, []corev1.Toleration{{Operator: corev1.TolerationOpExists}}, spec.Tolerations)
+	for _, v := range spec.Volumes {
+		if v.HostPath != nil {
+			assert.Equal(t, "/var/log", v.HostPath.Path, "only the log directory")
+			for _, m := range c.VolumeMounts {
+				if m.Name == v.Name {
+					assert.True(t, m.ReadOnly, "host paths are mounted read-only")
+				}
+			}
+		}
+	}
+	cm := byKey["ConfigMap/"+ns+"/"+logging.AgentName].Obj.(*corev1.ConfigMap)
+	assert.Equal(t, logging.Checksum(cm.Data["fluent-bit.conf"]), ds.Spec.Template.Annotations["kubeharden.io/config-checksum"])
+
+	var refused []string
+	for _, r := range evaluator.EvaluatePod(psaapi.LevelVersion{Level: psaapi.LevelBaseline, Version: psaapi.LatestVersion()},
+		&ds.Spec.Template.ObjectMeta, &spec) {
+		if !r.Allowed {
+			refused = append(refused, r.ForbiddenReason)
+		}
+	}
+	assert.Equal(t, []string{"hostPath volumes"}, refused, "the exception is exactly the host's log directory")
 }
 
 // assertNoKeyMaterial fails when text holds a PEM private key.
