@@ -40,6 +40,8 @@ func SetDefaultsProfile(p *Profile) {
 	}
 	SetDefaultsControlPlane(&p.ControlPlane)
 	setDefaultsLogging(&p.Logging, p.PodSecurity.Version)
+	// Native policies need nothing installed beyond the API server.
+	setDefault(&p.Guardrails.Engine, "native")
 	// Every guardrail refuses unless the profile says otherwise.
 	if p.Guardrails.Actions == nil {
 		p.Guardrails.Actions = map[string]string{}

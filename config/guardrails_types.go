@@ -3,6 +3,9 @@ package config
 // Guardrails are admission rules beyond Pod Security, enforced in tenant namespaces by native
 // ValidatingAdmissionPolicies.
 type Guardrails struct {
+	// Engine is native (ValidatingAdmissionPolicy, built into the API server) or gatekeeper (OPA
+	// Gatekeeper ConstraintTemplates in Rego; Gatekeeper must already run in the cluster).
+	Engine string `json:"engine"`
 	// AllowedRegistries are the registries (host, optional port and path) images may come from, such as
 	// "registry.k8s.io" or "ghcr.io/acme". Empty allows every registry.
 	AllowedRegistries []string `json:"allowedRegistries"`
@@ -13,6 +16,9 @@ type Guardrails struct {
 	// resourceLimits, serviceAccount, serviceType.
 	Actions map[string]string `json:"actions"`
 }
+
+// GuardrailEngines are the guardrail engines.
+var GuardrailEngines = []string{"native", "gatekeeper"}
 
 // GuardrailRules are the guardrail rules, by name.
 var GuardrailRules = []string{"allowedRegistries", "imageTag", "resourceLimits", "serviceAccount", "serviceType"}

@@ -14,6 +14,9 @@ var registryPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0
 // ValidateGuardrails checks the guardrails: registries that parse, known rules and actions.
 func ValidateGuardrails(g *Guardrails, path *field.Path) field.ErrorList {
 	var errs field.ErrorList
+	if !contains(GuardrailEngines, g.Engine) {
+		errs = append(errs, field.NotSupported(path.Child("engine"), g.Engine, GuardrailEngines))
+	}
 	for i, r := range g.AllowedRegistries {
 		if !registryPattern.MatchString(r) {
 			errs = append(errs, field.Invalid(path.Child("allowedRegistries").Index(i), r,

@@ -20,6 +20,8 @@ func TestValidateGuardrails(t *testing.T) {
 			[]string{`guardrails.allowedRegistries[0]: Invalid value: "https://ghcr.io": must be a registry host with an optional port and path, such as registry.k8s.io or ghcr.io/acme (no scheme, no wildcard)`}},
 		{"registry wildcard", func(p *Profile) { p.Guardrails.AllowedRegistries = []string{"*.example.com"} },
 			[]string{`guardrails.allowedRegistries[0]: Invalid value: "*.example.com": must be a registry host with an optional port and path, such as registry.k8s.io or ghcr.io/acme (no scheme, no wildcard)`}},
+		{"unknown engine", func(p *Profile) { p.Guardrails.Engine = "kyverno" },
+			[]string{`guardrails.engine: Unsupported value: "kyverno": supported values: "native", "gatekeeper"`}},
 		{"unknown action", func(p *Profile) { p.Guardrails.Actions["imageTag"] = "Block" },
 			[]string{`guardrails.actions[imageTag]: Unsupported value: "Block": supported values: "Deny", "Warn", "Audit"`}},
 		{"unknown rule", func(p *Profile) { p.Guardrails.Actions["noRoot"] = "Deny" },

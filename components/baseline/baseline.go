@@ -55,7 +55,11 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 	if err := newClusterRBAC(ctx, name, &profile.RBAC, pulumi.Parent(b)); err != nil {
 		return nil, err
 	}
-	if err := guardrails.New(ctx, name, profile.Guardrails, tenant.TenantLabel, pulumi.Parent(b)); err != nil {
+	newGuardrails := guardrails.New
+	if profile.Guardrails.Engine == "gatekeeper" {
+		newGuardrails = guardrails.NewGatekeeper
+	}
+	if err := newGuardrails(ctx, name, profile.Guardrails, tenant.TenantLabel, pulumi.Parent(b)); err != nil {
 		return nil, err
 	}
 	if profile.Logging.Enabled {

@@ -1,0 +1,138 @@
+package guardrails
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
+	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kubeharden/kubeharden/config"
+)
+
+// RegoFiles are the Rego sources of the Gatekeeper option: lib.rego, shared, and one file a rule.
+//
+//go:embed rego/*.rego
+var RegoFiles embed.FS
+
+// Template is one Gatekeeper ConstraintTemplate and the Constraint that applies it.
+type Template struct {
+	// Rule is the profile's name of the rule.
+	Rule string
+	// Kind is the constraint kind the template defines; the template's name is its lower case.
+	Kind string
+	// File is the rule's Rego file under rego/.
+	File string
+	// Parameters are the constraint's parameters; nil for none.
+	Parameters map[string]any
+	// Kinds are the API groups and kinds the constraint matches.
+	Kinds []map[string]any
+}
+
+// Templates returns the Gatekeeper templates for a profile's guardrails: the same rules as Policies.
+func Templates(g config.Guardrails) []Template {
+	workloadKinds := []map[string]any{
+		{"apiGroups": []string{""}, "kinds": []string{"Pod", "ReplicationController"}},
+		{"apiGroups": []string{"apps"}, "kinds": []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}},
+		{"apiGroups": []string{"batch"}, "kinds": []string{"Job", "CronJob"}},
+	}
+	var out []Template
+	if len(g.AllowedRegistries) > 0 {
+		out = append(out, Template{Rule: "allowedRegistries", Kind: "KubehardenAllowedRegistries", File: "allowedregistries.rego",
+			Parameters: map[string]any{"registries": g.AllowedRegistries}, Kinds: workloadKinds})
+	}
+	out = append(out,
+		Template{Rule: "imageTag", Kind: "KubehardenImageTag", File: "imagetag.rego", Kinds: workloadKinds},
+		Template{Rule: "resourceLimits", Kind: "KubehardenResourceLimits", File: "resourcelimits.rego", Kinds: workloadKinds},
+		Template{Rule: "serviceAccount", Kind: "KubehardenServiceAccount", File: "serviceaccount.rego", Kinds: workloadKinds},
+	)
+	var refused []string
+	if !g.AllowNodePorts {
+		refused = append(refused, "NodePort")
+	}
+	if !g.AllowLoadBalancers {
+		refused = append(refused, "LoadBalancer")
+	}
+	if len(refused) > 0 {
+		out = append(out, Template{Rule: "serviceType", Kind: "KubehardenServiceType", File: "servicetype.rego",
+			Parameters: map[string]any{"types": refused}, Kinds: []map[string]any{{"apiGroups": []string{""}, "kinds": []string{"Service"}}}})
+	}
+	return out
+}
+
+// EnforcementAction maps a profile action to Gatekeeper's.
+func EnforcementAction(action string) string {
+	switch action {
+	case "Warn":
+		return "warn"
+	case "Audit":
+		return "dryrun"
+	}
+	return "deny"
+}
+
+func regoSource(file string) (string, error) {
+	b, err := RegoFiles.ReadFile("rego/" + file)
+	return string(b), err
+}
+
+// NewGatekeeper creates the ConstraintTemplates and Constraints. Gatekeeper itself (its CRDs and
+// controller) must already run in the cluster.
+func NewGatekeeper(ctx *pulumi.Context, name string, g config.Guardrails, namespaceLabel string, parent pulumi.ResourceOption) error {
+	lib, err := regoSource("lib.rego")
+	if err != nil {
+		return err
+	}
+	for _, t := range Templates(g) {
+		src, err := regoSource(t.File)
+		if err != nil {
+			return err
+		}
+		templateName := strings.ToLower(t.Kind)
+		params := map[string]any{"type": "object"}
+		if t.Parameters != nil {
+			props := map[string]any{}
+			for k := range t.Parameters {
+				props[k] = map[string]any{"type": "array", "items": map[string]any{"type": "string"}}
+			}
+			params["properties"] = props
+		}
+		tmpl, err := apiextensions.NewCustomResource(ctx, name+"-"+templateName, &apiextensions.CustomResourceArgs{
+			ApiVersion: pulumi.String("templates.gatekeeper.sh/v1"),
+			Kind:       pulumi.String("ConstraintTemplate"),
+			Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String(templateName)},
+			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
+				"crd": map[string]any{"spec": map[string]any{
+					"names":      map[string]any{"kind": t.Kind},
+					"validation": map[string]any{"openAPIV3Schema": params},
+				}},
+				"targets": []any{map[string]any{"target": "admission.k8s.gatekeeper.sh", "rego": src, "libs": []any{lib}}},
+			}},
+		}, parent)
+		if err != nil {
+			return fmt.Errorf("gatekeeper template %s: %w", templateName, err)
+		}
+		spec := map[string]any{
+			"enforcementAction": EnforcementAction(g.Actions[t.Rule]),
+			"match": map[string]any{
+				"kinds":             t.Kinds,
+				"namespaceSelector": map[string]any{"matchExpressions": []any{map[string]any{"key": namespaceLabel, "operator": "Exists"}}},
+			},
+		}
+		if t.Parameters != nil {
+			spec["parameters"] = t.Parameters
+		}
+		if _, err := apiextensions.NewCustomResource(ctx, name+"-"+templateName, &apiextensions.CustomResourceArgs{
+			ApiVersion:  pulumi.String("constraints.gatekeeper.sh/v1beta1"),
+			Kind:        pulumi.String(t.Kind),
+			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String("kubeharden-" + strings.ToLower(strings.TrimPrefix(t.Kind, "Kubeharden")))},
+			OtherFields: kubernetes.UntypedArgs{"spec": spec},
+		}, parent, pulumi.DependsOn([]pulumi.Resource{tmpl})); err != nil {
+			return fmt.Errorf("gatekeeper constraint %s: %w", t.Kind, err)
+		}
+	}
+	return nil
+}
