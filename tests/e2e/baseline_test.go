@@ -15,6 +15,7 @@ import (
 	psaapi "k8s.io/pod-security-admission/api"
 
 	"github.com/kubeharden/kubeharden/components/logging"
+	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/tests/cluster"
@@ -55,6 +56,12 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	_, err := c.Client.NetworkingV1().NetworkPolicies("team-b").Get(ctx, tenant.CIDREgressPolicyName, metav1.GetOptions{})
 	assert.NoError(t, err)
 
+	for _, role := range []string{rbac.NamespaceAdminRole, rbac.DeveloperRole, rbac.ViewerRole} {
+		_, err := c.Client.RbacV1().Roles("team-a").Get(ctx, role, metav1.GetOptions{})
+		assert.NoError(t, err, role)
+	}
+	_, err = c.Client.RbacV1().ClusterRoleBindings().Get(ctx, rbac.ClusterReaderRole, metav1.GetOptions{})
+	assert.NoError(t, err)
 	checkAccess(t, c)
 	checkGuardrails(t, c, "team-a")
 	checkLogAgentNamespace(t, c, "kubeharden-logging")
@@ -73,6 +80,14 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 			time.Sleep(500 * time.Millisecond)
 		}
 	}
+	for _, gone := range []string{rbac.ClusterReaderRole, rbac.AuditorRole, logging.AgentRole} {
+		_, err := c.Client.RbacV1().ClusterRoles().Get(ctx, gone, metav1.GetOptions{})
+		assert.True(t, apierrors.IsNotFound(err), "ClusterRole %s is gone after destroy: %v", gone, err)
+	}
+	_, err = c.Client.AdmissionregistrationV1().ValidatingAdmissionPolicies().Get(ctx, "kubeharden-image-tag", metav1.GetOptions{})
+	assert.True(t, apierrors.IsNotFound(err), "the guardrails are gone after destroy: %v", err)
+	_, err = c.Client.RbacV1().ClusterRoles().Get(ctx, "cluster-admin", metav1.GetOptions{})
+	assert.NoError(t, err, "the cluster's own ClusterRoles are left alone")
 	for _, own := range []string{"default", "kube-system", "kube-public"} {
 		_, err := c.Client.CoreV1().Namespaces().Get(ctx, own, metav1.GetOptions{})
 		assert.NoError(t, err, "the cluster's own namespace %s is left alone", own)
