@@ -1,10 +1,6 @@
 package config
 
-import (
-	"testing"
-
-	"github.com/stretchr/testify/assert"
-)
+import "testing"
 
 func TestValidateGuardrails(t *testing.T) {
 	cases := []struct {
@@ -28,14 +24,6 @@ func TestValidateGuardrails(t *testing.T) {
 			[]string{`guardrails.actions[noRoot]: Unsupported value: "noRoot": supported values: "allowedRegistries", "imageTag", "resourceLimits", "serviceAccount", "serviceType"`}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			p := validProfile()
-			tc.change(p)
-			var got []string
-			for _, e := range ValidateProfile(p) {
-				got = append(got, e.Error())
-			}
-			assert.Equal(t, tc.want, got)
-		})
+		t.Run(tc.name, func(t *testing.T) { assertProfileErrors(t, tc.change, tc.want) })
 	}
 }

@@ -1,10 +1,6 @@
 package config
 
-import (
-	"testing"
-
-	"github.com/stretchr/testify/assert"
-)
+import "testing"
 
 func TestValidateLogging(t *testing.T) {
 	enable := func(p *Profile, outputs ...LogOutput) {
@@ -37,14 +33,6 @@ func TestValidateLogging(t *testing.T) {
 			[]string{`logging.outputs: Required value: where the logs go; stdout for development`}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			p := validProfile()
-			tc.change(p)
-			var got []string
-			for _, e := range ValidateProfile(p) {
-				got = append(got, e.Error())
-			}
-			assert.Equal(t, tc.want, got)
-		})
+		t.Run(tc.name, func(t *testing.T) { assertProfileErrors(t, tc.change, tc.want) })
 	}
 }

@@ -1,10 +1,6 @@
 package config
 
-import (
-	"testing"
-
-	"github.com/stretchr/testify/assert"
-)
+import "testing"
 
 func TestValidateRBACAndAccess(t *testing.T) {
 	cases := []struct {
@@ -40,14 +36,6 @@ func TestValidateRBACAndAccess(t *testing.T) {
 			[]string{`tenants[0].access.admins[0].kind: Unsupported value: "ServiceAccount": supported values: "Group", "User"`}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			p := validProfile()
-			tc.change(p)
-			var got []string
-			for _, e := range ValidateProfile(p) {
-				got = append(got, e.Error())
-			}
-			assert.Equal(t, tc.want, got)
-		})
+		t.Run(tc.name, func(t *testing.T) { assertProfileErrors(t, tc.change, tc.want) })
 	}
 }

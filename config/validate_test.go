@@ -72,16 +72,20 @@ func TestValidateProfile(t *testing.T) {
 		}},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			p := validProfile()
-			tc.change(p)
-			var got []string
-			for _, e := range ValidateProfile(p) {
-				got = append(got, e.Error())
-			}
-			assert.Equal(t, tc.want, got)
-		})
+		t.Run(tc.name, func(t *testing.T) { assertProfileErrors(t, tc.change, tc.want) })
 	}
+}
+
+// assertProfileErrors changes one thing in validProfile and expects exactly these messages, in order.
+func assertProfileErrors(t *testing.T, change func(p *Profile), want []string) {
+	t.Helper()
+	p := validProfile()
+	change(p)
+	var got []string
+	for _, e := range ValidateProfile(p) {
+		got = append(got, e.Error())
+	}
+	assert.Equal(t, want, got)
 }
 
 func TestInvalidProfileErrorListsEveryProblem(t *testing.T) {

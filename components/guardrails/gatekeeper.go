@@ -49,14 +49,7 @@ func Templates(g config.Guardrails) []Template {
 		Template{Rule: "resourceLimits", Kind: "KubehardenResourceLimits", File: "resourcelimits.rego", Kinds: workloadKinds},
 		Template{Rule: "serviceAccount", Kind: "KubehardenServiceAccount", File: "serviceaccount.rego", Kinds: workloadKinds},
 	)
-	var refused []string
-	if !g.AllowNodePorts {
-		refused = append(refused, "NodePort")
-	}
-	if !g.AllowLoadBalancers {
-		refused = append(refused, "LoadBalancer")
-	}
-	if len(refused) > 0 {
+	if refused := RefusedServiceTypes(g); len(refused) > 0 {
 		out = append(out, Template{Rule: "serviceType", Kind: "KubehardenServiceType", File: "servicetype.rego",
 			Parameters: map[string]any{"types": refused}, Kinds: []map[string]any{{"apiGroups": []string{""}, "kinds": []string{"Service"}}}})
 	}

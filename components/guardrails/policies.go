@@ -82,14 +82,7 @@ func Policies(g config.Guardrails) []Policy {
 		Expression:        "has(variables.podSpec.serviceAccountName) && variables.podSpec.serviceAccountName != '' && variables.podSpec.serviceAccountName != 'default'",
 		MessageExpression: "'workloads run as a ServiceAccount of their own, never the namespace\\'s default one (C-0034, CIS 5.1.5)'",
 	})
-	var refused []string
-	if !g.AllowNodePorts {
-		refused = append(refused, "NodePort")
-	}
-	if !g.AllowLoadBalancers {
-		refused = append(refused, "LoadBalancer")
-	}
-	if len(refused) > 0 {
+	if refused := RefusedServiceTypes(g); len(refused) > 0 {
 		out = append(out, Policy{
 			Name: "kubeharden-service-type", Rule: "serviceType", Match: []Resource{{Group: "", Resources: []string{"services"}}},
 			Expression:        "!has(object.spec.type) || !(object.spec.type in " + celList(refused) + ")",
@@ -97,6 +90,18 @@ func Policies(g config.Guardrails) []Policy {
 		})
 	}
 	return out
+}
+
+// RefusedServiceTypes are the Service types tenants may not create.
+func RefusedServiceTypes(g config.Guardrails) []string {
+	var refused []string
+	if !g.AllowNodePorts {
+		refused = append(refused, "NodePort")
+	}
+	if !g.AllowLoadBalancers {
+		refused = append(refused, "LoadBalancer")
+	}
+	return refused
 }
 
 // ValidationActions turns a profile action into a binding's validationActions.
