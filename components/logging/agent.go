@@ -8,6 +8,7 @@ import (
 	appsv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apps/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
+	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
 	rbacpulumi "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -164,11 +165,90 @@ func NewLogAgent(ctx *pulumi.Context, name string, args *LogAgentArgs, opts ...p
 		return nil, fmt.Errorf("log agent %s: policy binding: %w", name, err)
 	}
 
+	if err := newNamespaceGuards(ctx, name, l, meta, parent); err != nil {
+		return nil, err
+	}
+
 	c.Namespace = nsName
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"namespace": c.Namespace}); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// newNamespaceGuards gives the agent's namespace what every namespace gets: a default-deny NetworkPolicy
+// with narrow exceptions (DNS, the outputs and the API server out; metrics in), a ResourceQuota that
+// admits no Service exposure or volume, and a LimitRange sized to the agent.
+func newNamespaceGuards(ctx *pulumi.Context, name string, l config.Logging, meta func(string) *metav1.ObjectMetaArgs, parent pulumi.ResourceOption) error {
+	all := &metav1.LabelSelectorArgs{}
+	if _, err := networkingv1.NewNetworkPolicy(ctx, name+"-default-deny", &networkingv1.NetworkPolicyArgs{
+		Metadata: meta(tenant.DefaultDenyPolicyName),
+		Spec:     &networkingv1.NetworkPolicySpecArgs{PodSelector: all, PolicyTypes: pulumi.ToStringArray([]string{"Ingress", "Egress"})},
+	}, parent); err != nil {
+		return fmt.Errorf("log agent %s: default-deny policy: %w", name, err)
+	}
+	ports := networkingv1.NetworkPolicyPortArray{}
+	for _, p := range OutputPorts(l) {
+		ports = append(ports, &networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(p)})
+	}
+	egress := networkingv1.NetworkPolicyEgressRuleArray{
+		&networkingv1.NetworkPolicyEgressRuleArgs{
+			To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{NamespaceSelector: &metav1.LabelSelectorArgs{}}},
+			Ports: networkingv1.NetworkPolicyPortArray{
+				&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("UDP"), Port: pulumi.Int(53)},
+				&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(53)},
+			},
+		},
+		&networkingv1.NetworkPolicyEgressRuleArgs{
+			To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{IpBlock: &networkingv1.IPBlockArgs{
+				Cidr: pulumi.String("0.0.0.0/0"), Except: pulumi.ToStringArray([]string{config.MetadataCIDR})}}},
+			Ports: ports,
+		},
+	}
+	if _, err := networkingv1.NewNetworkPolicy(ctx, name+"-allow", &networkingv1.NetworkPolicyArgs{
+		Metadata: meta("allow-log-shipping"),
+		Spec: &networkingv1.NetworkPolicySpecArgs{
+			PodSelector: all, PolicyTypes: pulumi.ToStringArray([]string{"Ingress", "Egress"}),
+			Egress: egress,
+			Ingress: networkingv1.NetworkPolicyIngressRuleArray{&networkingv1.NetworkPolicyIngressRuleArgs{
+				Ports: networkingv1.NetworkPolicyPortArray{&networkingv1.NetworkPolicyPortArgs{Protocol: pulumi.String("TCP"), Port: pulumi.Int(MetricPort)}},
+			}},
+		},
+	}, parent); err != nil {
+		return fmt.Errorf("log agent %s: shipping policy: %w", name, err)
+	}
+	if _, err := corev1.NewResourceQuota(ctx, name+"-quota", &corev1.ResourceQuotaArgs{
+		Metadata: meta(tenant.QuotaName),
+		Spec: &corev1.ResourceQuotaSpecArgs{Hard: pulumi.StringMap{
+			"services": pulumi.String("2"), "services.loadbalancers": pulumi.String("0"), "services.nodeports": pulumi.String("0"),
+			"persistentvolumeclaims": pulumi.String("0"), "configmaps": pulumi.String("10"), "secrets": pulumi.String("10"),
+		}},
+	}, parent); err != nil {
+		return fmt.Errorf("log agent %s: quota: %w", name, err)
+	}
+	if _, err := corev1.NewLimitRange(ctx, name+"-limits", &corev1.LimitRangeArgs{
+		Metadata: meta(tenant.LimitRangeName),
+		Spec: &corev1.LimitRangeSpecArgs{Limits: corev1.LimitRangeItemArray{&corev1.LimitRangeItemArgs{
+			Type: pulumi.String("Container"),
+			Max:  pulumi.StringMap{"cpu": pulumi.String("1"), "memory": pulumi.String("512Mi")},
+		}}},
+	}, parent); err != nil {
+		return fmt.Errorf("log agent %s: limit range: %w", name, err)
+	}
+	return nil
+}
+
+// OutputPorts are the TCP ports the agent sends to: its outputs' and the API server's.
+func OutputPorts(l config.Logging) []int {
+	seen := map[int]bool{443: true, 6443: true}
+	ports := []int{443, 6443}
+	for _, o := range l.Outputs {
+		if o.Type != "stdout" && !seen[o.Port] {
+			seen[o.Port] = true
+			ports = append(ports, o.Port)
+		}
+	}
+	return ports
 }
 
 // podSpec is the agent's pod: root only to read root-owned log files, otherwise without privilege.

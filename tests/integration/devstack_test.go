@@ -27,7 +27,8 @@ import (
 	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
-	"github.com/kubeharden/kubeharden/tests/manifests"
+	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
 
@@ -94,6 +95,8 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	}
 	if profile.Logging.Enabled {
 		ns := profile.Logging.Namespace
+		want = append(want, "NetworkPolicy/"+ns+"/"+tenant.DefaultDenyPolicyName, "NetworkPolicy/"+ns+"/allow-log-shipping",
+			"ResourceQuota/"+ns+"/"+tenant.QuotaName, "LimitRange/"+ns+"/"+tenant.LimitRangeName)
 		want = append(want, "Namespace/"+ns, "ServiceAccount/"+ns+"/"+logging.AgentName, "ConfigMap/"+ns+"/"+logging.AgentName,
 			"DaemonSet/"+ns+"/"+logging.AgentName, "ClusterRole/"+logging.AgentRole, "ClusterRoleBinding/"+logging.AgentRole,
 			"ValidatingAdmissionPolicy/"+logging.OnlyAgentPolicy, "ValidatingAdmissionPolicyBinding/"+logging.OnlyAgentPolicy)
@@ -175,6 +178,11 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 		}
 	}
 	t.Logf("checked %d objects, %d of them pod-producing", len(objs), workloads)
+
+	// kubeharden's own output passes kubeharden's own control catalog.
+	findings, err := controls.Evaluate(controls.DefaultControls(), &controls.Inventory{Objects: objs}, profile.KubernetesVersion)
+	require.NoError(t, err)
+	assert.Empty(t, findings)
 
 	// A second run changes nothing, and its diff shows no key material either.
 	preview := ws.MustRun("preview", "--diff", "--expect-no-changes", "--stack", "dev", "--non-interactive")

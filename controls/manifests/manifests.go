@@ -41,6 +41,9 @@ func (o Object) Key() string {
 	return o.GVK.Kind + "/" + o.Namespace + "/" + o.Name
 }
 
+// Meta is the object's metadata.
+func (o Object) Meta() metav1.Object { return o.Obj.(metav1.Object) }
+
 // Scheme knows the built-in kinds kubeharden renders.
 var Scheme = func() *runtime.Scheme {
 	s := runtime.NewScheme()
@@ -98,6 +101,22 @@ func Decode(data []byte) (Object, error) {
 		return Object{}, fmt.Errorf("%s has no object metadata", gvk.Kind)
 	}
 	return Object{GVK: gvk, Namespace: meta.GetNamespace(), Name: meta.GetName(), Obj: obj}, nil
+}
+
+// DecodeAll decodes every non-empty document of a multi-document YAML file strictly.
+func DecodeAll(data []byte) ([]Object, error) {
+	var out []Object
+	for i, doc := range strings.Split("\n"+string(data), "\n---") {
+		if strings.TrimSpace(doc) == "" {
+			continue
+		}
+		o, err := Decode([]byte(doc))
+		if err != nil {
+			return nil, fmt.Errorf("document %d: %w", i+1, err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
 }
 
 // PodTemplate returns the pod metadata and spec that a workload object runs, and false for an object that

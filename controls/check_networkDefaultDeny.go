@@ -1,0 +1,52 @@
+package controls
+
+import (
+	networkingv1 "k8s.io/api/networking/v1"
+)
+
+/*
+NSA/CISA Kubernetes Hardening Guide v1.2, "Network separation and hardening": a default NetworkPolicy
+in every namespace selects all pods and denies all ingress and egress; exceptions are added narrowly.
+
+**Checked:** every NetworkPolicy of each user namespace.
+
+**Passes when:** one has podSelector {}, policyTypes [Ingress, Egress], and no ingress or egress rules.
+
+Sources: CIS 5.3.2, kubescape C-0030/C-0054, Trivy KSV038.
+*/
+
+func init() { addControl(CheckNetworkDefaultDeny) }
+
+// CheckNetworkDefaultDeny is the default-deny NetworkPolicy control.
+func CheckNetworkDefaultDeny() Control {
+	return Control{
+		ID: "network-default-deny", Title: "Every namespace has a NetworkPolicy that denies all ingress and egress by default",
+		Guide: "Network separation and hardening", CIS: "5.3.2", Kubescape: "C-0030, C-0054",
+		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: networkDefaultDeny_1_31}},
+	}
+}
+
+func networkDefaultDeny_1_31(inv *Inventory) []Finding {
+	denies := map[string]bool{}
+	for _, o := range inv.ByKind("NetworkPolicy") {
+		np := o.Obj.(*networkingv1.NetworkPolicy)
+		types := map[networkingv1.PolicyType]bool{}
+		for _, t := range np.Spec.PolicyTypes {
+			types[t] = true
+		}
+		if len(np.Spec.PodSelector.MatchLabels) == 0 && len(np.Spec.PodSelector.MatchExpressions) == 0 &&
+			types[networkingv1.PolicyTypeIngress] && types[networkingv1.PolicyTypeEgress] &&
+			len(np.Spec.Ingress) == 0 && len(np.Spec.Egress) == 0 {
+			denies[o.Namespace] = true
+		}
+	}
+	var out []Finding
+	for _, ns := range inv.userNamespaces() {
+		if !denies[ns.Name] {
+			out = append(out, Finding{Control: "network-default-deny", Object: ns.Key(),
+				Message: "no NetworkPolicy in the namespace denies all ingress and egress",
+				Remedy:  "add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules (kubeharden's tenant namespace does)"})
+		}
+	}
+	return out
+}

@@ -1,0 +1,62 @@
+package controls
+
+import (
+	"fmt"
+	"strings"
+
+	rbacv1 "k8s.io/api/rbac/v1"
+)
+
+/*
+NSA/CISA Kubernetes Hardening Guide v1.2, "Authentication and authorization": roles grant least
+privilege; a wildcard grants whatever is added to the cluster later.
+
+**Checked:** rules[].apiGroups, rules[].resources and rules[].verbs of every Role and ClusterRole, except
+the cluster's own (system:*, cluster-admin, admin, edit, view).
+
+**Passes when:** no entry contains "*".
+
+Sources: CIS 5.1.3, kubescape C-0035.
+*/
+
+func init() { addControl(CheckRBACNoWildcards) }
+
+// CheckRBACNoWildcards is the no-wildcard RBAC control.
+func CheckRBACNoWildcards() Control {
+	return Control{
+		ID: "rbac-no-wildcards", Title: "Roles name every API group, resource and verb they grant",
+		Guide: "Authentication and authorization", CIS: "5.1.3", Kubescape: "C-0035",
+		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: rbacNoWildcards_1_31}},
+	}
+}
+
+var builtinClusterRoles = map[string]bool{"cluster-admin": true, "admin": true, "edit": true, "view": true}
+
+func rbacNoWildcards_1_31(inv *Inventory) []Finding {
+	var out []Finding
+	check := func(key, name string, rules []rbacv1.PolicyRule) {
+		if strings.HasPrefix(name, "system:") || builtinClusterRoles[name] {
+			return
+		}
+		for i, r := range rules {
+			for _, f := range []struct {
+				field  string
+				values []string
+			}{{"apiGroups", r.APIGroups}, {"resources", r.Resources}, {"verbs", r.Verbs}} {
+				for j, v := range f.values {
+					if strings.Contains(v, "*") {
+						out = append(out, Finding{Control: "rbac-no-wildcards", Object: key, Field: fmt.Sprintf("rules[%d].%s[%d]", i, f.field, j),
+							Message: fmt.Sprintf("grants %q", v), Remedy: "name each " + strings.TrimSuffix(f.field, "s") + " the role needs"})
+					}
+				}
+			}
+		}
+	}
+	for _, o := range inv.ByKind("Role") {
+		check(o.Key(), o.Name, o.Obj.(*rbacv1.Role).Rules)
+	}
+	for _, o := range inv.ByKind("ClusterRole") {
+		check(o.Key(), o.Name, o.Obj.(*rbacv1.ClusterRole).Rules)
+	}
+	return out
+}

@@ -1,0 +1,82 @@
+package controls
+
+import (
+	"strings"
+
+	psaapi "k8s.io/pod-security-admission/api"
+	"k8s.io/pod-security-admission/policy"
+
+	"github.com/kubeharden/kubeharden/controls/manifests"
+)
+
+/*
+NSA/CISA Kubernetes Hardening Guide v1.2, "Kubernetes Pod security": pods run as non-root, without
+privilege, escalation, host namespaces, host paths or added capabilities, with a RuntimeDefault seccomp
+profile; the Pod Security Standards' restricted level is the rule, applied here by the standard's own
+library (k8s.io/pod-security-admission).
+
+**Checked:** the pod template of every Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job,
+CronJob and ReplicationController.
+
+**Passes when:** it meets the level its namespace enforces (restricted where the namespace is not in the
+inventory, or carries no label).
+
+Sources: CIS 5.2.2-5.2.12, kubescape C-0013, C-0016, C-0017, C-0038, C-0041, C-0044, C-0046, C-0055, C-0057.
+*/
+
+func init() { addControl(CheckWorkloadPodSecurity) }
+
+// CheckWorkloadPodSecurity is the workload Pod Security control.
+func CheckWorkloadPodSecurity() Control {
+	return Control{
+		ID: "workload-pod-security", Title: "Every workload meets the Pod Security Standard its namespace enforces (restricted by default)",
+		Guide: "Kubernetes Pod security", CIS: "5.2.2-5.2.12", Kubescape: "C-0013, C-0016, C-0017, C-0038, C-0041, C-0044, C-0046, C-0055, C-0057",
+		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: workloadPodSecurity_1_31}},
+	}
+}
+
+var podSecurityEvaluator = func() policy.Evaluator {
+	e, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+	if err != nil {
+		panic(err) // the upstream catalog validates itself
+	}
+	return e
+}()
+
+func workloadPodSecurity_1_31(inv *Inventory) []Finding {
+	levels := map[string]psaapi.LevelVersion{}
+	for _, ns := range inv.ByKind("Namespace") {
+		lv := psaapi.LevelVersion{Level: psaapi.LevelRestricted, Version: psaapi.LatestVersion()}
+		labels := ns.Meta().GetLabels()
+		if l, err := psaapi.ParseLevel(labels[psaapi.EnforceLevelLabel]); err == nil {
+			lv.Level = l
+		}
+		if v, err := psaapi.ParseVersion(labels[psaapi.EnforceVersionLabel]); err == nil {
+			lv.Version = v
+		}
+		levels[ns.Name] = lv
+	}
+	var out []Finding
+	for _, o := range inv.Objects {
+		meta, spec, ok := manifests.PodTemplate(o.Obj)
+		if !ok || systemNamespaces[o.Namespace] {
+			continue
+		}
+		lv, known := levels[o.Namespace]
+		if !known {
+			lv = psaapi.LevelVersion{Level: psaapi.LevelRestricted, Version: psaapi.LatestVersion()}
+		}
+		var reasons []string
+		for _, r := range podSecurityEvaluator.EvaluatePod(lv, meta, spec) {
+			if !r.Allowed {
+				reasons = append(reasons, r.ForbiddenReason+" ("+r.ForbiddenDetail+")")
+			}
+		}
+		if len(reasons) > 0 {
+			out = append(out, Finding{Control: "workload-pod-security", Object: o.Key(), Field: "spec",
+				Message: "violates Pod Security " + string(lv.Level) + ": " + strings.Join(reasons, "; "),
+				Remedy:  "run as non-root with a RuntimeDefault seccomp profile, drop ALL capabilities, no privilege escalation, no host namespaces or paths"})
+		}
+	}
+	return out
+}

@@ -1,0 +1,89 @@
+package controls
+
+import (
+	"fmt"
+	"sort"
+
+	goversion "github.com/hashicorp/go-version"
+)
+
+var defaultControls []func() Control
+
+// addControl registers a control constructor; each control file calls it from init().
+func addControl(f func() Control) { defaultControls = append(defaultControls, f) }
+
+// DefaultControls returns fresh copies of every registered control, sorted by ID.
+func DefaultControls() []Control {
+	out := make([]Control, len(defaultControls))
+	for i, f := range defaultControls {
+		out[i] = f()
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Validate checks a catalog: unique IDs, a title and a guide section each, at least one check, and
+// strictly increasing versions.
+func Validate(catalog []Control) error {
+	seen := map[string]bool{}
+	for _, c := range catalog {
+		switch {
+		case c.ID == "":
+			return fmt.Errorf("a control has no ID (title %q)", c.Title)
+		case seen[c.ID]:
+			return fmt.Errorf("control %s: duplicate ID", c.ID)
+		case c.Title == "" || c.Guide == "":
+			return fmt.Errorf("control %s: needs a title and the guide section it implements", c.ID)
+		case len(c.Versions) == 0:
+			return fmt.Errorf("control %s: has no check", c.ID)
+		}
+		seen[c.ID] = true
+		var prev *goversion.Version
+		for i, v := range c.Versions {
+			ver, err := goversion.NewVersion(v.MinimumVersion)
+			if err != nil {
+				return fmt.Errorf("control %s: version %d: %q: %w", c.ID, i, v.MinimumVersion, err)
+			}
+			if prev != nil && !ver.GreaterThan(prev) {
+				return fmt.Errorf("control %s: version %s does not come after %s", c.ID, v.MinimumVersion, prev.Original())
+			}
+			if v.Check == nil {
+				return fmt.Errorf("control %s: version %s has no check", c.ID, v.MinimumVersion)
+			}
+			prev = ver
+		}
+	}
+	return nil
+}
+
+// CheckFor returns the control's check for a Kubernetes version: the newest whose minimum it meets.
+func (c Control) CheckFor(kubernetesVersion string) (func(*Inventory) []Finding, error) {
+	v, err := goversion.NewVersion(kubernetesVersion)
+	if err != nil {
+		return nil, fmt.Errorf("kubernetes version %q: %w", kubernetesVersion, err)
+	}
+	var check func(*Inventory) []Finding
+	for _, vc := range c.Versions {
+		if v.Core().GreaterThanOrEqual(goversion.Must(goversion.NewVersion(vc.MinimumVersion))) {
+			check = vc.Check
+		}
+	}
+	if check == nil {
+		return nil, fmt.Errorf("control %s: no check for Kubernetes %s", c.ID, kubernetesVersion)
+	}
+	return check, nil
+}
+
+// Evaluate runs every control of the catalog for a Kubernetes version and returns the findings, by
+// control in catalog order.
+func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Finding, error) {
+	var out []Finding
+	for _, c := range catalog {
+		check, err := c.CheckFor(kubernetesVersion)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, check(inv)...)
+	}
+	return out, nil
+}
