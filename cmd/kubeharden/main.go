@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -16,13 +17,26 @@ import (
 	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/components/stack"
+	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controls"
 )
+
+// exitCode is set by commands whose outcome is not an error, such as a failed check.
+var exitCode = 0
+
+// usageError is a usage or input error: `kubeharden check` exits 2 for it.
+type usageError struct{ error }
 
 func main() {
 	if err := newRootCommand().Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "kubeharden:", err)
+		var usage usageError
+		if errors.As(err, &usage) {
+			os.Exit(controls.ExitInput)
+		}
 		os.Exit(1)
 	}
+	os.Exit(exitCode)
 }
 
 func newRootCommand() *cobra.Command {
@@ -158,6 +172,35 @@ func newRootCommand() *cobra.Command {
 	}
 	rewrite.Flags().StringVar(&kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "a cluster-admin kubeconfig")
 	root.AddCommand(rewrite)
+
+	// check
+	var output, kubernetesVersion string
+	check := &cobra.Command{
+		Use:   "check PATH...",
+		Short: "Check manifests (files or folders) against the control catalog; exit 0 pass, 1 fail, 2 usage or input error",
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			if len(paths) == 0 {
+				return usageError{errors.New("check: name at least one file or folder")}
+			}
+			if output != "text" && output != "json" {
+				return usageError{fmt.Errorf("check: --output %q: supported values: text, json", output)}
+			}
+			report, err := controls.CheckManifests(controls.DefaultControls(), kubernetesVersion, paths...)
+			if err != nil {
+				return usageError{err}
+			}
+			if output == "json" {
+				err = report.WriteJSON(cmd.OutOrStdout())
+			} else {
+				err = report.WriteText(cmd.OutOrStdout())
+			}
+			exitCode = report.ExitCode()
+			return err
+		},
+	}
+	check.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	check.Flags().StringVar(&kubernetesVersion, "kubernetes-version", config.DefaultKubernetesVersion, "the Kubernetes version whose checks apply")
+	root.AddCommand(check)
 
 	// files
 	filesCmd := &cobra.Command{Use: "files", Short: "The control-plane file set"}

@@ -1,0 +1,133 @@
+package manifests
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
+)
+
+// MaxFileBytes is the largest file ReadTree reads; a larger one is reported, not read.
+const MaxFileBytes = 16 << 20
+
+// FileError is a file that could not be read or parsed.
+type FileError struct {
+	Path string `json:"path"`
+	Err  string `json:"error"`
+}
+
+// Tree is what ReadTree found: the objects of kinds kubeharden knows, how many documents it skipped
+// (kinds it does not inspect, such as custom resources), and the files it could not read.
+type Tree struct {
+	Objects []Object
+	Skipped int
+	Errors  []FileError
+}
+
+// ReadTree reads every .yaml, .yml and .json file under the given paths, tolerantly: multi-document
+// files, List objects and empty documents are fine, unknown kinds are skipped and counted, and a file
+// that cannot be read or parsed is reported while the rest are still read. Symbolic links are not
+// followed, so a link loop cannot trap it.
+func ReadTree(paths ...string) Tree {
+	var t Tree
+	for _, root := range paths {
+		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				t.Errors = append(t.Errors, FileError{Path: path, Err: err.Error()})
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || d.Type()&fs.ModeSymlink != 0 {
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(path)) {
+			case ".yaml", ".yml", ".json":
+			default:
+				if path != root {
+					return nil
+				}
+			}
+			objs, skipped, err := readFile(path)
+			if err != nil {
+				t.Errors = append(t.Errors, FileError{Path: path, Err: err.Error()})
+				return nil
+			}
+			t.Objects = append(t.Objects, objs...)
+			t.Skipped += skipped
+			return nil
+		})
+		if err != nil {
+			t.Errors = append(t.Errors, FileError{Path: root, Err: err.Error()})
+		}
+	}
+	return t
+}
+
+func readFile(path string) ([]Object, int, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	if fi.Size() > MaxFileBytes {
+		return nil, 0, fmt.Errorf("%d bytes: larger than the %d this reads", fi.Size(), MaxFileBytes)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	var objs []Object
+	skipped := 0
+	reader := utilyaml.NewYAMLReader(bufioReader(data))
+	for doc := 1; ; doc++ {
+		raw, err := reader.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("document %d: %w", doc, err)
+		}
+		if len(bytes.TrimSpace(raw)) == 0 {
+			continue
+		}
+		var u unstructured.Unstructured
+		if err := yaml.Unmarshal(raw, &u.Object); err != nil {
+			return nil, 0, fmt.Errorf("document %d: not YAML: %w", doc, err)
+		}
+		if u.Object == nil {
+			continue // a document of comments only
+		}
+		items := []unstructured.Unstructured{u}
+		if u.IsList() {
+			list, err := u.ToList()
+			if err != nil {
+				return nil, 0, fmt.Errorf("document %d: %w", doc, err)
+			}
+			items = list.Items
+		}
+		for _, item := range items {
+			if item.GetKind() == "" {
+				return nil, 0, fmt.Errorf("document %d: has no kind", doc)
+			}
+			obj, err := Scheme.New(item.GroupVersionKind())
+			if err != nil {
+				skipped++ // a kind kubeharden does not inspect
+				continue
+			}
+			if err := runtimeFromUnstructured(item.Object, obj); err != nil {
+				return nil, 0, fmt.Errorf("document %d: %s %s: %w", doc, item.GetKind(), item.GetName(), err)
+			}
+			objs = append(objs, Object{Path: path, GVK: item.GroupVersionKind(), Namespace: item.GetNamespace(), Name: item.GetName(), Obj: obj})
+		}
+	}
+	return objs, skipped, nil
+}

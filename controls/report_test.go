@@ -1,0 +1,78 @@
+package controls
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func write(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	return p
+}
+
+func TestCheckManifestsToleratesWhatItDoesNotKnow(t *testing.T) {
+	dir := t.TempDir()
+	pass, err := os.ReadFile("testdata/network-default-deny/pass/default-deny.yaml")
+	require.NoError(t, err)
+	write(t, dir, "ns.yaml", "# leading comment\n---\n\n---\n"+string(pass))
+	write(t, dir, "crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: team\nspec:\n  anything: [1, 2]\n")
+	write(t, dir, "list.yaml", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: root\n    namespace: team\n  spec:\n    containers:\n    - name: c\n      image: nginx:1.27\n")
+	write(t, dir, "broken.yaml", "kind: [unclosed\n")
+	write(t, dir, "nokind.yaml", "apiVersion: v1\nmetadata:\n  name: x\n")
+	write(t, dir, "notes.txt", "not a manifest, not read")
+	require.NoError(t, os.Symlink(dir, filepath.Join(dir, "loop")))
+	huge := filepath.Join(dir, "huge.yaml")
+	require.NoError(t, os.WriteFile(huge, bytes.Repeat([]byte("#"), 17<<20), 0o644))
+
+	r, err := CheckManifests(DefaultControls(), "1.36.3", dir)
+	require.NoError(t, err)
+	assert.Equal(t, 5, r.Objects, "Namespace, NetworkPolicy, ResourceQuota, LimitRange, and the Pod from the List")
+	assert.Equal(t, 2, r.Skipped, "the CRD and the custom resource")
+	var bad []string
+	for _, e := range r.Errors {
+		bad = append(bad, filepath.Base(e.Path))
+	}
+	assert.ElementsMatch(t, []string{"broken.yaml", "nokind.yaml", "huge.yaml"}, bad)
+	require.Len(t, r.Findings, 1)
+	assert.Equal(t, "workload-pod-security", r.Findings[0].Control)
+	assert.Equal(t, "Pod/team/root", r.Findings[0].Object)
+	assert.Equal(t, ExitFail, r.ExitCode())
+
+	var text bytes.Buffer
+	require.NoError(t, r.WriteText(&text))
+	assert.Contains(t, text.String(), "FAIL  workload-pod-security  Pod/team/root spec: violates Pod Security restricted")
+	assert.Contains(t, text.String(), "ERROR "+filepath.Join(dir, "broken.yaml"))
+	assert.True(t, strings.HasSuffix(text.String(), "5 objects checked, 2 skipped (kinds not inspected), 3 files not read; 4 of 5 controls pass, 1 findings\n"))
+
+	var js bytes.Buffer
+	require.NoError(t, r.WriteJSON(&js))
+	var decoded Report
+	require.NoError(t, json.Unmarshal(js.Bytes(), &decoded))
+	assert.Equal(t, r.Findings, decoded.Findings)
+}
+
+func TestCheckManifestsExitCodes(t *testing.T) {
+	r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/network-default-deny/pass")
+	require.NoError(t, err)
+	assert.Equal(t, ExitPass, r.ExitCode())
+
+	dir := t.TempDir()
+	write(t, dir, "broken.yaml", "{{{")
+	r, err = CheckManifests(DefaultControls(), "1.36.3", dir)
+	require.NoError(t, err)
+	assert.Equal(t, ExitInput, r.ExitCode(), "nothing could be checked")
+
+	r, err = CheckManifests(DefaultControls(), "1.36.3", filepath.Join(dir, "missing"))
+	require.NoError(t, err)
+	assert.Equal(t, ExitInput, r.ExitCode())
+}
