@@ -83,7 +83,12 @@ func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Fi
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, check(inv)...)
+		for _, f := range check(inv) {
+			if f.Path == "" {
+				f.Path = inv.pathOf(f.Object)
+			}
+			out = append(out, f)
+		}
 	}
 	return out, nil
 }

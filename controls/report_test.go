@@ -3,6 +3,7 @@ package controls
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,4 +76,47 @@ func TestCheckManifestsExitCodes(t *testing.T) {
 	r, err = CheckManifests(DefaultControls(), "1.36.3", filepath.Join(dir, "missing"))
 	require.NoError(t, err)
 	assert.Equal(t, ExitInput, r.ExitCode())
+}
+
+func TestSARIFAndJUnit(t *testing.T) {
+	dir := t.TempDir()
+	fail, err := os.ReadFile("testdata/rbac-no-wildcards/fail/wildcard-verb.yaml")
+	require.NoError(t, err)
+	path := write(t, dir, "roles.yaml", string(fail))
+	write(t, dir, "broken.yaml", "{{{")
+	r, err := CheckManifests(DefaultControls(), "1.36.3", dir)
+	require.NoError(t, err)
+	require.Len(t, r.Findings, 1)
+
+	var sb bytes.Buffer
+	require.NoError(t, r.Write(&sb, "sarif"))
+	var s sarif
+	require.NoError(t, json.Unmarshal(sb.Bytes(), &s))
+	assert.Equal(t, "2.1.0", s.Version)
+	require.Len(t, s.Runs, 1)
+	assert.Len(t, s.Runs[0].Tool.Driver.Rules, len(DefaultControls()))
+	require.Len(t, s.Runs[0].Results, 1)
+	res := s.Runs[0].Results[0]
+	assert.Equal(t, "rbac-no-wildcards", res.RuleID)
+	assert.Equal(t, path, res.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+	assert.Equal(t, "Role/team/developer", res.Locations[0].LogicalLocations[0].FullyQualifiedName)
+	assert.Contains(t, res.Message.Text, `rules[0].verbs[0]: grants "*"`)
+
+	var jb bytes.Buffer
+	require.NoError(t, r.Write(&jb, "junit"))
+	var j junitSuites
+	require.NoError(t, xml.Unmarshal(jb.Bytes(), &j))
+	require.Len(t, j.Suites, 1)
+	assert.Equal(t, len(DefaultControls()), j.Suites[0].Tests)
+	assert.Equal(t, 1, j.Suites[0].Failures)
+	assert.Equal(t, 1, j.Suites[0].Errors)
+	var failed []string
+	for _, c := range j.Suites[0].Cases {
+		if len(c.Failures) > 0 {
+			failed = append(failed, c.Name)
+		}
+	}
+	assert.Equal(t, []string{"rbac-no-wildcards: Roles name every API group, resource and verb they grant"}, failed)
+
+	assert.EqualError(t, r.Write(&jb, "html"), `output "html": supported values: text, json, sarif, junit`)
 }

@@ -38,6 +38,8 @@ type Finding struct {
 	Control string `json:"control"`
 	// Object is kind/namespace/name (or kind/name) of the object at fault, or the file.
 	Object string `json:"object"`
+	// Path is the file the object came from, when it came from a file.
+	Path string `json:"path,omitempty"`
 	// Field is the field path at fault, when there is one.
 	Field string `json:"field,omitempty"`
 	// Message says what is wrong.
@@ -70,4 +72,14 @@ func (inv *Inventory) userNamespaces() []manifests.Object {
 		}
 	}
 	return out
+}
+
+// pathOf is the file of the object with the given key, or "".
+func (inv *Inventory) pathOf(key string) string {
+	for _, o := range inv.Objects {
+		if o.Key() == key {
+			return o.Path
+		}
+	}
+	return ""
 }

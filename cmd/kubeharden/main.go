@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -177,28 +179,24 @@ func newRootCommand() *cobra.Command {
 	var output, kubernetesVersion string
 	check := &cobra.Command{
 		Use:   "check PATH...",
-		Short: "Check manifests (files or folders) against the control catalog; exit 0 pass, 1 fail, 2 usage or input error",
+		Short: "Check manifests (files or folders) against the control catalog (text, json, sarif, junit); exit 0 pass, 1 fail, 2 usage or input error",
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			if len(paths) == 0 {
 				return usageError{errors.New("check: name at least one file or folder")}
 			}
-			if output != "text" && output != "json" {
-				return usageError{fmt.Errorf("check: --output %q: supported values: text, json", output)}
+			if !slices.Contains(controls.Formats, output) {
+				return usageError{fmt.Errorf("check: --output %q: supported values: %s", output, strings.Join(controls.Formats, ", "))}
 			}
 			report, err := controls.CheckManifests(controls.DefaultControls(), kubernetesVersion, paths...)
 			if err != nil {
 				return usageError{err}
 			}
-			if output == "json" {
-				err = report.WriteJSON(cmd.OutOrStdout())
-			} else {
-				err = report.WriteText(cmd.OutOrStdout())
-			}
+			err = report.Write(cmd.OutOrStdout(), output)
 			exitCode = report.ExitCode()
 			return err
 		},
 	}
-	check.Flags().StringVarP(&output, "output", "o", "text", "text or json")
+	check.Flags().StringVarP(&output, "output", "o", "text", "text, json, sarif or junit")
 	check.Flags().StringVar(&kubernetesVersion, "kubernetes-version", config.DefaultKubernetesVersion, "the Kubernetes version whose checks apply")
 	root.AddCommand(check)
 

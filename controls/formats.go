@@ -1,0 +1,182 @@
+package controls
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// sarif is the part of SARIF 2.1.0 that code-scanning tools read.
+type sarif struct {
+	Schema  string     `json:"$schema"`
+	Version string     `json:"version"`
+	Runs    []sarifRun `json:"runs"`
+}
+
+type sarifRun struct {
+	Tool    sarifTool     `json:"tool"`
+	Results []sarifResult `json:"results"`
+}
+
+type sarifTool struct {
+	Driver sarifDriver `json:"driver"`
+}
+
+type sarifDriver struct {
+	Name           string      `json:"name"`
+	InformationURI string      `json:"informationUri"`
+	Rules          []sarifRule `json:"rules"`
+}
+
+type sarifRule struct {
+	ID               string            `json:"id"`
+	ShortDescription sarifText         `json:"shortDescription"`
+	Help             sarifText         `json:"help"`
+	Properties       map[string]string `json:"properties,omitempty"`
+}
+
+type sarifText struct {
+	Text string `json:"text"`
+}
+
+type sarifResult struct {
+	RuleID    string          `json:"ruleId"`
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
+}
+
+type sarifLocation struct {
+	PhysicalLocation struct {
+		ArtifactLocation struct {
+			URI string `json:"uri"`
+		} `json:"artifactLocation"`
+	} `json:"physicalLocation"`
+	LogicalLocations []struct {
+		FullyQualifiedName string `json:"fullyQualifiedName"`
+	} `json:"logicalLocations"`
+}
+
+// WriteSARIF writes the report as SARIF 2.1.0: one rule a control, one result a finding, located at
+// its file and its object.
+func (r *Report) WriteSARIF(w io.Writer) error {
+	run := sarifRun{Tool: sarifTool{Driver: sarifDriver{Name: "kubeharden", InformationURI: "https://github.com/kubeharden/kubeharden"}}}
+	for _, c := range r.Controls {
+		props := map[string]string{"guide": c.Guide}
+		if c.CIS != "" {
+			props["cis"] = c.CIS
+		}
+		if c.Kubescape != "" {
+			props["kubescape"] = c.Kubescape
+		}
+		run.Driver().Rules = append(run.Driver().Rules, sarifRule{ID: c.ID, ShortDescription: sarifText{c.Title},
+			Help: sarifText{"NSA/CISA Kubernetes Hardening Guide v1.2: " + c.Guide}, Properties: props})
+	}
+	run.Results = []sarifResult{}
+	for _, f := range r.Findings {
+		res := sarifResult{RuleID: f.Control, Level: "error", Message: sarifText{findingText(f)}}
+		var loc sarifLocation
+		loc.PhysicalLocation.ArtifactLocation.URI = f.Path
+		loc.LogicalLocations = append(loc.LogicalLocations, struct {
+			FullyQualifiedName string `json:"fullyQualifiedName"`
+		}{f.Object})
+		res.Locations = []sarifLocation{loc}
+		run.Results = append(run.Results, res)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(sarif{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
+}
+
+func (r *sarifRun) Driver() *sarifDriver { return &r.Tool.Driver }
+
+type junitSuites struct {
+	XMLName xml.Name     `xml:"testsuites"`
+	Suites  []junitSuite `xml:"testsuite"`
+}
+
+type junitSuite struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Errors   int         `xml:"errors,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string        `xml:"name,attr"`
+	ClassName string        `xml:"classname,attr"`
+	Failures  []junitDetail `xml:"failure,omitempty"`
+	Errors    []junitDetail `xml:"error,omitempty"`
+}
+
+type junitDetail struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes the report as JUnit XML: a test case a control, a failure a finding, an error a
+// file that could not be read.
+func (r *Report) WriteJUnit(w io.Writer) error {
+	suite := junitSuite{Name: "kubeharden", Tests: len(r.Controls), Errors: len(r.Errors)}
+	byControl := map[string][]Finding{}
+	for _, f := range r.Findings {
+		byControl[f.Control] = append(byControl[f.Control], f)
+	}
+	for _, c := range r.Controls {
+		tc := junitCase{Name: c.ID + ": " + c.Title, ClassName: "kubeharden.controls"}
+		for _, f := range byControl[c.ID] {
+			tc.Failures = append(tc.Failures, junitDetail{Message: f.Object + ": " + f.Message, Text: findingText(f)})
+		}
+		if len(tc.Failures) > 0 {
+			suite.Failures++
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	if len(r.Errors) > 0 {
+		tc := junitCase{Name: "reading manifests", ClassName: "kubeharden.input"}
+		for _, e := range r.Errors {
+			tc.Errors = append(tc.Errors, junitDetail{Message: e.Path, Text: e.Err})
+		}
+		suite.Cases = append(suite.Cases, tc)
+	}
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(junitSuites{Suites: []junitSuite{suite}}); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}
+
+func findingText(f Finding) string {
+	parts := []string{f.Object}
+	if f.Field != "" {
+		parts[0] += " " + f.Field
+	}
+	parts = append(parts, f.Message, "fix: "+f.Remedy)
+	return strings.Join(parts, ": ")
+}
+
+// Write writes the report in one of Formats.
+func (r *Report) Write(w io.Writer, format string) error {
+	switch format {
+	case "text":
+		return r.WriteText(w)
+	case "json":
+		return r.WriteJSON(w)
+	case "sarif":
+		return r.WriteSARIF(w)
+	case "junit":
+		return r.WriteJUnit(w)
+	}
+	return fmt.Errorf("output %q: supported values: %s", format, strings.Join(Formats, ", "))
+}
+
+// Formats are the report formats.
+var Formats = []string{"text", "json", "sarif", "junit"}
