@@ -16,7 +16,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 GO_TEST_FLAGS ?= -timeout 45m
 
-.PHONY: tools tools-pulumi stack up preview destroy test test-unit vet fmt
+.PHONY: tools tools-pulumi stack up preview destroy test test-unit vet fmt bench
 
 tools: ## Build (once) the pinned Pulumi CLI, Go language host, kubernetes provider, kube-apiserver, kube-controller-manager and etcd.
 	@bash tests/toolchain/tools.sh all >/dev/null
@@ -47,3 +47,6 @@ test-unit: ## Only the fast tests: no pulumi, no control plane.
 vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	go vet ./...
+
+bench: ## Figures: kubeharden check against kube-score v1.20 on 10,000 generated objects.
+	bash tests/bench/bench.sh

@@ -77,6 +77,10 @@ func (c Control) CheckFor(kubernetesVersion string) (func(*Inventory) []Finding,
 // Evaluate runs every control of the catalog for a Kubernetes version and returns the findings, by
 // control in catalog order.
 func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Finding, error) {
+	paths := make(map[string]string, len(inv.Objects))
+	for _, o := range inv.Objects {
+		paths[o.Key()] = o.Path
+	}
 	var out []Finding
 	for _, c := range catalog {
 		check, err := c.CheckFor(kubernetesVersion)
@@ -85,7 +89,7 @@ func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Fi
 		}
 		for _, f := range check(inv) {
 			if f.Path == "" {
-				f.Path = inv.pathOf(f.Object)
+				f.Path = paths[f.Object]
 			}
 			out = append(out, f)
 		}

@@ -73,13 +73,3 @@ func (inv *Inventory) userNamespaces() []manifests.Object {
 	}
 	return out
 }
-
-// pathOf is the file of the object with the given key, or "".
-func (inv *Inventory) pathOf(key string) string {
-	for _, o := range inv.Objects {
-		if o.Key() == key {
-			return o.Path
-		}
-	}
-	return ""
-}

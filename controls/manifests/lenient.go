@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
@@ -38,6 +40,7 @@ type Tree struct {
 // followed, so a link loop cannot trap it.
 func ReadTree(paths ...string) Tree {
 	var t Tree
+	var files []string
 	for _, root := range paths {
 		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -57,18 +60,45 @@ func ReadTree(paths ...string) Tree {
 					return nil
 				}
 			}
-			objs, skipped, err := readFile(path)
-			if err != nil {
-				t.Errors = append(t.Errors, FileError{Path: path, Err: err.Error()})
-				return nil
-			}
-			t.Objects = append(t.Objects, objs...)
-			t.Skipped += skipped
+			files = append(files, path)
 			return nil
 		})
 		if err != nil {
 			t.Errors = append(t.Errors, FileError{Path: root, Err: err.Error()})
 		}
+	}
+
+	// Parsing dominates: files are read in parallel, and their results kept in file order.
+	type result struct {
+		objs    []Object
+		skipped int
+		err     error
+	}
+	results := make([]result, len(files))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				objs, skipped, err := readFile(files[i])
+				results[i] = result{objs, skipped, err}
+			}
+		}()
+	}
+	for i := range files {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	for i, r := range results {
+		if r.err != nil {
+			t.Errors = append(t.Errors, FileError{Path: files[i], Err: r.err.Error()})
+			continue
+		}
+		t.Objects = append(t.Objects, r.objs...)
+		t.Skipped += r.skipped
 	}
 	return t
 }
