@@ -67,14 +67,11 @@ func NewLogAgent(ctx *pulumi.Context, name string, args *LogAgentArgs, opts ...p
 	parent := pulumi.Parent(c)
 	managed := pulumi.StringMap{tenant.ManagedByLabel: pulumi.String(tenant.ManagedByValue)}
 
-	nsLabels := pulumi.StringMap{tenant.ManagedByLabel: pulumi.String(tenant.ManagedByValue)}
-	for mode, level := range map[string]string{"enforce": l.PodSecurity.Enforce, "audit": l.PodSecurity.Audit, "warn": l.PodSecurity.Warn} {
-		nsLabels["pod-security.kubernetes.io/"+mode] = pulumi.String(level)
-		nsLabels["pod-security.kubernetes.io/"+mode+"-version"] = pulumi.String(l.PodSecurity.Version)
-	}
+	nsLabels := tenant.PodSecurityLabels(l.PodSecurity)
+	nsLabels[tenant.ManagedByLabel] = tenant.ManagedByValue // not the tenant label: tenant guardrails stay out
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name: pulumi.String(l.Namespace), Labels: nsLabels,
+			Name: pulumi.String(l.Namespace), Labels: pulumi.ToStringMap(nsLabels),
 			Annotations: pulumi.StringMap{ExemptionReasonAnnotation: pulumi.String(l.PodSecurity.ExemptionReason)},
 		},
 	}, parent)

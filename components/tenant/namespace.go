@@ -235,7 +235,16 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 // NamespaceLabels are the labels of a tenant namespace: the Pod Security Admission mode and version
 // labels, and kubeharden's managed-by label.
 func NamespaceLabels(namespace string, ps config.PodSecurity) map[string]string {
-	labels := map[string]string{ManagedByLabel: ManagedByValue, TenantLabel: namespace}
+	labels := PodSecurityLabels(ps)
+	labels[ManagedByLabel] = ManagedByValue
+	labels[TenantLabel] = namespace
+	return labels
+}
+
+// PodSecurityLabels are the Pod Security Admission labels of a namespace: each mode's level and the
+// version it is pinned to.
+func PodSecurityLabels(ps config.PodSecurity) map[string]string {
+	labels := map[string]string{}
 	for mode, level := range map[string]string{"enforce": ps.Enforce, "audit": ps.Audit, "warn": ps.Warn} {
 		labels["pod-security.kubernetes.io/"+mode] = level
 		labels["pod-security.kubernetes.io/"+mode+"-version"] = ps.Version
