@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,7 +33,7 @@ func ValidateControlPlane(c *ControlPlane, path *field.Path) field.ErrorList {
 	switch p := c.Encryption.Provider; {
 	case p == "identity":
 		errs = append(errs, field.Forbidden(ep.Child("provider"), "identity stores resources in plaintext and is never the first provider (CIS 1.2.28); set allowIdentityLast while migrating"))
-	case !contains(EncryptionProviders, p):
+	case !slices.Contains(EncryptionProviders, p):
 		errs = append(errs, field.NotSupported(ep.Child("provider"), p, EncryptionProviders))
 	case p == "kms":
 		if c.Encryption.KMS == nil || c.Encryption.KMS.Name == "" || c.Encryption.KMS.Endpoint == "" {
@@ -41,7 +42,7 @@ func ValidateControlPlane(c *ControlPlane, path *field.Path) field.ErrorList {
 			errs = append(errs, field.Invalid(ep.Child("kms", "endpoint"), c.Encryption.KMS.Endpoint, "must be a unix:// socket"))
 		}
 	}
-	if !contains(c.Encryption.Resources, "secrets") {
+	if !slices.Contains(c.Encryption.Resources, "secrets") {
 		errs = append(errs, field.Required(ep.Child("resources"), `must include "secrets" (CIS 1.2.27)`))
 	}
 	for i, r := range c.Encryption.Resources {
@@ -79,14 +80,14 @@ func ValidateControlPlane(c *ControlPlane, path *field.Path) field.ErrorList {
 	}
 
 	tp := path.Child("tls")
-	if !contains(TLSVersions, c.TLS.MinVersion) {
+	if !slices.Contains(TLSVersions, c.TLS.MinVersion) {
 		errs = append(errs, field.NotSupported(tp.Child("minVersion"), c.TLS.MinVersion, TLSVersions))
 	}
 	if c.TLS.MinVersion != "VersionTLS13" && len(c.TLS.CipherSuites) == 0 {
 		errs = append(errs, field.Required(tp.Child("cipherSuites"), "TLS 1.2 needs at least one cipher suite"))
 	}
 	for i, s := range c.TLS.CipherSuites {
-		if !contains(CISCipherSuites, s) {
+		if !slices.Contains(CISCipherSuites, s) {
 			errs = append(errs, field.NotSupported(tp.Child("cipherSuites").Index(i), s, CISCipherSuites))
 		}
 	}
@@ -124,17 +125,17 @@ func ValidateControlPlane(c *ControlPlane, path *field.Path) field.ErrorList {
 	}
 
 	adp := path.Child("admission")
-	if !contains([]string{"baseline", "restricted"}, c.Admission.Enforce) {
+	if !slices.Contains([]string{"baseline", "restricted"}, c.Admission.Enforce) {
 		errs = append(errs, field.NotSupported(adp.Child("enforce"), c.Admission.Enforce, []string{"baseline", "restricted"}))
 	}
 	for _, m := range []struct{ name, value string }{{"audit", c.Admission.Audit}, {"warn", c.Admission.Warn}} {
-		if !contains(podSecurityLevels, m.value) {
+		if !slices.Contains(podSecurityLevels, m.value) {
 			errs = append(errs, field.NotSupported(adp.Child(m.name), m.value, podSecurityLevels))
 		}
 	}
 	for i, e := range c.Admission.Exemptions {
 		xp := adp.Child("exemptions").Index(i)
-		if !contains(ExemptionKinds, e.Kind) {
+		if !slices.Contains(ExemptionKinds, e.Kind) {
 			errs = append(errs, field.NotSupported(xp.Child("kind"), e.Kind, ExemptionKinds))
 		}
 		if e.Name == "" {
@@ -168,7 +169,7 @@ func ValidateControlPlane(c *ControlPlane, path *field.Path) field.ErrorList {
 			errs = append(errs, field.Invalid(op.Child("prefix"), c.OIDC.Prefix, "must be a non-empty prefix other than system:, so that OIDC users cannot pose as system users"))
 		}
 	}
-	if !contains(Distributions, c.Distribution) {
+	if !slices.Contains(Distributions, c.Distribution) {
 		errs = append(errs, field.NotSupported(path.Child("distribution"), c.Distribution, Distributions))
 	}
 	return errs
@@ -183,13 +184,4 @@ func TLSVersion(name string) uint16 {
 		return tls.VersionTLS13
 	}
 	return tls.VersionTLS12
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -1,8 +1,9 @@
 package config
 
 import (
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
@@ -14,7 +15,7 @@ var registryPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0
 // ValidateGuardrails checks the guardrails: registries that parse, known rules and actions.
 func ValidateGuardrails(g *Guardrails, path *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	if !contains(GuardrailEngines, g.Engine) {
+	if !slices.Contains(GuardrailEngines, g.Engine) {
 		errs = append(errs, field.NotSupported(path.Child("engine"), g.Engine, GuardrailEngines))
 	}
 	for i, r := range g.AllowedRegistries {
@@ -23,18 +24,13 @@ func ValidateGuardrails(g *Guardrails, path *field.Path) field.ErrorList {
 				"must be a registry host with an optional port and path, such as registry.k8s.io or ghcr.io/acme (no scheme, no wildcard)"))
 		}
 	}
-	rules := make([]string, 0, len(g.Actions))
-	for r := range g.Actions {
-		rules = append(rules, r)
-	}
-	sort.Strings(rules)
-	for _, r := range rules {
+	for _, r := range slices.Sorted(maps.Keys(g.Actions)) {
 		ap := path.Child("actions").Key(r)
-		if !contains(GuardrailRules, r) {
+		if !slices.Contains(GuardrailRules, r) {
 			errs = append(errs, field.NotSupported(ap, r, GuardrailRules))
 			continue
 		}
-		if !contains(GuardrailActions, g.Actions[r]) {
+		if !slices.Contains(GuardrailActions, g.Actions[r]) {
 			errs = append(errs, field.NotSupported(ap, g.Actions[r], GuardrailActions))
 		}
 	}

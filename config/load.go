@@ -3,9 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,7 +154,7 @@ func checkShape(val any, t reflect.Type, path *field.Path) field.ErrorList {
 			allowed = append(allowed, jsonName(f))
 		}
 		var errs field.ErrorList
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			f, known := fields[strings.ToLower(k)]
 			if !known {
 				errs = append(errs, field.NotSupported(child(path, k), k, allowed))
@@ -178,7 +179,7 @@ func checkShape(val any, t reflect.Type, path *field.Path) field.ErrorList {
 			return field.ErrorList{field.Invalid(pathOr(path), val, "must be a map of strings")}
 		}
 		var errs field.ErrorList
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			errs = append(errs, checkShape(m[k], t.Elem(), pathOr(path).Key(k))...)
 		}
 		return errs
@@ -228,15 +229,6 @@ func asMap(val any) (map[string]any, bool) {
 		return out, true
 	}
 	return nil, false
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func child(path *field.Path, name string) *field.Path {

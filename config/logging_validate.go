@@ -2,6 +2,7 @@ package config
 
 import (
 	"regexp"
+	"slices"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -31,7 +32,7 @@ func ValidateLogging(l *Logging, path *field.Path) field.ErrorList {
 	}
 	for i, o := range l.Outputs {
 		op := path.Child("outputs").Index(i)
-		if !contains(LogOutputTypes, o.Type) {
+		if !slices.Contains(LogOutputTypes, o.Type) {
 			errs = append(errs, field.NotSupported(op.Child("type"), o.Type, LogOutputTypes))
 			continue
 		}

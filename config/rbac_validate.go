@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -30,7 +31,7 @@ func ValidateSubjects(subjects []Subject, path *field.Path) field.ErrorList {
 
 func validateSubject(s Subject, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	if !contains(SubjectKinds, s.Kind) {
+	if !slices.Contains(SubjectKinds, s.Kind) {
 		errs = append(errs, field.NotSupported(p.Child("kind"), s.Kind, SubjectKinds))
 	}
 	switch why, privileged := privilegedSubjects[s.Name]; {
@@ -83,7 +84,7 @@ func ValidateRBAC(r *RBAC, path *field.Path) field.ErrorList {
 			errs = append(errs, field.Duplicate(bp.Child("name"), b.Name))
 		}
 		seen[b.Name] = true
-		if !contains(SubjectKinds, b.Subject.Kind) {
+		if !slices.Contains(SubjectKinds, b.Subject.Kind) {
 			errs = append(errs, field.NotSupported(bp.Child("subject", "kind"), b.Subject.Kind, SubjectKinds))
 		}
 		if strings.TrimSpace(b.Subject.Name) == "" {

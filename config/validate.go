@@ -2,8 +2,9 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
-	"sort"
+	"slices"
 	"strings"
 
 	goversion "github.com/hashicorp/go-version"
@@ -153,12 +154,7 @@ func validateDNS(d *DNS, path *field.Path) field.ErrorList {
 	for _, msg := range validation.IsDNS1123Label(d.Namespace) {
 		errs = append(errs, field.Invalid(path.Child("namespace"), d.Namespace, msg))
 	}
-	keys := make([]string, 0, len(d.PodLabels))
-	for k := range d.PodLabels {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(d.PodLabels)) {
 		lp := path.Child("podLabels").Key(k)
 		for _, msg := range validation.IsQualifiedName(k) {
 			errs = append(errs, field.Invalid(lp, k, msg))

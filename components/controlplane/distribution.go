@@ -1,8 +1,9 @@
 package controlplane
 
 import (
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,14 +53,10 @@ func KubeadmConfig(p *config.Profile) (string, error) {
 	paths := Paths{Root: c.Root}
 	v4 := Supports(p, KubeadmV1Beta4)
 	args := func(a Args) any {
-		names := make([]string, 0, len(a))
-		for n := range a {
-			names = append(names, n)
-		}
-		sort.Strings(names)
 		if !v4 { // v1beta3: a map
 			return map[string]string(a)
 		}
+		names := slices.Sorted(maps.Keys(a))
 		list := make([]kubeadmArg, len(names))
 		for i, n := range names {
 			list[i] = kubeadmArg{Name: n, Value: a[n]}

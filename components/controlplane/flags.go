@@ -2,8 +2,9 @@ package controlplane
 
 import (
 	"fmt"
+	"maps"
 	"net/netip"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -15,11 +16,7 @@ type Args map[string]string
 
 // Flags returns the flags as "--name=value", sorted by name.
 func (a Args) Flags() []string {
-	names := make([]string, 0, len(a))
-	for n := range a {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(a))
 	out := make([]string, len(names))
 	for i, n := range names {
 		out[i] = "--" + n + "=" + a[n]

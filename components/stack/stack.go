@@ -3,9 +3,10 @@ package stack
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
@@ -182,12 +183,7 @@ func checkStackConfigKeys(rawConfig string) error {
 		return fmt.Errorf("reading the stack config: %w", err)
 	}
 	var errs field.ErrorList
-	keys := make([]string, 0, len(all))
-	for k := range all {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(all)) {
 		name, ok := strings.CutPrefix(k, ConfigNamespace+":")
 		if !ok {
 			continue
