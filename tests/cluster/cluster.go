@@ -139,7 +139,7 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 	cm["secure-port"] = strconv.Itoa(ports[3])
 	c.run(t, "kube-controller-manager", cm.Flags())
 	waitFor(t, "the default ServiceAccount", 90*time.Second, func() error {
-		_, err := c.Client.CoreV1().ServiceAccounts("default").Get(context.Background(), "default", metav1GetOptions)
+		_, err := c.Client.CoreV1().ServiceAccounts("default").Get(context.Background(), "default", metav1.GetOptions{})
 		return err
 	})
 	return c
@@ -306,5 +306,3 @@ func freePorts(t testing.TB, n int) []int {
 	}
 	return ports
 }
-
-var metav1GetOptions = metav1.GetOptions{}
