@@ -28,6 +28,9 @@ type Profile struct {
 
 	// ControlPlane is the hardening of the control-plane nodes.
 	ControlPlane ControlPlane `json:"controlPlane"`
+
+	// Compliance says how `kubeharden check` and `kubeharden report` judge the cluster.
+	Compliance Compliance `json:"compliance"`
 }
 
 // PodSecurity selects Pod Security Standards levels for the enforce, audit and warn modes of

@@ -37,6 +37,7 @@ func ValidateProfile(p *Profile) field.ErrorList {
 	errs = append(errs, ValidateRBAC(&p.RBAC, field.NewPath("rbac"))...)
 	errs = append(errs, ValidateGuardrails(&p.Guardrails, field.NewPath("guardrails"))...)
 	errs = append(errs, ValidateLogging(&p.Logging, field.NewPath("logging"))...)
+	errs = append(errs, ValidateCompliance(&p.Compliance, field.NewPath("compliance"))...)
 
 	seen := map[string]int{}
 	for i := range p.Tenants {
