@@ -26,12 +26,16 @@ type FileError struct {
 	Err  string `json:"error"`
 }
 
-// Tree is what ReadTree found: the objects of kinds kubeharden knows, how many documents it skipped
-// (kinds it does not inspect, such as custom resources), and the files it could not read.
+// Tree is what ReadTree found: the objects of kinds kubeharden knows, the control-plane configuration
+// documents (see ConfigScheme), how many documents it skipped by kind (kinds it does not inspect, such
+// as custom resources), and the files it could not read.
 type Tree struct {
 	Objects []Object
+	Configs []Object
 	Skipped int
-	Errors  []FileError
+	// SkippedKinds counts the skipped documents by group/kind, such as "templates.gatekeeper.sh/ConstraintTemplate".
+	SkippedKinds map[string]int
+	Errors       []FileError
 }
 
 // ReadTree reads every .yaml, .yml and .json file under the given paths, tolerantly: multi-document
@@ -70,9 +74,9 @@ func ReadTree(paths ...string) Tree {
 
 	// Parsing dominates: files are read in parallel, and their results kept in file order.
 	type result struct {
-		objs    []Object
-		skipped int
-		err     error
+		objs, configs []Object
+		skipped       map[string]int
+		err           error
 	}
 	results := make([]result, len(files))
 	work := make(chan int)
@@ -82,8 +86,8 @@ func ReadTree(paths ...string) Tree {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				objs, skipped, err := readFile(files[i])
-				results[i] = result{objs, skipped, err}
+				objs, configs, skipped, err := readFile(files[i])
+				results[i] = result{objs, configs, skipped, err}
 			}
 		}()
 	}
@@ -98,25 +102,31 @@ func ReadTree(paths ...string) Tree {
 			continue
 		}
 		t.Objects = append(t.Objects, r.objs...)
-		t.Skipped += r.skipped
+		t.Configs = append(t.Configs, r.configs...)
+		for k, n := range r.skipped {
+			if t.SkippedKinds == nil {
+				t.SkippedKinds = map[string]int{}
+			}
+			t.SkippedKinds[k] += n
+			t.Skipped += n
+		}
 	}
 	return t
 }
 
-func readFile(path string) ([]Object, int, error) {
+func readFile(path string) (objs, configs []Object, skipped map[string]int, err error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, nil, err
 	}
 	if fi.Size() > MaxFileBytes {
-		return nil, 0, fmt.Errorf("%d bytes: larger than the %d this reads", fi.Size(), MaxFileBytes)
+		return nil, nil, nil, fmt.Errorf("%d bytes: larger than the %d this reads", fi.Size(), MaxFileBytes)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, nil, err
 	}
-	var objs []Object
-	skipped := 0
+	skipped = map[string]int{}
 	reader := utilyaml.NewYAMLReader(bufioReader(data))
 	for doc := 1; ; doc++ {
 		raw, err := reader.Read()
@@ -124,40 +134,53 @@ func readFile(path string) ([]Object, int, error) {
 			break
 		}
 		if err != nil {
-			return nil, 0, fmt.Errorf("document %d: %w", doc, err)
+			return nil, nil, nil, fmt.Errorf("document %d: %w", doc, err)
 		}
 		if len(bytes.TrimSpace(raw)) == 0 {
 			continue
 		}
 		var u unstructured.Unstructured
 		if err := yaml.Unmarshal(raw, &u.Object); err != nil {
-			return nil, 0, fmt.Errorf("document %d: not YAML: %w", doc, err)
+			return nil, nil, nil, fmt.Errorf("document %d: not YAML: %w", doc, err)
 		}
 		if u.Object == nil {
 			continue // a document of comments only
+		}
+		if u.GetKind() == "" && isK3sConfig(u.Object) {
+			configs = append(configs, Object{Path: path, GVK: K3sConfigGVK, Obj: &u})
+			continue
 		}
 		items := []unstructured.Unstructured{u}
 		if u.IsList() {
 			list, err := u.ToList()
 			if err != nil {
-				return nil, 0, fmt.Errorf("document %d: %w", doc, err)
+				return nil, nil, nil, fmt.Errorf("document %d: %w", doc, err)
 			}
 			items = list.Items
 		}
 		for _, item := range items {
 			if item.GetKind() == "" {
-				return nil, 0, fmt.Errorf("document %d: has no kind", doc)
+				return nil, nil, nil, fmt.Errorf("document %d: has no kind", doc)
 			}
-			obj, err := Scheme.New(item.GroupVersionKind())
+			gvk := item.GroupVersionKind()
+			obj, err := Scheme.New(gvk)
 			if err != nil {
-				skipped++ // a kind kubeharden does not inspect
+				cfg, isConfig, err := decodeConfig(path, &item)
+				switch {
+				case err != nil:
+					return nil, nil, nil, fmt.Errorf("document %d: %s: %w", doc, gvk.Kind, err)
+				case isConfig:
+					configs = append(configs, cfg)
+				default:
+					skipped[gvk.GroupKind().String()]++ // a kind kubeharden does not inspect
+				}
 				continue
 			}
 			if err := runtimeFromUnstructured(item.Object, obj); err != nil {
-				return nil, 0, fmt.Errorf("document %d: %s %s: %w", doc, item.GetKind(), item.GetName(), err)
+				return nil, nil, nil, fmt.Errorf("document %d: %s %s: %w", doc, item.GetKind(), item.GetName(), err)
 			}
-			objs = append(objs, Object{Path: path, GVK: item.GroupVersionKind(), Namespace: item.GetNamespace(), Name: item.GetName(), Obj: obj})
+			objs = append(objs, Object{Path: path, GVK: gvk, Namespace: item.GetNamespace(), Name: item.GetName(), Obj: obj})
 		}
 	}
-	return objs, skipped, nil
+	return objs, configs, skipped, nil
 }
