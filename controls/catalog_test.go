@@ -25,7 +25,7 @@ func TestCatalogIsValid(t *testing.T) {
 }
 
 func TestValidateRefusesABrokenCatalog(t *testing.T) {
-	check := func(*Inventory) []Finding { return nil }
+	check := func(*Inventory) Result { return Result{} }
 	good := Control{ID: "x", Title: "t", Guide: "g", Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: check}}}
 	cases := []struct {
 		name   string
@@ -47,13 +47,15 @@ func TestValidateRefusesABrokenCatalog(t *testing.T) {
 	}
 }
 
-func loadFixture(t *testing.T, path string) *Inventory {
+// loadFixture reads a fixture as `kubeharden check` reads files; the fixtures of a control that needs a
+// whole cluster stand for one.
+func loadFixture(t *testing.T, path string, c Control) *Inventory {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	objs, err := manifests.DecodeAll(data)
+	tree := manifests.ReadTree(path)
+	require.Empty(t, tree.Errors, path)
+	cp, err := NewControlPlane(tree.Configs, tree.Objects)
 	require.NoError(t, err, path)
-	return &Inventory{Objects: objs}
+	return &Inventory{Objects: tree.Objects, ControlPlane: cp, WholeCluster: c.Inspects == ScopeCluster, OtherKinds: tree.SkippedKinds}
 }
 
 // TestFixtures runs the whole catalog on every fixture: a passing one has no finding at all, a failing
@@ -87,8 +89,17 @@ func TestFixtures(t *testing.T) {
 			sort.Strings(files)
 			for _, f := range files {
 				t.Run(c.ID+"/"+kind+"/"+filepath.Base(f), func(t *testing.T) {
-					findings, err := Evaluate(catalog, loadFixture(t, f), "1.36.3")
+					outcomes, err := Evaluate(catalog, loadFixture(t, f, c), "1.36.3")
 					require.NoError(t, err)
+					findings := Findings(outcomes)
+					for _, o := range outcomes {
+						if o.Control.ID == c.ID {
+							require.Empty(t, o.NotEvaluated, "the fixture must let its control be evaluated")
+							if kind == "pass" {
+								assert.NotEmpty(t, o.Evidence, "a passing control names its evidence")
+							}
+						}
+					}
 					if kind == "pass" {
 						assert.Empty(t, findings)
 						return

@@ -25,30 +25,36 @@ const ExemptionReasonAnnotation = "kubeharden.io/pod-security-exemption-reason"
 func CheckNamespacePodSecurity() Control {
 	return Control{
 		ID: "namespace-pod-security", Title: "Every namespace enforces the restricted Pod Security Standard, pinned to a version",
-		Guide: "Kubernetes Pod security", CIS: "5.2.1", Kubescape: "C-0013, C-0057",
+		Guide: "Kubernetes Pod security", CIS: "5.2.1", Kubescape: "C-0013, C-0057", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: namespacePodSecurity_1_31}},
 	}
 }
 
-func namespacePodSecurity_1_31(inv *Inventory) []Finding {
-	var out []Finding
+func namespacePodSecurity_1_31(inv *Inventory) Result {
+	var out Result
 	for _, ns := range inv.userNamespaces() {
 		labels := ns.Meta().GetLabels()
 		enforce, version := labels[psaapi.EnforceLevelLabel], labels[psaapi.EnforceVersionLabel]
 		reason := ns.Meta().GetAnnotations()[ExemptionReasonAnnotation]
 		switch {
 		case enforce == "":
-			out = append(out, Finding{Control: "namespace-pod-security", Object: ns.Key(), Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
+			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
 				Message: "the namespace enforces no Pod Security level (the cluster default applies)",
 				Remedy:  "label it pod-security.kubernetes.io/enforce=restricted"})
 		case enforce != string(psaapi.LevelRestricted) && reason == "":
-			out = append(out, Finding{Control: "namespace-pod-security", Object: ns.Key(), Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
+			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
 				Message: "enforces " + enforce + ", weaker than restricted, with no recorded reason",
 				Remedy:  "enforce restricted, or record the reason in the " + ExemptionReasonAnnotation + " annotation"})
 		case version == "" || version == "latest":
-			out = append(out, Finding{Control: "namespace-pod-security", Object: ns.Key(), Field: "metadata.labels[" + psaapi.EnforceVersionLabel + "]",
+			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Field: "metadata.labels[" + psaapi.EnforceVersionLabel + "]",
 				Message: "the enforced standard is not pinned to a version, so an upgrade can change it silently",
 				Remedy:  "label it pod-security.kubernetes.io/enforce-version=v1.<minor>"})
+		default:
+			detail := "enforces " + enforce + " " + version
+			if reason != "" {
+				detail += " (reason recorded: " + reason + ")"
+			}
+			out.Evidence = append(out.Evidence, Evidence{Object: ns.Key(), Path: ns.Path, Detail: detail})
 		}
 	}
 	return out

@@ -17,12 +17,12 @@ func init() { addControl(CheckNamespaceQuotaAndLimits) }
 func CheckNamespaceQuotaAndLimits() Control {
 	return Control{
 		ID: "namespace-quota-and-limits", Title: "Every namespace has a ResourceQuota and a LimitRange",
-		Guide: "Network separation and hardening", Kubescape: "C-0270, C-0271",
+		Guide: "Network separation and hardening", Kubescape: "C-0270, C-0271", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: namespaceQuotaAndLimits_1_31}},
 	}
 }
 
-func namespaceQuotaAndLimits_1_31(inv *Inventory) []Finding {
+func namespaceQuotaAndLimits_1_31(inv *Inventory) Result {
 	has := map[string]map[string]bool{}
 	for _, kind := range []string{"ResourceQuota", "LimitRange"} {
 		for _, o := range inv.ByKind(kind) {
@@ -32,11 +32,14 @@ func namespaceQuotaAndLimits_1_31(inv *Inventory) []Finding {
 			has[o.Namespace][kind] = true
 		}
 	}
-	var out []Finding
+	var out Result
 	for _, ns := range inv.userNamespaces() {
+		if has[ns.Name]["ResourceQuota"] && has[ns.Name]["LimitRange"] {
+			out.Evidence = append(out.Evidence, Evidence{Object: ns.Key(), Path: ns.Path, Detail: "has a ResourceQuota and a LimitRange"})
+		}
 		for _, kind := range []string{"ResourceQuota", "LimitRange"} {
 			if !has[ns.Name][kind] {
-				out = append(out, Finding{Control: "namespace-quota-and-limits", Object: ns.Key(),
+				out.Findings = append(out.Findings, Finding{Control: "namespace-quota-and-limits", Object: ns.Key(),
 					Message: "the namespace has no " + kind, Remedy: "add a " + kind + " (kubeharden's tenant namespace has one from the profile)"})
 			}
 		}

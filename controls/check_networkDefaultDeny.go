@@ -2,6 +2,8 @@ package controls
 
 import (
 	networkingv1 "k8s.io/api/networking/v1"
+
+	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
 /*
@@ -21,13 +23,13 @@ func init() { addControl(CheckNetworkDefaultDeny) }
 func CheckNetworkDefaultDeny() Control {
 	return Control{
 		ID: "network-default-deny", Title: "Every namespace has a NetworkPolicy that denies all ingress and egress by default",
-		Guide: "Network separation and hardening", CIS: "5.3.2", Kubescape: "C-0030, C-0054",
+		Guide: "Network separation and hardening", CIS: "5.3.2", Kubescape: "C-0030, C-0054", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: networkDefaultDeny_1_31}},
 	}
 }
 
-func networkDefaultDeny_1_31(inv *Inventory) []Finding {
-	denies := map[string]bool{}
+func networkDefaultDeny_1_31(inv *Inventory) Result {
+	denies := map[string]manifests.Object{}
 	for _, o := range inv.ByKind("NetworkPolicy") {
 		np := o.Obj.(*networkingv1.NetworkPolicy)
 		types := map[networkingv1.PolicyType]bool{}
@@ -37,16 +39,18 @@ func networkDefaultDeny_1_31(inv *Inventory) []Finding {
 		if len(np.Spec.PodSelector.MatchLabels) == 0 && len(np.Spec.PodSelector.MatchExpressions) == 0 &&
 			types[networkingv1.PolicyTypeIngress] && types[networkingv1.PolicyTypeEgress] &&
 			len(np.Spec.Ingress) == 0 && len(np.Spec.Egress) == 0 {
-			denies[o.Namespace] = true
+			denies[o.Namespace] = o
 		}
 	}
-	var out []Finding
+	var out Result
 	for _, ns := range inv.userNamespaces() {
-		if !denies[ns.Name] {
-			out = append(out, Finding{Control: "network-default-deny", Object: ns.Key(),
-				Message: "no NetworkPolicy in the namespace denies all ingress and egress",
-				Remedy:  "add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules (kubeharden's tenant namespace does)"})
+		if np, ok := denies[ns.Name]; ok {
+			out.Evidence = append(out.Evidence, Evidence{Object: np.Key(), Path: np.Path, Detail: "selects every pod and denies all ingress and egress"})
+			continue
 		}
+		out.Findings = append(out.Findings, Finding{Control: "network-default-deny", Object: ns.Key(),
+			Message: "no NetworkPolicy in the namespace denies all ingress and egress",
+			Remedy:  "add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules (kubeharden's tenant namespace does)"})
 	}
 	return out
 }

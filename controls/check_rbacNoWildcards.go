@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
+
+	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
 /*
@@ -25,19 +27,21 @@ func init() { addControl(CheckRBACNoWildcards) }
 func CheckRBACNoWildcards() Control {
 	return Control{
 		ID: "rbac-no-wildcards", Title: "Roles name every API group, resource and verb they grant",
-		Guide: "Authentication and authorization", CIS: "5.1.3", Kubescape: "C-0035",
+		Guide: "Authentication and authorization", CIS: "5.1.3", Kubescape: "C-0035", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: rbacNoWildcards_1_31}},
 	}
 }
 
 var builtinClusterRoles = map[string]bool{"cluster-admin": true, "admin": true, "edit": true, "view": true}
 
-func rbacNoWildcards_1_31(inv *Inventory) []Finding {
-	var out []Finding
-	check := func(key, name string, rules []rbacv1.PolicyRule) {
+func rbacNoWildcards_1_31(inv *Inventory) Result {
+	var out Result
+	check := func(o manifests.Object, rules []rbacv1.PolicyRule) {
+		key, name := o.Key(), o.Name
 		if strings.HasPrefix(name, "system:") || builtinClusterRoles[name] {
 			return
 		}
+		before := len(out.Findings)
 		for i, r := range rules {
 			for _, f := range []struct {
 				field  string
@@ -45,18 +49,21 @@ func rbacNoWildcards_1_31(inv *Inventory) []Finding {
 			}{{"apiGroups", r.APIGroups}, {"resources", r.Resources}, {"verbs", r.Verbs}} {
 				for j, v := range f.values {
 					if strings.Contains(v, "*") {
-						out = append(out, Finding{Control: "rbac-no-wildcards", Object: key, Field: fmt.Sprintf("rules[%d].%s[%d]", i, f.field, j),
+						out.Findings = append(out.Findings, Finding{Control: "rbac-no-wildcards", Object: key, Field: fmt.Sprintf("rules[%d].%s[%d]", i, f.field, j),
 							Message: fmt.Sprintf("grants %q", v), Remedy: "name each " + strings.TrimSuffix(f.field, "s") + " the role needs"})
 					}
 				}
 			}
 		}
+		if len(out.Findings) == before {
+			out.Evidence = append(out.Evidence, Evidence{Object: key, Path: o.Path, Detail: fmt.Sprintf("%d rules, each naming its API groups, resources and verbs", len(rules))})
+		}
 	}
 	for _, o := range inv.ByKind("Role") {
-		check(o.Key(), o.Name, o.Obj.(*rbacv1.Role).Rules)
+		check(o, o.Obj.(*rbacv1.Role).Rules)
 	}
 	for _, o := range inv.ByKind("ClusterRole") {
-		check(o.Key(), o.Name, o.Obj.(*rbacv1.ClusterRole).Rules)
+		check(o, o.Obj.(*rbacv1.ClusterRole).Rules)
 	}
 	return out
 }

@@ -30,7 +30,7 @@ func init() { addControl(CheckWorkloadPodSecurity) }
 func CheckWorkloadPodSecurity() Control {
 	return Control{
 		ID: "workload-pod-security", Title: "Every workload meets the Pod Security Standard its namespace enforces (restricted by default)",
-		Guide: "Kubernetes Pod security", CIS: "5.2.2-5.2.12", Kubescape: "C-0013, C-0016, C-0017, C-0038, C-0041, C-0044, C-0046, C-0055, C-0057",
+		Guide: "Kubernetes Pod security", CIS: "5.2.2-5.2.12", Kubescape: "C-0013, C-0016, C-0017, C-0038, C-0041, C-0044, C-0046, C-0055, C-0057", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: workloadPodSecurity_1_31}},
 	}
 }
@@ -43,7 +43,7 @@ var podSecurityEvaluator = func() policy.Evaluator {
 	return e
 }()
 
-func workloadPodSecurity_1_31(inv *Inventory) []Finding {
+func workloadPodSecurity_1_31(inv *Inventory) Result {
 	levels := map[string]psaapi.LevelVersion{}
 	for _, ns := range inv.ByKind("Namespace") {
 		lv := psaapi.LevelVersion{Level: psaapi.LevelRestricted, Version: psaapi.LatestVersion()}
@@ -56,10 +56,10 @@ func workloadPodSecurity_1_31(inv *Inventory) []Finding {
 		}
 		levels[ns.Name] = lv
 	}
-	var out []Finding
+	var out Result
 	for _, o := range inv.Objects {
 		meta, spec, ok := manifests.PodTemplate(o.Obj)
-		if !ok || systemNamespaces[o.Namespace] {
+		if !ok || systemNamespaces[o.Namespace] || ownedByController(o) {
 			continue
 		}
 		lv, known := levels[o.Namespace]
@@ -72,11 +72,25 @@ func workloadPodSecurity_1_31(inv *Inventory) []Finding {
 				reasons = append(reasons, r.ForbiddenReason+" ("+r.ForbiddenDetail+")")
 			}
 		}
+		if len(reasons) == 0 {
+			out.Evidence = append(out.Evidence, Evidence{Object: o.Key(), Path: o.Path, Detail: "meets Pod Security " + string(lv.Level) + " " + lv.Version.String()})
+		}
 		if len(reasons) > 0 {
-			out = append(out, Finding{Control: "workload-pod-security", Object: o.Key(), Field: "spec",
+			out.Findings = append(out.Findings, Finding{Control: "workload-pod-security", Object: o.Key(), Field: "spec",
 				Message: "violates Pod Security " + string(lv.Level) + ": " + strings.Join(reasons, "; "),
 				Remedy:  "run as non-root with a RuntimeDefault seccomp profile, drop ALL capabilities, no privilege escalation, no host namespaces or paths"})
 		}
 	}
 	return out
+}
+
+// ownedByController is true for an object a controller made from another, such as a Deployment's
+// ReplicaSet or a ReplicaSet's Pod in a live cluster: the owner is checked, so the finding is reported once.
+func ownedByController(o manifests.Object) bool {
+	for _, ref := range o.Meta().GetOwnerReferences() {
+		if ref.Controller != nil && *ref.Controller {
+			return true
+		}
+	}
+	return false
 }

@@ -42,10 +42,17 @@ type sarifText struct {
 }
 
 type sarifResult struct {
-	RuleID    string          `json:"ruleId"`
-	Level     string          `json:"level"`
-	Message   sarifText       `json:"message"`
-	Locations []sarifLocation `json:"locations,omitempty"`
+	RuleID       string             `json:"ruleId"`
+	Level        string             `json:"level"`
+	Message      sarifText          `json:"message"`
+	Locations    []sarifLocation    `json:"locations,omitempty"`
+	Suppressions []sarifSuppression `json:"suppressions,omitempty"`
+}
+
+// sarifSuppression marks an exempted finding: code scanning shows it as dismissed, with the reason.
+type sarifSuppression struct {
+	Kind          string `json:"kind"`
+	Justification string `json:"justification"`
 }
 
 type sarifLocation struct {
@@ -75,7 +82,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 			Help: sarifText{"NSA/CISA Kubernetes Hardening Guide v1.2: " + c.Guide}, Properties: props})
 	}
 	run.Results = []sarifResult{}
-	for _, f := range r.Findings {
+	result := func(f Finding) sarifResult {
 		res := sarifResult{RuleID: f.Control, Level: "error", Message: sarifText{findingText(f)}}
 		var loc sarifLocation
 		loc.PhysicalLocation.ArtifactLocation.URI = f.Path
@@ -83,6 +90,14 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 			FullyQualifiedName string `json:"fullyQualifiedName"`
 		}{f.Object})
 		res.Locations = []sarifLocation{loc}
+		return res
+	}
+	for _, f := range r.Findings {
+		run.Results = append(run.Results, result(f))
+	}
+	for _, f := range r.Exempted {
+		res := result(f.Finding)
+		res.Suppressions = []sarifSuppression{{Kind: "external", Justification: f.Reason}}
 		run.Results = append(run.Results, res)
 	}
 	enc := json.NewEncoder(w)
@@ -102,12 +117,14 @@ type junitSuite struct {
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
 type junitCase struct {
 	Name      string        `xml:"name,attr"`
 	ClassName string        `xml:"classname,attr"`
+	Skipped   *junitDetail  `xml:"skipped,omitempty"`
 	Failures  []junitDetail `xml:"failure,omitempty"`
 	Errors    []junitDetail `xml:"error,omitempty"`
 }
@@ -130,8 +147,21 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		for _, f := range byControl[c.ID] {
 			tc.Failures = append(tc.Failures, junitDetail{Message: f.Object + ": " + f.Message, Text: findingText(f)})
 		}
-		if len(tc.Failures) > 0 {
+		switch c.Status {
+		case StatusFail:
 			suite.Failures++
+		case StatusNotEvaluated:
+			tc.Skipped = &junitDetail{Message: "not evaluated", Text: c.NotEvaluated}
+			suite.Skipped++
+		case StatusExempt:
+			var reasons []string
+			for _, f := range r.Exempted {
+				if f.Control == c.ID {
+					reasons = append(reasons, f.Object+": "+f.Reason)
+				}
+			}
+			tc.Skipped = &junitDetail{Message: "exempt", Text: strings.Join(reasons, "\n")}
+			suite.Skipped++
 		}
 		suite.Cases = append(suite.Cases, tc)
 	}

@@ -57,12 +57,12 @@ func Validate(catalog []Control) error {
 }
 
 // CheckFor returns the control's check for a Kubernetes version: the newest whose minimum it meets.
-func (c Control) CheckFor(kubernetesVersion string) (func(*Inventory) []Finding, error) {
+func (c Control) CheckFor(kubernetesVersion string) (func(*Inventory) Result, error) {
 	v, err := goversion.NewVersion(kubernetesVersion)
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes version %q: %w", kubernetesVersion, err)
 	}
-	var check func(*Inventory) []Finding
+	var check func(*Inventory) Result
 	for _, vc := range c.Versions {
 		if v.Core().GreaterThanOrEqual(goversion.Must(goversion.NewVersion(vc.MinimumVersion))) {
 			check = vc.Check
@@ -74,25 +74,52 @@ func (c Control) CheckFor(kubernetesVersion string) (func(*Inventory) []Finding,
 	return check, nil
 }
 
-// Evaluate runs every control of the catalog for a Kubernetes version and returns the findings, by
-// control in catalog order.
-func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Finding, error) {
+// Outcome is one control's result on an inventory.
+type Outcome struct {
+	Control Control
+	Result
+}
+
+// Evaluate runs every control of the catalog for a Kubernetes version, in catalog order. A control whose
+// scope the inventory cannot answer is not run: its outcome says why.
+func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Outcome, error) {
 	paths := make(map[string]string, len(inv.Objects))
 	for _, o := range inv.Objects {
 		paths[o.Key()] = o.Path
 	}
-	var out []Finding
+	out := make([]Outcome, 0, len(catalog))
 	for _, c := range catalog {
 		check, err := c.CheckFor(kubernetesVersion)
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range check(inv) {
-			if f.Path == "" {
-				f.Path = paths[f.Object]
+		var r Result
+		switch {
+		case c.Inspects == ScopeControlPlane && inv.ControlPlane == nil:
+			r.NotEvaluated = "no control-plane settings among the inputs: add the control-plane file set (kubeharden files write) or check a cluster whose control plane runs as static pods"
+		case c.Inspects == ScopeCluster && !inv.WholeCluster:
+			r.NotEvaluated = "needs a whole cluster: check a live cluster (--kubeconfig), or the manifests together with the control-plane file set"
+		default:
+			r = check(inv)
+			if r.NotEvaluated == "" && len(r.Findings) == 0 && len(r.Evidence) == 0 {
+				r.NotEvaluated = "nothing among the inputs for it to inspect"
 			}
-			out = append(out, f)
 		}
+		for i := range r.Findings {
+			if r.Findings[i].Path == "" {
+				r.Findings[i].Path = paths[r.Findings[i].Object]
+			}
+		}
+		out = append(out, Outcome{Control: c, Result: r})
 	}
 	return out, nil
+}
+
+// Findings are every outcome's findings, in order.
+func Findings(outcomes []Outcome) []Finding {
+	var out []Finding
+	for _, o := range outcomes {
+		out = append(out, o.Findings...)
+	}
+	return out
 }

@@ -14,6 +14,8 @@ type Control struct {
 	Guide string
 	// CIS and Kubescape are the benchmark's and kubescape's ids, where they exist.
 	CIS, Kubescape string
+	// Inspects says what the control needs to see: objects, control-plane settings, or a whole cluster.
+	Inspects Scope
 	// Versions are the control's checks by the first Kubernetes minor version each applies to, in
 	// increasing order. A change of behaviour adds a version; old entries are never edited.
 	Versions []VersionedCheck
@@ -23,13 +25,53 @@ type Control struct {
 type VersionedCheck struct {
 	// MinimumVersion is a Kubernetes minor version such as "1.31".
 	MinimumVersion string
-	// Check inspects the inventory and returns what fails; nothing when the control passes.
-	Check func(inv *Inventory) []Finding
+	// Check inspects the inventory and returns what fails and the evidence of what passes.
+	Check func(inv *Inventory) Result
 }
 
-// Inventory is what the checks inspect: the decoded objects of a manifest folder or a cluster.
+// Scope is what a control inspects, and so which inputs it needs.
+type Scope string
+
+const (
+	// ScopeObjects controls inspect Kubernetes objects: any manifests, or a live cluster's.
+	ScopeObjects Scope = "objects"
+	// ScopeControlPlane controls inspect the settings of the control-plane components: the control-plane
+	// file set, or the static pods of a live cluster. Without them they are not evaluated.
+	ScopeControlPlane Scope = "control-plane"
+	// ScopeCluster controls ask whether something exists somewhere in the cluster, such as a log agent;
+	// a folder of application manifests cannot answer that, so they are evaluated only on a whole cluster:
+	// a live one, or manifests checked together with the control-plane file set.
+	ScopeCluster Scope = "cluster"
+)
+
+// Result is what one check found.
+type Result struct {
+	// Findings are what fails.
+	Findings []Finding
+	// Evidence names the objects and files that show the control is met.
+	Evidence []Evidence
+	// NotEvaluated, when set, says why the inputs could not answer the control.
+	NotEvaluated string
+}
+
+// Evidence is one object or file that shows a control is met, and how.
+type Evidence struct {
+	Object string `json:"object"`
+	Path   string `json:"path,omitempty"`
+	Detail string `json:"detail"`
+}
+
+// Inventory is what the checks inspect: the decoded objects of manifests or a live cluster, and the
+// control-plane settings when the inputs have them.
 type Inventory struct {
 	Objects []manifests.Object
+	// ControlPlane holds the control-plane components' settings; nil when the inputs have none.
+	ControlPlane *ControlPlane
+	// WholeCluster is true for a live cluster, or manifests checked with the control-plane file set.
+	WholeCluster bool
+	// OtherKinds counts the objects of kinds the catalog does not decode, by group/kind, such as
+	// "ConstraintTemplate.templates.gatekeeper.sh".
+	OtherKinds map[string]int
 }
 
 // Finding is one thing that fails a control.
@@ -63,11 +105,15 @@ func (inv *Inventory) ByKind(kind string) []manifests.Object {
 // plane's PodSecurity exemptions.
 var systemNamespaces = map[string]bool{"kube-system": true, "kube-public": true, "kube-node-lease": true}
 
+// workloadFreeNamespaces are namespaces where no workload belongs (control no-workloads-in-default-namespaces);
+// the namespace controls leave them to it.
+var workloadFreeNamespaces = map[string]bool{"default": true, "kube-public": true}
+
 // userNamespaces are the inventory's Namespace objects that hold user workloads.
 func (inv *Inventory) userNamespaces() []manifests.Object {
 	var out []manifests.Object
 	for _, ns := range inv.ByKind("Namespace") {
-		if !systemNamespaces[ns.Name] {
+		if !systemNamespaces[ns.Name] && !workloadFreeNamespaces[ns.Name] {
 			out = append(out, ns)
 		}
 	}
