@@ -5,10 +5,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -175,21 +177,25 @@ func newRootCommand() *cobra.Command {
 	rewrite.Flags().StringVar(&kubeconfig, "kubeconfig", os.Getenv("KUBECONFIG"), "a cluster-admin kubeconfig")
 	root.AddCommand(rewrite)
 
-	// check
-	var output, kubernetesVersion string
+	// check and report
+	var output string
+	var in stack.CheckInputs
+	checkFlags := func(c *cobra.Command) {
+		c.Flags().StringVar(&in.Kubeconfig, "kubeconfig", "", "also check a live cluster through this kubeconfig (read-only: it only lists)")
+		c.Flags().StringVar(&in.ProfileFile, "profile", "", "a profile file or stack settings file (stacks/Pulumi.<stack>.yaml): its compliance.exemptions and kubernetesVersion apply")
+		c.Flags().StringVar(&in.KubernetesVersion, "kubernetes-version", "", "the Kubernetes version whose checks apply (default: the profile's, else "+config.DefaultKubernetesVersion+")")
+	}
 	check := &cobra.Command{
-		Use:   "check PATH...",
-		Short: "Check manifests (files or folders) against the control catalog (text, json, sarif, junit); exit 0 pass, 1 fail, 2 usage or input error",
+		Use:   "check [PATH...]",
+		Short: "Check manifests, the control-plane file set and a live cluster against the control catalog; exit 0 pass, 1 fail, 2 usage or input error",
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			if len(paths) == 0 {
-				return usageError{errors.New("check: name at least one file or folder")}
-			}
 			if !slices.Contains(controls.Formats, output) {
 				return usageError{fmt.Errorf("check: --output %q: supported values: %s", output, strings.Join(controls.Formats, ", "))}
 			}
-			report, err := controls.CheckManifests(controls.DefaultControls(), kubernetesVersion, paths...)
+			in.Paths = paths
+			report, err := stack.RunCheck(cmd.Context(), in)
 			if err != nil {
-				return usageError{err}
+				return usageError{fmt.Errorf("check: %w", err)}
 			}
 			err = report.Write(cmd.OutOrStdout(), output)
 			exitCode = report.ExitCode()
@@ -197,8 +203,48 @@ func newRootCommand() *cobra.Command {
 		},
 	}
 	check.Flags().StringVarP(&output, "output", "o", "text", "text, json, sarif or junit")
-	check.Flags().StringVar(&kubernetesVersion, "kubernetes-version", config.DefaultKubernetesVersion, "the Kubernetes version whose checks apply")
+	checkFlags(check)
 	root.AddCommand(check)
+
+	var htmlOut, markdownOut string
+	report := &cobra.Command{
+		Use:   "report [PATH...]",
+		Short: "Write the compliance report as one self-contained HTML page and/or Markdown: the matrix of controls, the evidence behind each, the exemptions",
+		RunE: func(cmd *cobra.Command, paths []string) error {
+			if htmlOut == "" && markdownOut == "" {
+				return usageError{errors.New("report: name --html FILE, --markdown FILE or both")}
+			}
+			in.Paths = paths
+			r, err := stack.RunCheck(cmd.Context(), in)
+			if err != nil {
+				return usageError{fmt.Errorf("report: %w", err)}
+			}
+			now := time.Now()
+			for _, out := range []struct {
+				path  string
+				write func(io.Writer, time.Time) error
+			}{{htmlOut, r.WriteHTML}, {markdownOut, r.WriteMarkdown}} {
+				if out.path == "" {
+					continue
+				}
+				var buf bytes.Buffer
+				if err := out.write(&buf, now); err != nil {
+					return err
+				}
+				if err := os.WriteFile(out.path, buf.Bytes(), 0o644); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: wrote %s\n", out.path)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: controls: %d pass, %d fail, %d exempt, %d not evaluated\n",
+				r.Count(controls.StatusPass), r.Count(controls.StatusFail), r.Count(controls.StatusExempt), r.Count(controls.StatusNotEvaluated))
+			return nil
+		},
+	}
+	report.Flags().StringVar(&htmlOut, "html", "", "write the HTML page here")
+	report.Flags().StringVar(&markdownOut, "markdown", "", "write the Markdown here")
+	checkFlags(report)
+	root.AddCommand(report)
 
 	// files
 	filesCmd := &cobra.Command{Use: "files", Short: "The control-plane file set"}

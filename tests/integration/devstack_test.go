@@ -2,6 +2,7 @@ package integration
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -179,17 +180,13 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	}
 	t.Logf("checked %d objects, %d of them pod-producing", len(objs), workloads)
 
-	// kubeharden's own output passes kubeharden's own control catalog.
-	findings, err := controls.Evaluate(controls.DefaultControls(), &controls.Inventory{Objects: objs}, profile.KubernetesVersion)
-	require.NoError(t, err)
-	assert.Empty(t, findings)
-
 	// A second run changes nothing, and its diff shows no key material either.
 	preview := ws.MustRun("preview", "--diff", "--expect-no-changes", "--stack", "dev", "--non-interactive")
 	assertNoKeyMaterial(t, "pulumi preview --diff", preview)
 	assertNoKeyMaterial(t, "pulumi up", out)
 
-	checkControlPlaneOutputs(t, ws, profile)
+	node := checkControlPlaneOutputs(t, ws, profile)
+	checkCompliance(t, ws, filepath.Join(renderDir, "1-manifest"), node)
 }
 
 // checkLogAgent checks the agent's hardening on the rendered DaemonSet, and that the only thing Pod
@@ -246,7 +243,7 @@ func assertNoKeyMaterial(t *testing.T, what, text string) {
 
 // checkControlPlaneOutputs checks the dev stack's control-plane outputs: keys only as secrets, nowhere in
 // the state in plaintext, and `kubeharden files write` lays them out with their modes.
-func checkControlPlaneOutputs(t *testing.T, ws *pulumitest.Workspace, profile *config.Profile) {
+func checkControlPlaneOutputs(t *testing.T, ws *pulumitest.Workspace, profile *config.Profile) string {
 	t.Helper()
 	var outputs map[string]any
 	require.NoError(t, json.Unmarshal([]byte(ws.MustRun("stack", "output", "--json", "--stack", "dev")), &outputs))
@@ -274,15 +271,11 @@ func checkControlPlaneOutputs(t *testing.T, ws *pulumitest.Workspace, profile *c
 		return nil
 	}))
 
-	kubeharden := filepath.Join(t.TempDir(), "kubeharden")
-	build := exec.Command("go", "build", "-o", kubeharden, "./cmd/kubeharden")
-	build.Dir = ws.Dir
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	kubeharden := buildCLI(t, ws.Dir)
 	node := t.TempDir()
 	write := exec.Command(kubeharden, "files", "write", "--stack", "dev", "--dir", node)
 	write.Dir, write.Env = ws.Dir, ws.Env()
-	out, err = write.CombinedOutput()
+	out, err := write.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	assertNoKeyMaterial(t, "kubeharden files write", string(out))
 	for _, f := range controlplane.Layout(profile) {
@@ -290,6 +283,52 @@ func checkControlPlaneOutputs(t *testing.T, ws *pulumitest.Workspace, profile *c
 		if assert.NoError(t, err, f.Path) {
 			assert.Equal(t, f.Mode, fi.Mode().Perm(), f.Path)
 		}
+	}
+	return node
+}
+
+// buildCLI builds the kubeharden command line.
+func buildCLI(t *testing.T, dir string) string {
+	t.Helper()
+	kubeharden := filepath.Join(t.TempDir(), "kubeharden")
+	build := exec.Command("go", "build", "-o", kubeharden, "./cmd/kubeharden")
+	build.Dir = dir
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return kubeharden
+}
+
+// checkCompliance runs `kubeharden check` on what the dev stack produced, the rendered objects and the
+// control-plane file set, with the stack's profile: every control of the catalog is evaluated and passes.
+// `kubeharden report` writes the same result as HTML and Markdown.
+func checkCompliance(t *testing.T, ws *pulumitest.Workspace, rendered, node string) {
+	t.Helper()
+	kubeharden := buildCLI(t, ws.Dir)
+	check := exec.Command(kubeharden, "check", "-o", "json", "--profile", "stacks/Pulumi.dev.yaml", rendered, node)
+	check.Dir = ws.Dir
+	out, err := check.Output()
+	require.NoError(t, err, "kubeharden check exits 0 on the dev stack: %s", out)
+	var report controls.Report
+	require.NoError(t, json.Unmarshal(out, &report))
+	require.Len(t, report.Controls, len(controls.DefaultControls()))
+	for _, c := range report.Controls {
+		assert.Equal(t, controls.StatusPass, c.Status, "%s: %s %+v", c.ID, c.NotEvaluated, report.Findings)
+		assert.NotEmpty(t, c.Evidence, c.ID)
+	}
+	assert.Empty(t, report.Errors)
+	assert.NotZero(t, report.Configs, "the control-plane files were read")
+
+	htmlPath, mdPath := filepath.Join(t.TempDir(), "report.html"), filepath.Join(t.TempDir(), "report.md")
+	rep := exec.Command(kubeharden, "report", "--html", htmlPath, "--markdown", mdPath, "--profile", "stacks/Pulumi.dev.yaml", rendered, node)
+	rep.Dir = ws.Dir
+	out, err = rep.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), fmt.Sprintf("controls: %d pass, 0 fail", len(controls.DefaultControls())))
+	for _, p := range []string{htmlPath, mdPath} {
+		data, err := os.ReadFile(p)
+		require.NoError(t, err)
+		assert.Contains(t, string(data), "encryption-at-rest")
+		assertNoKeyMaterial(t, p, string(data))
 	}
 }
 

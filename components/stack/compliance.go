@@ -1,0 +1,111 @@
+package stack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/controls/live"
+	"github.com/kubeharden/kubeharden/controls/manifests"
+)
+
+// ProfileFromFile loads a profile for `kubeharden check` and `kubeharden report` from a profile file, or
+// from a stack settings file (stacks/Pulumi.<stack>.yaml) through its kubeharden:profile and
+// kubeharden:profileFile keys. It needs no Pulumi CLI and no passphrase: a profile holds no secret.
+func ProfileFromFile(path string) (*config.Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var settings struct {
+		Config map[string]any `json:"config"`
+	}
+	if err := yaml.Unmarshal(data, &settings); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	profile, hasProfile := settings.Config[ConfigNamespace+":"+ProfileKey]
+	profileFile, hasFile := settings.Config[ConfigNamespace+":"+ProfileFileKey]
+	if !hasProfile && !hasFile {
+		return config.Load(config.Sources{File: path})
+	}
+	src := config.Sources{}
+	if hasProfile {
+		m, ok := profile.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: %s:%s must be an object", path, ConfigNamespace, ProfileKey)
+		}
+		src.Stack = m
+	}
+	if hasFile {
+		f, ok := profileFile.(string)
+		if !ok {
+			return nil, fmt.Errorf("%s: %s:%s must be a path", path, ConfigNamespace, ProfileFileKey)
+		}
+		root, err := ProjectRootFrom(filepath.Dir(path))
+		if err != nil {
+			return nil, err
+		}
+		src.File = underRoot(root, f)
+	}
+	return config.Load(src)
+}
+
+// Exemptions are the profile's exemptions, for the control catalog.
+func Exemptions(p *config.Profile) []controls.Exemption {
+	out := make([]controls.Exemption, len(p.Compliance.Exemptions))
+	for i, e := range p.Compliance.Exemptions {
+		out[i] = controls.Exemption{Control: e.Control, Object: e.Object, Reason: e.Reason}
+	}
+	return out
+}
+
+// CheckInputs say what `kubeharden check` and `kubeharden report` read.
+type CheckInputs struct {
+	// Paths are files and folders: manifests (such as the rendered stack) and the control-plane file set.
+	Paths []string
+	// Kubeconfig, when set, names a live cluster to read (list only).
+	Kubeconfig string
+	// ProfileFile, when set, is a profile or stack settings file: its exemptions and Kubernetes version apply.
+	ProfileFile string
+	// KubernetesVersion overrides the profile's; empty means the profile's, or config.DefaultKubernetesVersion.
+	KubernetesVersion string
+}
+
+// RunCheck reads the inputs and evaluates the control catalog on them. An error means nothing was
+// checked: no input, an invalid profile or exemption, or a cluster that cannot be reached.
+func RunCheck(ctx context.Context, in CheckInputs) (*controls.Report, error) {
+	if len(in.Paths) == 0 && in.Kubeconfig == "" {
+		return nil, errors.New("name at least one file or folder, or a cluster with --kubeconfig")
+	}
+	opts := controls.CheckOptions{Catalog: controls.DefaultControls(), Paths: in.Paths, KubernetesVersion: config.DefaultKubernetesVersion}
+	if in.ProfileFile != "" {
+		p, err := ProfileFromFile(in.ProfileFile)
+		if err != nil {
+			return nil, fmt.Errorf("--profile %s: %w", in.ProfileFile, err)
+		}
+		opts.Exemptions, opts.KubernetesVersion = Exemptions(p), p.KubernetesVersion
+	}
+	if in.KubernetesVersion != "" {
+		opts.KubernetesVersion = in.KubernetesVersion
+	}
+	var liveErrors []manifests.FileError
+	if in.Kubeconfig != "" {
+		snap, err := live.Read(ctx, in.Kubeconfig)
+		if err != nil {
+			return nil, err
+		}
+		opts.Live, opts.LiveSource, liveErrors = snap.Objects, snap.Server, snap.Errors
+	}
+	r, err := controls.Check(opts)
+	if err != nil {
+		return nil, err
+	}
+	r.Errors = append(r.Errors, liveErrors...)
+	return r, nil
+}
