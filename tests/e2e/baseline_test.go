@@ -2,6 +2,10 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +22,7 @@ import (
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/components/tenant"
+	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
@@ -30,6 +35,13 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	ws := pulumitest.NewWorkspace(t, stack.KubeconfigEnv+"="+c.Paths.AdminKubeconfig())
 	ctx := context.Background()
 	tenants := []string{"team-a", "team-b"} // stacks/Pulumi.cluster.yaml
+
+	// Before kubeharden, the live cluster fails the catalog: nothing collects logs, nothing is refused.
+	kubeharden := buildCLI(t, ws.Dir)
+	before, code := checkLive(t, kubeharden, ws.Dir, c)
+	assert.Equal(t, controls.ExitFail, code)
+	assert.Equal(t, controls.StatusFail, statusOf(before, "log-collection"))
+	assert.Equal(t, controls.StatusFail, statusOf(before, "admission-guardrails"))
 
 	ws.MustRun("stack", "init", "cluster", "--non-interactive")
 	out := ws.MustRun("up", "--yes", "--stack", "cluster", "--non-interactive")
@@ -66,6 +78,15 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	checkGuardrails(t, c, "team-a")
 	checkLogAgentNamespace(t, c, "kubeharden-logging")
 
+	// After: the live cluster (read through the admin kubeconfig) with its control-plane files passes
+	// every control of the catalog.
+	after, code := checkLive(t, kubeharden, ws.Dir, c)
+	assert.Equal(t, controls.ExitPass, code)
+	for _, ctl := range after.Controls {
+		assert.Equal(t, controls.StatusPass, ctl.Status, "%s: %s %+v", ctl.ID, ctl.NotEvaluated, after.Findings)
+	}
+	assert.Contains(t, after.Sources, c.Admin.Host)
+
 	ws.MustRun("preview", "--expect-no-changes", "--stack", "cluster", "--non-interactive")
 
 	ws.MustRun("destroy", "--yes", "--stack", "cluster", "--non-interactive")
@@ -97,6 +118,48 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 // checkAccess asks the API server, through SubjectAccessReviews, what the profile's subjects may do.
 // Each denial stands beside an allowance for the same subject, so a missing binding cannot pass for a
 // working one.
+// buildCLI builds the kubeharden command line.
+func buildCLI(t *testing.T, dir string) string {
+	t.Helper()
+	kubeharden := filepath.Join(t.TempDir(), "kubeharden")
+	build := exec.Command("go", "build", "-o", kubeharden, "./cmd/kubeharden")
+	build.Dir = dir
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return kubeharden
+}
+
+// checkLive runs `kubeharden check -o json` on the live cluster and its control-plane files, with the
+// cluster stack's profile, and returns the report and the exit code.
+func checkLive(t *testing.T, kubeharden, dir string, c *cluster.Cluster) (*controls.Report, int) {
+	t.Helper()
+	cmd := exec.Command(kubeharden, "check", "-o", "json", "--kubeconfig", c.Paths.AdminKubeconfig(),
+		"--profile", "stacks/Pulumi.cluster.yaml", c.Paths.Root)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	var r controls.Report
+	require.NoError(t, json.Unmarshal(out, &r), "%s", out)
+	require.Empty(t, r.Errors)
+	require.NotZero(t, r.Objects)
+	return &r, code
+}
+
+func statusOf(r *controls.Report, id string) controls.Status {
+	for _, c := range r.Controls {
+		if c.ID == id {
+			return c.Status
+		}
+	}
+	return ""
+}
+
 func checkAccess(t *testing.T, c *cluster.Cluster) {
 	t.Helper()
 	type who struct {
