@@ -129,7 +129,7 @@ func TestExemptions(t *testing.T) {
 		assert.Equal(t, ExitPass, r.ExitCode())
 		for format, want := range map[string]string{
 			"text":  "EXEMPT network-default-deny  Namespace/team (testdata/network-default-deny/fail/no-policy.yaml): no NetworkPolicy in the namespace denies all ingress and egress\n      reason: legacy batch jobs, moving by 2027-03",
-			"json":  `"reason": "legacy batch jobs, moving by 2027-03"`,
+			"json":  `"reason":"legacy batch jobs, moving by 2027-03"`,
 			"sarif": `"justification": "legacy batch jobs, moving by 2027-03"`,
 			"junit": `<skipped message="exempt">Namespace/team: legacy batch jobs, moving by 2027-03</skipped>`,
 		} {

@@ -3,6 +3,7 @@ package controls
 import (
 	"fmt"
 	"sort"
+	"sync"
 
 	goversion "github.com/hashicorp/go-version"
 )
@@ -87,31 +88,42 @@ func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Ou
 	for _, o := range inv.Objects {
 		paths[o.Key()] = o.Path
 	}
-	out := make([]Outcome, 0, len(catalog))
-	for _, c := range catalog {
+	checks := make([]func(*Inventory) Result, len(catalog))
+	for i, c := range catalog {
 		check, err := c.CheckFor(kubernetesVersion)
 		if err != nil {
 			return nil, err
 		}
-		var r Result
-		switch {
-		case c.Inspects == ScopeControlPlane && inv.ControlPlane == nil:
-			r.NotEvaluated = "no control-plane settings among the inputs: add the control-plane file set (kubeharden files write) or check a cluster whose control plane runs as static pods"
-		case c.Inspects == ScopeCluster && !inv.WholeCluster:
-			r.NotEvaluated = "needs a whole cluster: check a live cluster (--kubeconfig), or the manifests together with the control-plane file set"
-		default:
-			r = check(inv)
-			if r.NotEvaluated == "" && len(r.Findings) == 0 && len(r.Evidence) == 0 {
-				r.NotEvaluated = "nothing among the inputs for it to inspect"
-			}
-		}
-		for i := range r.Findings {
-			if r.Findings[i].Path == "" {
-				r.Findings[i].Path = paths[r.Findings[i].Object]
-			}
-		}
-		out = append(out, Outcome{Control: c, Result: r})
+		checks[i] = check
 	}
+	// The checks only read the inventory, so they run side by side.
+	out := make([]Outcome, len(catalog))
+	var wg sync.WaitGroup
+	for i, c := range catalog {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var r Result
+			switch {
+			case c.Inspects == ScopeControlPlane && inv.ControlPlane == nil:
+				r.NotEvaluated = "no control-plane settings among the inputs: add the control-plane file set (kubeharden files write) or check a cluster whose control plane runs as static pods"
+			case c.Inspects == ScopeCluster && !inv.WholeCluster:
+				r.NotEvaluated = "needs a whole cluster: check a live cluster (--kubeconfig), or the manifests together with the control-plane file set"
+			default:
+				r = checks[i](inv)
+				if r.NotEvaluated == "" && len(r.Findings) == 0 && len(r.Evidence) == 0 {
+					r.NotEvaluated = "nothing among the inputs for it to inspect"
+				}
+			}
+			for j := range r.Findings {
+				if r.Findings[j].Path == "" {
+					r.Findings[j].Path = paths[r.Findings[j].Object]
+				}
+			}
+			out[i] = Outcome{Control: c, Result: r}
+		}()
+	}
+	wg.Wait()
 	return out, nil
 }
 

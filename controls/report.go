@@ -207,9 +207,7 @@ func findingLocation(f Finding) string {
 	return s
 }
 
-// WriteJSON writes the report as JSON.
+// WriteJSON writes the report as compact JSON (pipe it to jq for a person).
 func (r *Report) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
+	return json.NewEncoder(w).Encode(r)
 }

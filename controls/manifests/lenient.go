@@ -2,9 +2,7 @@ package manifests
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,8 +10,10 @@ import (
 	"strings"
 	"sync"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
 )
 
@@ -114,6 +114,73 @@ func ReadTree(paths ...string) Tree {
 	return t
 }
 
+// splitDocuments splits a YAML stream at its "---" lines, as k8s.io/apimachinery's YAMLReader does: a
+// line starting with "---" separates documents when only spaces or a comment follow it, and is an error
+// otherwise.
+func splitDocuments(data []byte) ([][]byte, error) {
+	var docs [][]byte
+	start := 0
+	for pos := 0; pos < len(data); {
+		end := bytes.IndexByte(data[pos:], '\n')
+		next := len(data)
+		if end >= 0 {
+			next = pos + end + 1
+		}
+		line := data[pos:next]
+		if bytes.HasPrefix(line, []byte("---")) {
+			rest := bytes.TrimSpace(line[3:])
+			if len(rest) > 0 && rest[0] != '#' {
+				return nil, fmt.Errorf("document %d: invalid Yaml document separator: %s", len(docs)+1, rest)
+			}
+			if pos > start {
+				docs = append(docs, data[start:pos])
+			}
+			start = next
+		}
+		pos = next
+	}
+	if start < len(data) {
+		docs = append(docs, data[start:])
+	}
+	return docs, nil
+}
+
+// useBlockReader turns on the fast path of readBlockStyle; tests turn it off to compare.
+var useBlockReader = true
+
+// readBlockStyle reads a document through blockYAMLToJSON and decodes the JSON straight into its type,
+// case-sensitively as the API server does, with the JSON v2 decoder (github.com/go-json-experiment/json,
+// the proposal behind encoding/json/v2): about twice as fast as encoding/json on these types, and it calls
+// their own UnmarshalJSON methods (quantities, times, int-or-string). It reports ok false, and the caller reads
+// the document the general way, for anything it is not sure of: a document the fast reader gives up on,
+// a List, a kubeadm or kindless document, or one that does not decode.
+func readBlockStyle(p *blockParser, path string, raw []byte) (obj Object, isConfig, known, ok bool) {
+	data, head, ok := p.convert(raw)
+	if !ok || head.HasItems || head.Kind == "" {
+		return Object{}, false, false, false
+	}
+	gv, err := schema.ParseGroupVersion(head.APIVersion)
+	if err != nil || gv.Group == KubeadmGroup {
+		return Object{}, false, false, false
+	}
+	gvk := gv.WithKind(head.Kind)
+	typed, err := Scheme.New(gvk)
+	if err != nil {
+		if typed, err = ConfigScheme.New(gvk); err != nil {
+			return Object{GVK: gvk}, false, false, true // a kind the catalog does not inspect
+		}
+		isConfig = true
+	}
+	if err := jsonv2.Unmarshal(data, typed); err != nil {
+		return Object{}, false, false, false // the general path reports it
+	}
+	obj = Object{Path: path, GVK: gvk, Obj: typed}
+	if m, err := meta.Accessor(typed); err == nil {
+		obj.Namespace, obj.Name = m.GetNamespace(), m.GetName()
+	}
+	return obj, isConfig, !isConfig, true
+}
+
 func readFile(path string) (objs, configs []Object, skipped map[string]int, err error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -127,17 +194,28 @@ func readFile(path string) (objs, configs []Object, skipped map[string]int, err 
 		return nil, nil, nil, err
 	}
 	skipped = map[string]int{}
-	reader := utilyaml.NewYAMLReader(bufioReader(data))
-	for doc := 1; ; doc++ {
-		raw, err := reader.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("document %d: %w", doc, err)
-		}
+	var parser blockParser
+	docs, err := splitDocuments(data)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for i, raw := range docs {
+		doc := i + 1
 		if len(bytes.TrimSpace(raw)) == 0 {
 			continue
+		}
+		if useBlockReader {
+			if obj, isConfig, known, ok := readBlockStyle(&parser, path, raw); ok {
+				switch {
+				case isConfig:
+					configs = append(configs, obj)
+				case known:
+					objs = append(objs, obj)
+				default:
+					skipped[obj.GVK.GroupKind().String()]++
+				}
+				continue
+			}
 		}
 		var u unstructured.Unstructured
 		if err := yaml.Unmarshal(raw, &u.Object); err != nil {

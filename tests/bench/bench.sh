@@ -25,7 +25,7 @@ measure() {
 }
 read -r kh_s kh_mb < <(measure kubeharden "$work/kubeharden" check -o json "$work/manifests")
 read -r ks_s ks_mb < <(measure kube-score "$KUBE_SCORE" score --output-format ci "$work"/manifests/*.yaml)
-grep -q '"objects": '"$N" "$work/kubeharden.out" || { echo "kubeharden did not check all $N objects:"; head -c 2000 "$work/kubeharden.out"; exit 1; }
+grep -q '"objects":'"$N" "$work/kubeharden.out" || { echo "kubeharden did not check all $N objects:"; head -c 2000 "$work/kubeharden.out"; exit 1; }
 
 awk -v n="$N" -v a="$kh_s" -v b="$ks_s" -v am="$kh_mb" -v bm="$ks_mb" 'BEGIN {
   ra = n / (a > 0 ? a : 0.001); rb = n / (b > 0 ? b : 0.001)
