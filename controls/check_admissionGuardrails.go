@@ -54,7 +54,7 @@ func admissionGuardrails_1_31(inv *Inventory) Result {
 	}
 	for _, o := range inv.ByKind("ValidatingAdmissionPolicy") {
 		if len(bound[o.Name]) == 0 {
-			out.Findings = append(out.Findings, Finding{Control: id, Object: o.Key(),
+			out.Findings = append(out.Findings, Finding{Control: id, Object: o.Key(), Path: o.Path,
 				Message: "no ValidatingAdmissionPolicyBinding binds this policy, so it checks nothing",
 				Remedy:  "bind it with a ValidatingAdmissionPolicyBinding (validationActions [Deny], or [Warn, Audit] while trying it), or delete it"})
 			continue

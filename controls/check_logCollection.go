@@ -61,7 +61,7 @@ func logCollection_1_31(inv *Inventory) Result {
 						continue
 					}
 					writable = true
-					out.Findings = append(out.Findings, Finding{Control: id, Object: o.Key(), Field: fmt.Sprintf("spec.template.spec.%s[%d].volumeMounts[%d].readOnly", list.field, ci, mi),
+					out.Findings = append(out.Findings, Finding{Control: id, Object: o.Key(), Path: o.Path, Field: fmt.Sprintf("spec.template.spec.%s[%d].volumeMounts[%d].readOnly", list.field, ci, mi),
 						Message: "mounts the node's logs (" + logVolumes[m.Name] + ") writable", Remedy: "mount it readOnly: true; an agent reads logs, it never changes them"})
 				}
 			}

@@ -38,15 +38,15 @@ func namespacePodSecurity_1_31(inv *Inventory) Result {
 		reason := ns.Meta().GetAnnotations()[ExemptionReasonAnnotation]
 		switch {
 		case enforce == "":
-			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
+			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
 				Message: "the namespace enforces no Pod Security level (the cluster default applies)",
 				Remedy:  "label it pod-security.kubernetes.io/enforce=restricted"})
 		case enforce != string(psaapi.LevelRestricted) && reason == "":
-			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
+			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
 				Message: "enforces " + enforce + ", weaker than restricted, with no recorded reason",
 				Remedy:  "enforce restricted, or record the reason in the " + ExemptionReasonAnnotation + " annotation"})
 		case version == "" || version == "latest":
-			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Field: "metadata.labels[" + psaapi.EnforceVersionLabel + "]",
+			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceVersionLabel + "]",
 				Message: "the enforced standard is not pinned to a version, so an upgrade can change it silently",
 				Remedy:  "label it pod-security.kubernetes.io/enforce-version=v1.<minor>"})
 		default:

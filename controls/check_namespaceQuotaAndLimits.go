@@ -39,7 +39,7 @@ func namespaceQuotaAndLimits_1_31(inv *Inventory) Result {
 		}
 		for _, kind := range []string{"ResourceQuota", "LimitRange"} {
 			if !has[ns.Name][kind] {
-				out.Findings = append(out.Findings, Finding{Control: "namespace-quota-and-limits", Object: ns.Key(),
+				out.Findings = append(out.Findings, Finding{Control: "namespace-quota-and-limits", Object: ns.Key(), Path: ns.Path,
 					Message: "the namespace has no " + kind, Remedy: "add a " + kind + " (kubeharden's tenant namespace has one from the profile)"})
 			}
 		}

@@ -48,7 +48,7 @@ func networkDefaultDeny_1_31(inv *Inventory) Result {
 			out.Evidence = append(out.Evidence, Evidence{Object: np.Key(), Path: np.Path, Detail: "selects every pod and denies all ingress and egress"})
 			continue
 		}
-		out.Findings = append(out.Findings, Finding{Control: "network-default-deny", Object: ns.Key(),
+		out.Findings = append(out.Findings, Finding{Control: "network-default-deny", Object: ns.Key(), Path: ns.Path,
 			Message: "no NetworkPolicy in the namespace denies all ingress and egress",
 			Remedy:  "add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules (kubeharden's tenant namespace does)"})
 	}

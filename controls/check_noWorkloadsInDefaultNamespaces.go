@@ -44,7 +44,7 @@ func noWorkloadsInDefaultNamespaces_1_31(inv *Inventory) Result {
 			ns = "default"
 		}
 		if workloadFreeNamespaces[ns] {
-			out.Findings = append(out.Findings, Finding{Control: "no-workloads-in-default-namespaces", Object: o.Key(), Field: "metadata.namespace",
+			out.Findings = append(out.Findings, Finding{Control: "no-workloads-in-default-namespaces", Object: o.Key(), Path: o.Path, Field: "metadata.namespace",
 				Message: "runs in the " + ns + " namespace, which has no Pod Security level, NetworkPolicy or quota of its own",
 				Remedy:  "move it to a namespace of its own (a kubeharden tenant namespace)"})
 		}

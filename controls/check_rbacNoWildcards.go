@@ -49,7 +49,7 @@ func rbacNoWildcards_1_31(inv *Inventory) Result {
 			}{{"apiGroups", r.APIGroups}, {"resources", r.Resources}, {"verbs", r.Verbs}} {
 				for j, v := range f.values {
 					if strings.Contains(v, "*") {
-						out.Findings = append(out.Findings, Finding{Control: "rbac-no-wildcards", Object: key, Field: fmt.Sprintf("rules[%d].%s[%d]", i, f.field, j),
+						out.Findings = append(out.Findings, Finding{Control: "rbac-no-wildcards", Object: key, Path: o.Path, Field: fmt.Sprintf("rules[%d].%s[%d]", i, f.field, j),
 							Message: fmt.Sprintf("grants %q", v), Remedy: "name each " + strings.TrimSuffix(f.field, "s") + " the role needs"})
 					}
 				}

@@ -76,7 +76,7 @@ func workloadPodSecurity_1_31(inv *Inventory) Result {
 			out.Evidence = append(out.Evidence, Evidence{Object: o.Key(), Path: o.Path, Detail: "meets Pod Security " + string(lv.Level) + " " + lv.Version.String()})
 		}
 		if len(reasons) > 0 {
-			out.Findings = append(out.Findings, Finding{Control: "workload-pod-security", Object: o.Key(), Field: "spec",
+			out.Findings = append(out.Findings, Finding{Control: "workload-pod-security", Object: o.Key(), Path: o.Path, Field: "spec",
 				Message: "violates Pod Security " + string(lv.Level) + ": " + strings.Join(reasons, "; "),
 				Remedy:  "run as non-root with a RuntimeDefault seccomp profile, drop ALL capabilities, no privilege escalation, no host namespaces or paths"})
 		}

@@ -47,7 +47,10 @@ type ControlPlane struct {
 	KubeletConfig *manifests.Object
 	// Kubelet holds kubelet flags, when the inputs give them (k3s's kubelet-arg).
 	Kubelet *Component
-	configs []manifests.Object
+	// Conflict, when set, says that the inputs describe more than one control plane: the control-plane
+	// controls are then not evaluated, rather than judged on a mix.
+	Conflict string
+	configs  []manifests.Object
 }
 
 // File returns the configuration document of a kind that a flag names: the one whose file path ends with
@@ -86,7 +89,10 @@ func NewControlPlane(configs, objects []manifests.Object) (*ControlPlane, error)
 	cp := &ControlPlane{configs: configs}
 	set := func(dst **Component, c *Component) error {
 		if *dst != nil {
-			return fmt.Errorf("%s: flags in both %s and %s; check one control plane at a time", c.Name, (*dst).Source, c.Source)
+			if cp.Conflict == "" {
+				cp.Conflict = fmt.Sprintf("the inputs describe more than one control plane (%s flags in %s and in %s): check one at a time", c.Name, (*dst).Source, c.Source)
+			}
+			return nil
 		}
 		*dst = c
 		return nil

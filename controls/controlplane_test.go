@@ -146,3 +146,18 @@ func TestExemptions(t *testing.T) {
 		assert.Equal(t, ExitFail, r.ExitCode())
 	})
 }
+
+// TestTwoControlPlanesAreNotMixed checks that two control planes among the inputs leave the control-plane
+// controls not evaluated, saying why, while everything else is still checked.
+func TestTwoControlPlanesAreNotMixed(t *testing.T) {
+	r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/apiserver-access/pass/kubeadm-hardened.yaml",
+		"testdata/apiserver-access/fail/anonymous-always-allow.yaml", "testdata/rbac-no-wildcards/fail/wildcard-verb.yaml")
+	require.NoError(t, err)
+	for _, c := range r.Controls {
+		if c.Inspects == ScopeControlPlane {
+			assert.Equal(t, StatusNotEvaluated, c.Status, c.ID)
+			assert.Contains(t, c.NotEvaluated, "the inputs describe more than one control plane (kube-apiserver flags in testdata/apiserver-access/pass/kubeadm-hardened.yaml and in testdata/apiserver-access/fail/anonymous-always-allow.yaml)")
+		}
+	}
+	assert.Equal(t, StatusFail, statuses(r)["rbac-no-wildcards"])
+}

@@ -84,10 +84,6 @@ type Outcome struct {
 // Evaluate runs every control of the catalog for a Kubernetes version, in catalog order. A control whose
 // scope the inventory cannot answer is not run: its outcome says why.
 func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Outcome, error) {
-	paths := make(map[string]string, len(inv.Objects))
-	for _, o := range inv.Objects {
-		paths[o.Key()] = o.Path
-	}
 	checks := make([]func(*Inventory) Result, len(catalog))
 	for i, c := range catalog {
 		check, err := c.CheckFor(kubernetesVersion)
@@ -107,17 +103,14 @@ func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Ou
 			switch {
 			case c.Inspects == ScopeControlPlane && inv.ControlPlane == nil:
 				r.NotEvaluated = "no control-plane settings among the inputs: add the control-plane file set (kubeharden files write) or check a cluster whose control plane runs as static pods"
+			case c.Inspects == ScopeControlPlane && inv.ControlPlane.Conflict != "":
+				r.NotEvaluated = inv.ControlPlane.Conflict
 			case c.Inspects == ScopeCluster && !inv.WholeCluster:
 				r.NotEvaluated = "needs a whole cluster: check a live cluster (--kubeconfig), or the manifests together with the control-plane file set"
 			default:
 				r = checks[i](inv)
 				if r.NotEvaluated == "" && len(r.Findings) == 0 && len(r.Evidence) == 0 {
 					r.NotEvaluated = "nothing among the inputs for it to inspect"
-				}
-			}
-			for j := range r.Findings {
-				if r.Findings[j].Path == "" {
-					r.Findings[j].Path = paths[r.Findings[j].Object]
 				}
 			}
 			out[i] = Outcome{Control: c, Result: r}

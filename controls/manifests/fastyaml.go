@@ -503,8 +503,8 @@ func appendScalar(out, s []byte) ([]byte, bool) {
 		if isQuantityString(s) {
 			return appendJSONString(out, s), true
 		}
-		if c == '-' && len(s) > 1 && !(s[1] >= '0' && s[1] <= '9') && s[1] != '.' && s[1] != ' ' {
-			break // a string such as "-foo"
+		if c == '-' && len(s) > 1 && (s[1] >= 'a' && s[1] <= 'z' || s[1] >= 'A' && s[1] <= 'Z' || s[1] == '-') {
+			break // a string such as "-foo" or "--flag"
 		}
 		return out, false
 	case c == '&' || c == '*' || c == '!' || c == '%' || c == '@' || c == '`' || c == '?' || c == '|' ||
