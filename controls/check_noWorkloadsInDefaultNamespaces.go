@@ -35,7 +35,7 @@ func noWorkloadsInDefaultNamespaces_1_31(inv *Inventory) Result {
 	var out Result
 	workloads := 0
 	for _, o := range inv.Objects {
-		if _, _, ok := manifests.PodTemplate(o.Obj); !ok || ownedByController(o) {
+		if _, _, ok := manifests.PodTemplate(o.Obj); !ok || inv.ownedByController(o) {
 			continue
 		}
 		workloads++

@@ -59,7 +59,7 @@ func workloadPodSecurity_1_31(inv *Inventory) Result {
 	var out Result
 	for _, o := range inv.Objects {
 		meta, spec, ok := manifests.PodTemplate(o.Obj)
-		if !ok || systemNamespaces[o.Namespace] || ownedByController(o) {
+		if !ok || systemNamespaces[o.Namespace] || inv.ownedByController(o) {
 			continue
 		}
 		lv, known := levels[o.Namespace]
@@ -84,13 +84,25 @@ func workloadPodSecurity_1_31(inv *Inventory) Result {
 	return out
 }
 
-// ownedByController is true for an object a controller made from another, such as a Deployment's
-// ReplicaSet or a ReplicaSet's Pod in a live cluster: the owner is checked, so the finding is reported once.
-func ownedByController(o manifests.Object) bool {
+// ownedByController is true for an object a controller in the inventory made from another, such as a
+// Deployment's ReplicaSet or a ReplicaSet's Pod in a live cluster: the owner is checked, so the finding is
+// reported once. An object whose owner is not in the inventory is checked itself.
+func (inv *Inventory) ownedByController(o manifests.Object) bool {
 	for _, ref := range o.Meta().GetOwnerReferences() {
-		if ref.Controller != nil && *ref.Controller {
+		if ref.Controller != nil && *ref.Controller && inv.has(ref.Kind+"/"+o.Namespace+"/"+ref.Name) {
 			return true
 		}
 	}
 	return false
+}
+
+// has is true when the inventory holds an object with this key.
+func (inv *Inventory) has(key string) bool {
+	inv.keysOnce.Do(func() {
+		inv.keys = make(map[string]bool, len(inv.Objects))
+		for _, o := range inv.Objects {
+			inv.keys[o.Key()] = true
+		}
+	})
+	return inv.keys[key]
 }

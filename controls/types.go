@@ -1,6 +1,8 @@
 package controls
 
 import (
+	"sync"
+
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
@@ -72,6 +74,9 @@ type Inventory struct {
 	// OtherKinds counts the objects of kinds the catalog does not decode, by group/kind, such as
 	// "ConstraintTemplate.templates.gatekeeper.sh".
 	OtherKinds map[string]int
+
+	keysOnce sync.Once
+	keys     map[string]bool
 }
 
 // Finding is one thing that fails a control.

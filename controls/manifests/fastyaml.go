@@ -692,8 +692,8 @@ func appendFlow(out, s []byte, depth int) ([]byte, []byte, bool) {
 				end++
 			}
 			text := bytes.TrimRight(s[:end], " ")
-			if len(text) == 0 || (end < len(s) && s[end] == '#') {
-				return out, nil, false
+			if len(text) == 0 || (end < len(s) && s[end] == '#') || bytes.ContainsAny(text, "[{") {
+				return out, nil, false // in a flow collection a plain scalar holds no flow indicator
 			}
 			out, ok = appendScalar(out, text)
 			s = s[end:]

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +36,7 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	tenants := []string{"team-a", "team-b"} // stacks/Pulumi.cluster.yaml
 
 	// Before kubeharden, the live cluster fails the catalog: nothing collects logs, nothing is refused.
-	kubeharden := buildCLI(t, ws.Dir)
+	kubeharden := pulumitest.BuildCLI(t)
 	before, code := checkLive(t, kubeharden, ws.Dir, c)
 	assert.Equal(t, controls.ExitFail, code)
 	assert.Equal(t, controls.StatusFail, statusOf(before, "log-collection"))
@@ -118,17 +117,6 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 // checkAccess asks the API server, through SubjectAccessReviews, what the profile's subjects may do.
 // Each denial stands beside an allowance for the same subject, so a missing binding cannot pass for a
 // working one.
-// buildCLI builds the kubeharden command line.
-func buildCLI(t *testing.T, dir string) string {
-	t.Helper()
-	kubeharden := filepath.Join(t.TempDir(), "kubeharden")
-	build := exec.Command("go", "build", "-o", kubeharden, "./cmd/kubeharden")
-	build.Dir = dir
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	return kubeharden
-}
-
 // checkLive runs `kubeharden check -o json` on the live cluster and its control-plane files, with the
 // cluster stack's profile, and returns the report and the exit code.
 func checkLive(t *testing.T, kubeharden, dir string, c *cluster.Cluster) (*controls.Report, int) {

@@ -271,7 +271,7 @@ func checkControlPlaneOutputs(t *testing.T, ws *pulumitest.Workspace, profile *c
 		return nil
 	}))
 
-	kubeharden := buildCLI(t, ws.Dir)
+	kubeharden := pulumitest.BuildCLI(t)
 	node := t.TempDir()
 	write := exec.Command(kubeharden, "files", "write", "--stack", "dev", "--dir", node)
 	write.Dir, write.Env = ws.Dir, ws.Env()
@@ -287,23 +287,12 @@ func checkControlPlaneOutputs(t *testing.T, ws *pulumitest.Workspace, profile *c
 	return node
 }
 
-// buildCLI builds the kubeharden command line.
-func buildCLI(t *testing.T, dir string) string {
-	t.Helper()
-	kubeharden := filepath.Join(t.TempDir(), "kubeharden")
-	build := exec.Command("go", "build", "-o", kubeharden, "./cmd/kubeharden")
-	build.Dir = dir
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	return kubeharden
-}
-
 // checkCompliance runs `kubeharden check` on what the dev stack produced, the rendered objects and the
 // control-plane file set, with the stack's profile: every control of the catalog is evaluated and passes.
 // `kubeharden report` writes the same result as HTML and Markdown.
 func checkCompliance(t *testing.T, ws *pulumitest.Workspace, rendered, node string) {
 	t.Helper()
-	kubeharden := buildCLI(t, ws.Dir)
+	kubeharden := pulumitest.BuildCLI(t)
 	check := exec.Command(kubeharden, "check", "-o", "json", "--profile", "stacks/Pulumi.dev.yaml", rendered, node)
 	check.Dir = ws.Dir
 	out, err := check.Output()

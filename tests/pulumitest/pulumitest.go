@@ -129,3 +129,16 @@ func lookPath(name, path string) (string, error) {
 	}
 	return exec.LookPath(name)
 }
+
+// BuildCLI builds the kubeharden command line of the checkout into a temporary folder.
+func BuildCLI(t testing.TB) string {
+	t.Helper()
+	kubeharden := filepath.Join(t.TempDir(), "kubeharden")
+	build := exec.Command("go", "build", "-o", kubeharden, "./cmd/kubeharden")
+	build.Dir = RepoRoot(t)
+	out, err := build.CombinedOutput()
+	if err != nil {
+		t.Fatalf("building kubeharden: %v\n%s", err, out)
+	}
+	return kubeharden
+}
