@@ -51,7 +51,7 @@ func ProfileFromFile(path string) (*config.Profile, error) {
 		if err != nil {
 			return nil, err
 		}
-		src.File = underRoot(root, f)
+		src.File = UnderRoot(root, f)
 	}
 	return config.Load(src)
 }

@@ -89,7 +89,7 @@ func StackProfile(p PulumiCLI) (*config.Profile, error) {
 		return nil, err
 	}
 	if f, err := p.ConfigGet(ProfileFileKey); err == nil {
-		src.File = underRoot(p.Dir, f)
+		src.File = UnderRoot(p.Dir, f)
 	} else if !errors.Is(err, ErrConfigNotSet) {
 		return nil, err
 	}

@@ -31,6 +31,7 @@ func (p *blockParser) convert(doc []byte) (out []byte, head docHead, ok bool) {
 		return nil, docHead{}, false
 	}
 	p.lines, p.keys, p.out, p.i, p.virtual = p.lines[:0], p.keys[:0], p.out[:0], 0, -1
+	p.finalBreak = bytes.HasSuffix(doc, []byte("\n"))
 	for len(doc) > 0 {
 		i := bytes.IndexByte(doc, '\n')
 		var line []byte
@@ -105,6 +106,9 @@ type blockParser struct {
 	virtual       int
 	virtualIndent int
 	virtualRest   []byte
+	// finalBreak is false when the document's last line has no line break, which a literal block
+	// scalar ending there does not get either.
+	finalBreak bool
 }
 
 // line returns the indentation and the rest of line i; false for a tab in the indentation.
@@ -208,10 +212,10 @@ func (p *blockParser) mapping(indent int) bool {
 			v := p.out[start:]
 			switch string(key) {
 			case "apiVersion", "kind":
-				s, err := strconv.Unquote(string(v))
-				if v[0] != '"' || err != nil {
+				if v[0] != '"' || bytes.IndexByte(v, '\\') >= 0 {
 					return false
 				}
+				s := string(v[1 : len(v)-1])
 				if key[0] == 'a' {
 					head.APIVersion = s
 				} else {
@@ -367,7 +371,9 @@ func (p *blockParser) literal(indent int, header []byte) bool {
 			body = append(body, '\n')
 		}
 		body = append(body, line[blockIndent:]...)
-		body = append(body, '\n')
+		if p.i < len(p.lines)-1 || p.finalBreak {
+			body = append(body, '\n')
+		}
 	}
 	switch chomp {
 	case '-':
@@ -449,8 +455,9 @@ func parseKey(s []byte) (key, after []byte, ok bool) {
 			return nil, nil, false
 		}
 	}
-	// s[i] is the colon: it must end the line or be followed by a space.
-	if i+1 < len(s) && s[i+1] != ' ' {
+	// s[i] is the colon: it must end the line or be followed by a space. YAML limits an implicit key
+	// to 1024 characters; a long key is left to the full reader.
+	if i+1 < len(s) && s[i+1] != ' ' || i > 512 {
 		return nil, nil, false
 	}
 	return key, s[i+1:], true
@@ -466,7 +473,17 @@ func isKeyChar(c byte) bool {
 
 // yaml11Special is true for the words YAML 1.1 reads as booleans or null, whatever their case.
 func yaml11Special(s []byte) bool {
-	switch string(bytes.ToLower(s)) {
+	if len(s) > 5 {
+		return false
+	}
+	var lower [5]byte
+	for i, c := range s {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	switch string(lower[:len(s)]) {
 	case "y", "n", "yes", "no", "on", "off", "true", "false", "null", "~":
 		return true
 	}

@@ -1,11 +1,10 @@
-package stack
+package program
 
 import (
 	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -16,44 +15,10 @@ import (
 
 	"github.com/kubeharden/kubeharden/components/baseline"
 	"github.com/kubeharden/kubeharden/components/controlplane"
+	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
+	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/config"
 )
-
-// ConfigNamespace is the Pulumi config namespace of kubeharden's stack settings.
-const ConfigNamespace = "kubeharden"
-
-// Stack config keys (without the "kubeharden:" namespace).
-const (
-	// ProfileKey holds the hardening profile as a structured config object.
-	ProfileKey = "profile"
-	// ProfileFileKey names a profile file, relative to the project root, read before ProfileKey.
-	ProfileFileKey = "profileFile"
-	// RenderDirKey is the folder, relative to the project root, that the kubernetes provider renders
-	// every object into instead of applying it to a cluster.
-	RenderDirKey = "renderDir"
-	// KubeconfigKey is the kubeconfig file, relative to the project root, of the cluster to apply the
-	// hardened objects to. Exactly one of renderDir and kubeconfig is set.
-	KubeconfigKey = "kubeconfig"
-	// PKIKey holds the control plane's PKI bundle (JSON, secret), written by `kubeharden pki init`.
-	PKIKey = "pki"
-	// EncryptionKeysKey holds the encryption-at-rest keys (JSON list, secret), the encrypting key first,
-	// written by `kubeharden encryption-key`.
-	EncryptionKeysKey = "encryptionKeys"
-)
-
-// RenderDirEnv overrides the stack's renderDir; the tests use it to render into a temporary folder.
-const RenderDirEnv = "KUBEHARDEN_RENDER_DIR"
-
-// KubeconfigEnv overrides the stack's kubeconfig.
-const KubeconfigEnv = "KUBEHARDEN_KUBECONFIG"
-
-// Stack outputs that `kubeharden files write` reads.
-const (
-	ControlPlaneFilesOutput          = "controlPlaneFiles"
-	ControlPlaneSensitiveFilesOutput = "controlPlaneSensitiveFiles"
-)
-
-var knownKeys = []string{ProfileKey, ProfileFileKey, RenderDirKey, KubeconfigKey, PKIKey, EncryptionKeysKey}
 
 // Run is the kubeharden stack program. Every input is read and checked before the first resource is
 // registered, so a bad profile or stack setting creates nothing.
@@ -61,20 +26,20 @@ func Run(ctx *pulumi.Context) error {
 	if err := checkStackConfigKeys(os.Getenv(pulumi.EnvConfig)); err != nil {
 		return err
 	}
-	cfg := pulumiconfig.New(ctx, ConfigNamespace)
+	cfg := pulumiconfig.New(ctx, stack.ConfigNamespace)
 	root, err := projectRoot(ctx)
 	if err != nil {
 		return err
 	}
 
 	src := config.Sources{}
-	if raw := cfg.Get(ProfileKey); raw != "" {
+	if raw := cfg.Get(stack.ProfileKey); raw != "" {
 		if err := json.Unmarshal([]byte(raw), &src.Stack); err != nil {
-			return fmt.Errorf("stack config %s:%s: must be an object: %w", ConfigNamespace, ProfileKey, err)
+			return fmt.Errorf("stack config %s:%s: must be an object: %w", stack.ConfigNamespace, stack.ProfileKey, err)
 		}
 	}
-	if f := cfg.Get(ProfileFileKey); f != "" {
-		src.File = underRoot(root, f)
+	if f := cfg.Get(stack.ProfileFileKey); f != "" {
+		src.File = stack.UnderRoot(root, f)
 	}
 	profile, err := config.Load(src)
 	if err != nil {
@@ -83,12 +48,12 @@ func Run(ctx *pulumi.Context) error {
 
 	// The control plane's secrets are read and checked here, before anything is registered. Get returns
 	// a secret's plaintext to the program only; everything derived from it stays secret below.
-	pkiJSON, keysJSON := cfg.Get(PKIKey), cfg.Get(EncryptionKeysKey)
+	pkiJSON, keysJSON := cfg.Get(stack.PKIKey), cfg.Get(stack.EncryptionKeysKey)
 	withControlPlane := pkiJSON != "" || keysJSON != ""
 	if withControlPlane {
 		if pkiJSON == "" || keysJSON == "" {
 			return fmt.Errorf("stack config: %s:%s and %s:%s go together: set the missing one with `kubeharden pki init` or `kubeharden encryption-key init`",
-				ConfigNamespace, PKIKey, ConfigNamespace, EncryptionKeysKey)
+				stack.ConfigNamespace, stack.PKIKey, stack.ConfigNamespace, stack.EncryptionKeysKey)
 		}
 		if _, err := controlplane.DecodeInputs(profile, pkiJSON, keysJSON); err != nil {
 			return fmt.Errorf("stack config: %w", err)
@@ -104,7 +69,7 @@ func Run(ctx *pulumi.Context) error {
 		return err
 	}
 	if withControlPlane {
-		cp, err := controlplane.NewControlPlane(ctx, "kubeharden", &controlplane.ControlPlaneArgs{
+		cp, err := controlplanecomponent.NewControlPlane(ctx, "kubeharden", &controlplanecomponent.ControlPlaneArgs{
 			Profile:        profile,
 			PKI:            pulumi.ToSecret(pulumi.String(pkiJSON)).(pulumi.StringOutput),
 			EncryptionKeys: pulumi.ToSecret(pulumi.String(keysJSON)).(pulumi.StringOutput),
@@ -112,8 +77,8 @@ func Run(ctx *pulumi.Context) error {
 		if err != nil {
 			return err
 		}
-		ctx.Export(ControlPlaneFilesOutput, cp.Files)
-		ctx.Export(ControlPlaneSensitiveFilesOutput, cp.SensitiveFiles)
+		ctx.Export(stack.ControlPlaneFilesOutput, cp.Files)
+		ctx.Export(stack.ControlPlaneSensitiveFilesOutput, cp.SensitiveFiles)
 		ctx.Export("cloudInit", cp.CloudInit)
 		ctx.Export("certificateExpiries", cp.CertificateExpiries)
 		ctx.Export("apiServerFlags", cp.APIServerFlags)
@@ -129,17 +94,17 @@ type providerTarget struct{ output, value string }
 // newProvider builds the kubernetes provider the stack asks for: one that renders YAML into renderDir,
 // or one that applies to the cluster of a kubeconfig. Exactly one of the two must be set.
 func newProvider(ctx *pulumi.Context, cfg *pulumiconfig.Config, root string) (*kubernetes.Provider, providerTarget, error) {
-	renderDir := firstSet(os.Getenv(RenderDirEnv), cfg.Get(RenderDirKey))
-	kubeconfig := firstSet(os.Getenv(KubeconfigEnv), cfg.Get(KubeconfigKey))
+	renderDir := firstSet(os.Getenv(stack.RenderDirEnv), cfg.Get(stack.RenderDirKey))
+	kubeconfig := firstSet(os.Getenv(stack.KubeconfigEnv), cfg.Get(stack.KubeconfigKey))
 	switch {
 	case renderDir != "" && kubeconfig != "":
 		return nil, providerTarget{}, fmt.Errorf("stack config: %s:%s and %s:%s: Forbidden: set one, to render YAML or to apply to a cluster, not both",
-			ConfigNamespace, RenderDirKey, ConfigNamespace, KubeconfigKey)
+			stack.ConfigNamespace, stack.RenderDirKey, stack.ConfigNamespace, stack.KubeconfigKey)
 	case kubeconfig != "":
-		path := underRoot(root, kubeconfig)
+		path := stack.UnderRoot(root, kubeconfig)
 		content, err := os.ReadFile(path)
 		if err != nil {
-			return nil, providerTarget{}, fmt.Errorf("stack config %s:%s: reading %s: %w", ConfigNamespace, KubeconfigKey, path, err)
+			return nil, providerTarget{}, fmt.Errorf("stack config %s:%s: reading %s: %w", stack.ConfigNamespace, stack.KubeconfigKey, path, err)
 		}
 		p, err := kubernetes.NewProvider(ctx, "kubeharden-cluster", &kubernetes.ProviderArgs{
 			Kubeconfig: pulumi.ToSecret(pulumi.String(string(content))).(pulumi.StringOutput), // holds a client key
@@ -149,7 +114,7 @@ func newProvider(ctx *pulumi.Context, cfg *pulumiconfig.Config, root string) (*k
 		}
 		return p, providerTarget{"kubeconfig", path}, nil
 	case renderDir != "":
-		renderDir = underRoot(root, renderDir)
+		renderDir = stack.UnderRoot(root, renderDir)
 		p, err := kubernetes.NewProvider(ctx, "kubeharden-render", &kubernetes.ProviderArgs{
 			RenderYamlToDirectory: pulumi.String(renderDir),
 		})
@@ -159,7 +124,7 @@ func newProvider(ctx *pulumi.Context, cfg *pulumiconfig.Config, root string) (*k
 		return p, providerTarget{"renderDir", renderDir}, nil
 	}
 	return nil, providerTarget{}, fmt.Errorf("stack config %s:%s or %s:%s: Required value: the folder to render the hardened objects into, or the kubeconfig of the cluster to apply them to (or set %s or %s)",
-		ConfigNamespace, RenderDirKey, ConfigNamespace, KubeconfigKey, RenderDirEnv, KubeconfigEnv)
+		stack.ConfigNamespace, stack.RenderDirKey, stack.ConfigNamespace, stack.KubeconfigKey, stack.RenderDirEnv, stack.KubeconfigEnv)
 }
 
 func firstSet(values ...string) string {
@@ -184,16 +149,16 @@ func checkStackConfigKeys(rawConfig string) error {
 	}
 	var errs field.ErrorList
 	for _, k := range slices.Sorted(maps.Keys(all)) {
-		name, ok := strings.CutPrefix(k, ConfigNamespace+":")
+		name, ok := strings.CutPrefix(k, stack.ConfigNamespace+":")
 		if !ok {
 			continue
 		}
 		known := false
-		for _, want := range knownKeys {
+		for _, want := range stack.SettingKeys {
 			known = known || name == want
 		}
 		if !known {
-			errs = append(errs, field.NotSupported(field.NewPath(k), name, knownKeys))
+			errs = append(errs, field.NotSupported(field.NewPath(k), name, stack.SettingKeys))
 		}
 	}
 	if len(errs) > 0 {
@@ -212,16 +177,9 @@ func projectRoot(ctx *pulumi.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("finding the project root: %w", err)
 	}
-	root, err := ProjectRootFrom(dir)
+	root, err := stack.ProjectRootFrom(dir)
 	if err != nil {
 		return "", fmt.Errorf("finding the project root: %w", err)
 	}
 	return root, nil
-}
-
-func underRoot(root, p string) string {
-	if filepath.IsAbs(p) {
-		return filepath.Clean(p)
-	}
-	return filepath.Join(root, p)
 }

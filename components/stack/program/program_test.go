@@ -1,4 +1,4 @@
-package stack
+package program
 
 import (
 	"encoding/json"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/components/componenttest"
 	"github.com/kubeharden/kubeharden/components/pki"
+	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/config"
 )
 
@@ -21,8 +22,8 @@ func runStack(t *testing.T, settings map[string]string) (*componenttest.Recorder
 	raw, err := json.Marshal(settings)
 	require.NoError(t, err)
 	t.Setenv(pulumi.EnvConfig, string(raw))
-	t.Setenv(RenderDirEnv, "")
-	t.Setenv(KubeconfigEnv, "")
+	t.Setenv(stack.RenderDirEnv, "")
+	t.Setenv(stack.KubeconfigEnv, "")
 	return componenttest.Run(Run, func(info *pulumi.RunInfo) { info.Config = settings })
 }
 
@@ -81,7 +82,7 @@ func TestPKIOptionsForTakeTheNamesFromTheProfile(t *testing.T) {
 		SANs: []string{"api.example.com"}, AdvertiseAddress: "10.0.0.5", ServiceClusterIPRange: "10.100.0.0/16",
 	}}}
 	config.SetDefaultsProfile(p)
-	opts, err := PKIOptionsFor(p, pki.Options{SANs: []string{"extra.example.com"}})
+	opts, err := stack.PKIOptionsFor(p, pki.Options{SANs: []string{"extra.example.com"}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"api.example.com", "extra.example.com", "10.0.0.5"}, opts.SANs)
 	assert.Equal(t, "10.100.0.1", opts.ServiceIP)

@@ -1,4 +1,4 @@
-package controlplane
+package controlplanecomponent
 
 import (
 	"encoding/json"
@@ -10,10 +10,24 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubeharden/kubeharden/components/componenttest"
+	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/pki"
+	"github.com/kubeharden/kubeharden/config"
 )
 
-func secretInputs(t *testing.T, in Inputs) (pulumi.StringInput, pulumi.StringInput) {
+func testInputs(t *testing.T) controlplane.Inputs {
+	t.Helper()
+	p := &config.Profile{ControlPlane: config.ControlPlane{Root: "/etc/kubernetes"}}
+	config.SetDefaultsProfile(p)
+	require.Empty(t, config.ValidateProfile(p))
+	b, err := pki.Generate(pki.Options{ServiceIP: "10.96.0.1"})
+	require.NoError(t, err)
+	key, err := controlplane.NewEncryptionKey("key-2")
+	require.NoError(t, err)
+	return controlplane.Inputs{Profile: p, PKI: b, EncryptionKeys: []controlplane.EncryptionKey{key}}
+}
+
+func secretInputs(t *testing.T, in controlplane.Inputs) (pulumi.StringInput, pulumi.StringInput) {
 	t.Helper()
 	b, err := json.Marshal(in.PKI)
 	require.NoError(t, err)
@@ -23,7 +37,7 @@ func secretInputs(t *testing.T, in Inputs) (pulumi.StringInput, pulumi.StringInp
 }
 
 func TestNewControlPlaneKeepsSensitiveFilesSecret(t *testing.T) {
-	in := testInputs(t, "/etc/kubernetes")
+	in := testInputs(t)
 	var filesSecret, sensitiveSecret, cloudInitSecret bool
 	var public, sensitive []map[string]any
 	var expiries map[string]string
@@ -48,7 +62,7 @@ func TestNewControlPlaneKeepsSensitiveFilesSecret(t *testing.T) {
 	assert.True(t, cloudInitSecret, "the cloud-init document carries keys")
 
 	var wantPublic, wantSensitive []string
-	for _, f := range Layout(in.Profile) {
+	for _, f := range controlplane.Layout(in.Profile) {
 		if f.Sensitive {
 			wantSensitive = append(wantSensitive, f.Path)
 		} else {
@@ -72,7 +86,7 @@ func TestNewControlPlaneKeepsSensitiveFilesSecret(t *testing.T) {
 func expiriesNames() []string { return pki.Names() }
 
 func TestNewControlPlaneRefusesBadInput(t *testing.T) {
-	in := testInputs(t, "/etc/kubernetes")
+	in := testInputs(t)
 	bad := *in.Profile
 	bad.ControlPlane.Encryption.Provider = "identity"
 	_, err := componenttest.Run(func(ctx *pulumi.Context) error {
@@ -92,16 +106,4 @@ func TestNewControlPlaneRefusesBadInput(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "encryptionKeys[0].secret: Invalid value: \"<secret>\": must be 32 bytes of base64, is 5 bytes")
 	assert.False(t, strings.Contains(err.Error(), "PRIVATE KEY"))
-}
-
-func TestCloudInitWritesEveryFileWithItsMode(t *testing.T) {
-	in := testInputs(t, "/etc/kubernetes")
-	files, err := Render(in)
-	require.NoError(t, err)
-	doc, err := CloudInit(files)
-	require.NoError(t, err)
-	require.True(t, strings.HasPrefix(doc, "#cloud-config\n"))
-	assert.Equal(t, len(files), strings.Count(doc, "- content: "))
-	assert.Contains(t, doc, "path: /etc/kubernetes/pki/etcd/ca.key\n  permissions: \"0600\"")
-	assert.Contains(t, doc, "path: /etc/kubernetes/audit-policy.yaml\n  permissions: \"0644\"")
 }

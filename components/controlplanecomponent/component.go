@@ -1,17 +1,14 @@
-package controlplane
+package controlplanecomponent
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
-	"sigs.k8s.io/yaml"
 
+	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/config"
 )
@@ -64,17 +61,17 @@ func NewControlPlane(ctx *pulumi.Context, name string, args *ControlPlaneArgs, o
 	if err := ctx.RegisterComponentResource(ControlPlaneType, name, c, opts...); err != nil {
 		return nil, err
 	}
-	rendered := pulumi.All(args.PKI, args.EncryptionKeys).ApplyT(func(v []any) ([]File, error) {
-		in, err := DecodeInputs(&profile, v[0].(string), v[1].(string))
+	rendered := pulumi.All(args.PKI, args.EncryptionKeys).ApplyT(func(v []any) ([]controlplane.File, error) {
+		in, err := controlplane.DecodeInputs(&profile, v[0].(string), v[1].(string))
 		if err != nil {
 			return nil, err
 		}
-		return Render(in)
+		return controlplane.Render(in)
 	})
 
 	public, sensitive := pulumi.MapArray{}, pulumi.MapArray{}
-	for i, f := range Layout(&profile) {
-		content := rendered.ApplyT(func(v any) string { return v.([]File)[i].Content }).(pulumi.StringOutput)
+	for i, f := range controlplane.Layout(&profile) {
+		content := rendered.ApplyT(func(v any) string { return v.([]controlplane.File)[i].Content }).(pulumi.StringOutput)
 		entry := pulumi.Map{"path": pulumi.String(f.Path), "mode": pulumi.String(fmt.Sprintf("%04o", f.Mode))}
 		if f.Sensitive {
 			entry["content"] = pulumi.ToSecret(content).(pulumi.StringOutput)
@@ -86,7 +83,7 @@ func NewControlPlane(ctx *pulumi.Context, name string, args *ControlPlaneArgs, o
 	}
 	c.Files = public.ToMapArrayOutput()
 	c.SensitiveFiles = pulumi.ToSecret(sensitive.ToMapArrayOutput()).(pulumi.MapArrayOutput)
-	c.CloudInit = pulumi.ToSecret(rendered.ApplyT(func(v any) (string, error) { return CloudInit(v.([]File)) })).(pulumi.StringOutput)
+	c.CloudInit = pulumi.ToSecret(rendered.ApplyT(func(v any) (string, error) { return controlplane.CloudInit(v.([]controlplane.File)) })).(pulumi.StringOutput)
 	c.CertificateExpiries = pulumi.Unsecret(pulumi.All(args.PKI).ApplyT(func(v []any) (map[string]string, error) {
 		var b pki.Bundle
 		if err := json.Unmarshal([]byte(v[0].(string)), &b); err != nil {
@@ -98,7 +95,7 @@ func NewControlPlane(ctx *pulumi.Context, name string, args *ControlPlaneArgs, o
 		}
 		return out, nil
 	})).(pulumi.StringMapOutput)
-	c.APIServerFlags = pulumi.ToStringArray(APIServerArgs(&profile).Flags()).ToStringArrayOutput()
+	c.APIServerFlags = pulumi.ToStringArray(controlplane.APIServerArgs(&profile).Flags()).ToStringArrayOutput()
 
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"files": c.Files, "sensitiveFiles": c.SensitiveFiles, "cloudInit": c.CloudInit,
@@ -107,51 +104,4 @@ func NewControlPlane(ctx *pulumi.Context, name string, args *ControlPlaneArgs, o
 		return nil, err
 	}
 	return c, nil
-}
-
-// DecodeInputs reads the PKI bundle and the encryption keys from their JSON and checks them. Messages
-// name fields, never key material.
-func DecodeInputs(p *config.Profile, pkiJSON, keysJSON string) (Inputs, error) {
-	in := Inputs{Profile: p, PKI: &pki.Bundle{}}
-	var errs field.ErrorList
-	if err := json.Unmarshal([]byte(pkiJSON), in.PKI); err != nil {
-		errs = append(errs, field.Invalid(field.NewPath("pki"), "<secret>", "must be the JSON of a PKI bundle (kubeharden pki init)"))
-	}
-	if err := json.Unmarshal([]byte(keysJSON), &in.EncryptionKeys); err != nil {
-		errs = append(errs, field.Invalid(field.NewPath("encryptionKeys"), "<secret>", `must be a JSON list of {"name", "secret"} (kubeharden encryption-key)`))
-	}
-	if len(errs) == 0 {
-		errs = in.Validate()
-	}
-	if len(errs) > 0 {
-		return Inputs{}, config.NewInvalidProfileError(errs)
-	}
-	return in, nil
-}
-
-// CloudInit renders a #cloud-config document that writes every file, base64-encoded, with its mode.
-func CloudInit(files []File) (string, error) {
-	type writeFile struct {
-		Path        string `json:"path"`
-		Permissions string `json:"permissions"`
-		Owner       string `json:"owner"`
-		Encoding    string `json:"encoding"`
-		Content     string `json:"content"`
-	}
-	sorted := append([]File(nil), files...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
-	doc := struct {
-		WriteFiles []writeFile `json:"write_files"`
-	}{}
-	for _, f := range sorted {
-		doc.WriteFiles = append(doc.WriteFiles, writeFile{
-			Path: f.Path, Permissions: fmt.Sprintf("%04o", f.Mode), Owner: "root:root",
-			Encoding: "b64", Content: base64.StdEncoding.EncodeToString([]byte(f.Content)),
-		})
-	}
-	out, err := yaml.Marshal(doc)
-	if err != nil {
-		return "", err
-	}
-	return "#cloud-config\n" + string(out), nil
 }

@@ -1,0 +1,48 @@
+package stack
+
+import "path/filepath"
+
+// ConfigNamespace is the Pulumi config namespace of kubeharden's stack settings.
+const ConfigNamespace = "kubeharden"
+
+// Stack config keys (without the "kubeharden:" namespace).
+const (
+	// ProfileKey holds the hardening profile as a structured config object.
+	ProfileKey = "profile"
+	// ProfileFileKey names a profile file, relative to the project root, read before ProfileKey.
+	ProfileFileKey = "profileFile"
+	// RenderDirKey is the folder, relative to the project root, that the kubernetes provider renders
+	// every object into instead of applying it to a cluster.
+	RenderDirKey = "renderDir"
+	// KubeconfigKey is the kubeconfig file, relative to the project root, of the cluster to apply the
+	// hardened objects to. Exactly one of renderDir and kubeconfig is set.
+	KubeconfigKey = "kubeconfig"
+	// PKIKey holds the control plane's PKI bundle (JSON, secret), written by `kubeharden pki init`.
+	PKIKey = "pki"
+	// EncryptionKeysKey holds the encryption-at-rest keys (JSON list, secret), the encrypting key first,
+	// written by `kubeharden encryption-key`.
+	EncryptionKeysKey = "encryptionKeys"
+)
+
+// RenderDirEnv overrides the stack's renderDir; the tests use it to render into a temporary folder.
+const RenderDirEnv = "KUBEHARDEN_RENDER_DIR"
+
+// KubeconfigEnv overrides the stack's kubeconfig.
+const KubeconfigEnv = "KUBEHARDEN_KUBECONFIG"
+
+// Stack outputs that `kubeharden files write` reads.
+const (
+	ControlPlaneFilesOutput          = "controlPlaneFiles"
+	ControlPlaneSensitiveFilesOutput = "controlPlaneSensitiveFiles"
+)
+
+// SettingKeys are the kubeharden:* stack settings the program reads; any other is refused.
+var SettingKeys = []string{ProfileKey, ProfileFileKey, RenderDirKey, KubeconfigKey, PKIKey, EncryptionKeysKey}
+
+// UnderRoot resolves p against the project root, unless it is absolute.
+func UnderRoot(root, p string) string {
+	if filepath.IsAbs(p) {
+		return filepath.Clean(p)
+	}
+	return filepath.Join(root, p)
+}
