@@ -56,11 +56,13 @@ func workloadPodSecurity_1_31(inv *Inventory) Result {
 		}
 		levels[ns.Name] = lv
 	}
-	var out Result
-	for _, o := range inv.Objects {
+	// Each workload is judged on its own, so they are judged side by side, then gathered in order.
+	verdicts := make([]*Result, len(inv.Objects))
+	parallelFor(len(inv.Objects), func(i int) {
+		o := inv.Objects[i]
 		meta, spec, ok := manifests.PodTemplate(o.Obj)
 		if !ok || systemNamespaces[o.Namespace] || inv.ownedByController(o) {
-			continue
+			return
 		}
 		lv, known := levels[o.Namespace]
 		if !known {
@@ -73,12 +75,18 @@ func workloadPodSecurity_1_31(inv *Inventory) Result {
 			}
 		}
 		if len(reasons) == 0 {
-			out.Evidence = append(out.Evidence, Evidence{Object: o.Key(), Path: o.Path, Detail: "meets Pod Security " + string(lv.Level) + " " + lv.Version.String()})
+			verdicts[i] = &Result{Evidence: []Evidence{{Object: o.Key(), Path: o.Path, Detail: "meets Pod Security " + string(lv.Level) + " " + lv.Version.String()}}}
+			return
 		}
-		if len(reasons) > 0 {
-			out.Findings = append(out.Findings, Finding{Control: "workload-pod-security", Object: o.Key(), Path: o.Path, Field: "spec",
-				Message: "violates Pod Security " + string(lv.Level) + ": " + strings.Join(reasons, "; "),
-				Remedy:  "run as non-root with a RuntimeDefault seccomp profile, drop ALL capabilities, no privilege escalation, no host namespaces or paths"})
+		verdicts[i] = &Result{Findings: []Finding{{Control: "workload-pod-security", Object: o.Key(), Path: o.Path, Field: "spec",
+			Message: "violates Pod Security " + string(lv.Level) + ": " + strings.Join(reasons, "; "),
+			Remedy:  "run as non-root with a RuntimeDefault seccomp profile, drop ALL capabilities, no privilege escalation, no host namespaces or paths"}}}
+	})
+	var out Result
+	for _, v := range verdicts {
+		if v != nil {
+			out.Findings = append(out.Findings, v.Findings...)
+			out.Evidence = append(out.Evidence, v.Evidence...)
 		}
 	}
 	return out

@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -171,7 +172,8 @@ func readBlockStyle(p *blockParser, path string, raw []byte) (obj Object, isConf
 		}
 		isConfig = true
 	}
-	if err := jsonv2.Unmarshal(data, typed); err != nil {
+	// The fast reader has already refused duplicate keys and invalid UTF-8; the decoder need not look again.
+	if err := jsonv2.Unmarshal(data, typed, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
 		return Object{}, false, false, false // the general path reports it
 	}
 	obj = Object{Path: path, GVK: gvk, Obj: typed}
