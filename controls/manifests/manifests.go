@@ -33,12 +33,19 @@ type Object struct {
 	Obj runtime.Object
 }
 
-// Key is "Kind/namespace/name", or "Kind/name" for a cluster-scoped object.
+// Key is "Kind/namespace/name", or "Kind/name" for a cluster-scoped object. An object with no name but a
+// generateName, such as a template, is named "<generateName>*".
 func (o Object) Key() string {
-	if o.Namespace == "" {
-		return o.GVK.Kind + "/" + o.Name
+	name := o.Name
+	if name == "" {
+		if m, ok := o.Obj.(metav1.Object); ok && m.GetGenerateName() != "" {
+			name = m.GetGenerateName() + "*"
+		}
 	}
-	return o.GVK.Kind + "/" + o.Namespace + "/" + o.Name
+	if o.Namespace == "" {
+		return o.GVK.Kind + "/" + name
+	}
+	return o.GVK.Kind + "/" + o.Namespace + "/" + name
 }
 
 // Meta is the object's metadata.

@@ -16,7 +16,9 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	psaapi "k8s.io/pod-security-admission/api"
+	"k8s.io/utils/ptr"
 
+	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/logging"
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/stack"
@@ -37,7 +39,7 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 
 	// Before kubeharden, the live cluster fails the catalog: nothing collects logs, nothing is refused.
 	kubeharden := pulumitest.BuildCLI(t)
-	before, code := checkLive(t, kubeharden, ws.Dir, c)
+	before, code := checkLive(t, kubeharden, ws.Dir, c, true)
 	assert.Equal(t, controls.ExitFail, code)
 	assert.Equal(t, controls.StatusFail, statusOf(before, "log-collection"))
 	assert.Equal(t, controls.StatusFail, statusOf(before, "admission-guardrails"))
@@ -79,12 +81,13 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 
 	// After: the live cluster (read through the admin kubeconfig) with its control-plane files passes
 	// every control of the catalog.
-	after, code := checkLive(t, kubeharden, ws.Dir, c)
+	after, code := checkLive(t, kubeharden, ws.Dir, c, true)
 	assert.Equal(t, controls.ExitPass, code)
 	for _, ctl := range after.Controls {
 		assert.Equal(t, controls.StatusPass, ctl.Status, "%s: %s %+v", ctl.ID, ctl.NotEvaluated, after.Findings)
 	}
 	assert.Contains(t, after.Sources, c.Admin.Host)
+	checkMirrorPod(t, kubeharden, ws.Dir, c)
 
 	ws.MustRun("preview", "--expect-no-changes", "--stack", "cluster", "--non-interactive")
 
@@ -117,12 +120,15 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 // checkAccess asks the API server, through SubjectAccessReviews, what the profile's subjects may do.
 // Each denial stands beside an allowance for the same subject, so a missing binding cannot pass for a
 // working one.
-// checkLive runs `kubeharden check -o json` on the live cluster and its control-plane files, with the
-// cluster stack's profile, and returns the report and the exit code.
-func checkLive(t *testing.T, kubeharden, dir string, c *cluster.Cluster) (*controls.Report, int) {
+// checkLive runs `kubeharden check -o json` on the live cluster (and its control-plane files, withFiles),
+// with the cluster stack's profile, and returns the report and the exit code.
+func checkLive(t *testing.T, kubeharden, dir string, c *cluster.Cluster, withFiles bool) (*controls.Report, int) {
 	t.Helper()
-	cmd := exec.Command(kubeharden, "check", "-o", "json", "--kubeconfig", c.Paths.AdminKubeconfig(),
-		"--profile", "stacks/Pulumi.cluster.yaml", c.Paths.Root)
+	args := []string{"check", "-o", "json", "--kubeconfig", c.Paths.AdminKubeconfig(), "--profile", "stacks/Pulumi.cluster.yaml"}
+	if withFiles {
+		args = append(args, c.Paths.Root)
+	}
+	cmd := exec.Command(kubeharden, args...)
 	cmd.Dir = dir
 	out, err := cmd.Output()
 	code := 0
@@ -137,6 +143,44 @@ func checkLive(t *testing.T, kubeharden, dir string, c *cluster.Cluster) (*contr
 	require.Empty(t, r.Errors)
 	require.NotZero(t, r.Objects)
 	return &r, code
+}
+
+// checkMirrorPod checks the live path for a kubeadm control plane, whose components run as static pods
+// the API server shows as mirror pods in kube-system: a pod labelled component=kube-apiserver with
+// kubeharden's flags but --profiling=true makes apiserver-access fail, read from the cluster alone.
+func checkMirrorPod(t *testing.T, kubeharden, dir string, c *cluster.Cluster) {
+	t.Helper()
+	ctx := context.Background()
+	args := controlplane.APIServerArgs(c.Inputs.Profile)
+	args["profiling"] = "true"
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{Name: "kube-apiserver-cp1", Namespace: "kube-system", Labels: map[string]string{"component": "kube-apiserver", "tier": "control-plane"}},
+		Spec: corev1.PodSpec{
+			AutomountServiceAccountToken: ptr.To(false),
+			Containers: []corev1.Container{{Name: "kube-apiserver", Image: "registry.k8s.io/kube-apiserver:v1.36.3",
+				Command: append([]string{"kube-apiserver"}, args.Flags()...)}},
+		},
+	}
+	_, err := c.Client.CoreV1().Pods("kube-system").Create(ctx, pod, metav1.CreateOptions{})
+	require.NoError(t, err)
+	defer func() {
+		_ = c.Client.CoreV1().Pods("kube-system").Delete(ctx, pod.Name, metav1.DeleteOptions{GracePeriodSeconds: ptr.To(int64(0))})
+	}()
+
+	r, code := checkLive(t, kubeharden, dir, c, false)
+	assert.Equal(t, controls.ExitFail, code)
+	assert.Equal(t, controls.StatusFail, statusOf(r, "apiserver-access"))
+	var profiling []controls.Finding
+	for _, f := range r.Findings {
+		if f.Control == "apiserver-access" {
+			profiling = append(profiling, f)
+		}
+	}
+	require.Len(t, profiling, 1, "%+v", r.Findings)
+	assert.Equal(t, "kube-apiserver", profiling[0].Object)
+	assert.Equal(t, "Pod/kube-system/kube-apiserver-cp1", profiling[0].Path)
+	assert.Equal(t, "--profiling", profiling[0].Field)
+	assert.Equal(t, controls.StatusPass, statusOf(r, "control-plane-tls"), "the rest of the flags pass")
 }
 
 func statusOf(r *controls.Report, id string) controls.Status {
