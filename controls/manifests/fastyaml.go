@@ -603,7 +603,7 @@ func appendQuoted(out, s []byte) ([]byte, []byte, bool) {
 			}
 			i++
 			switch e := s[i]; e {
-			case '\\', '"', '/':
+			case '\\', '"': // not "\/", which YAML 1.1 does not have
 				buf = append(buf, e)
 			case 'n':
 				buf = append(buf, '\n')
