@@ -31,6 +31,7 @@ func TestCheckManifestsToleratesWhatItDoesNotKnow(t *testing.T) {
 	write(t, dir, "list.yaml", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: root\n    namespace: team\n  spec:\n    containers:\n    - name: c\n      image: nginx:1.27\n")
 	write(t, dir, "broken.yaml", "kind: [unclosed\n")
 	write(t, dir, "nokind.yaml", "apiVersion: v1\nmetadata:\n  name: x\n")
+	write(t, dir, "list-of-strings.yaml", "- a\n- b\n")
 	write(t, dir, "notes.txt", "not a manifest, not read")
 	require.NoError(t, os.Symlink(dir, filepath.Join(dir, "loop")))
 	huge := filepath.Join(dir, "huge.yaml")
@@ -43,8 +44,11 @@ func TestCheckManifestsToleratesWhatItDoesNotKnow(t *testing.T) {
 	var bad []string
 	for _, e := range r.Errors {
 		bad = append(bad, filepath.Base(e.Path))
+		if filepath.Base(e.Path) == "list-of-strings.yaml" {
+			assert.Equal(t, "document 1: not a Kubernetes object: a sequence, not a mapping with apiVersion and kind", e.Err)
+		}
 	}
-	assert.ElementsMatch(t, []string{"broken.yaml", "nokind.yaml", "huge.yaml"}, bad)
+	assert.ElementsMatch(t, []string{"broken.yaml", "nokind.yaml", "huge.yaml", "list-of-strings.yaml"}, bad)
 	require.Len(t, r.Findings, 1)
 	assert.Equal(t, "workload-pod-security", r.Findings[0].Control)
 	assert.Equal(t, "Pod/team/root", r.Findings[0].Object)
@@ -56,7 +60,7 @@ func TestCheckManifestsToleratesWhatItDoesNotKnow(t *testing.T) {
 	assert.Contains(t, text.String(), "ERROR "+filepath.Join(dir, "broken.yaml"))
 	assert.Contains(t, text.String(), "SKIP  encryption-at-rest: no control-plane settings among the inputs")
 	assert.Contains(t, text.String(), "SKIP  log-collection: needs a whole cluster")
-	assert.True(t, strings.HasSuffix(text.String(), "5 objects and 0 control-plane files checked, 2 skipped (kinds not inspected), 3 files not read; controls: 4 pass, 1 fail, 0 exempt, 10 not evaluated; 1 findings\n"), text.String())
+	assert.True(t, strings.HasSuffix(text.String(), "5 objects and 0 control-plane files checked, 2 skipped (kinds not inspected), 4 files not read; controls: 4 pass, 1 fail, 0 exempt, 10 not evaluated; 1 findings\n"), text.String())
 
 	var js bytes.Buffer
 	require.NoError(t, r.WriteJSON(&js))

@@ -146,6 +146,21 @@ func splitDocuments(data []byte) ([][]byte, error) {
 	return docs, nil
 }
 
+// yamlKind names what a YAML document holds, for messages.
+func yamlKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "sequence"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case float64, int64, int:
+		return "number"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
 // useBlockReader turns on the fast path of readBlockStyle; tests turn it off to compare.
 var useBlockReader = true
 
@@ -221,6 +236,10 @@ func readFile(path string) (objs, configs []Object, skipped map[string]int, err 
 		}
 		var u unstructured.Unstructured
 		if err := yaml.Unmarshal(raw, &u.Object); err != nil {
+			var top any
+			if yaml.Unmarshal(raw, &top) == nil {
+				return nil, nil, nil, fmt.Errorf("document %d: not a Kubernetes object: a %s, not a mapping with apiVersion and kind", doc, yamlKind(top))
+			}
 			return nil, nil, nil, fmt.Errorf("document %d: not YAML: %w", doc, err)
 		}
 		if u.Object == nil {
