@@ -709,8 +709,8 @@ func appendFlow(out, s []byte, depth int) ([]byte, []byte, bool) {
 				end++
 			}
 			text := bytes.TrimRight(s[:end], " ")
-			if len(text) == 0 || (end < len(s) && s[end] == '#') || bytes.ContainsAny(text, "[{") {
-				return out, nil, false // in a flow collection a plain scalar holds no flow indicator
+			if len(text) == 0 || (end < len(s) && s[end] == '#') || !flowSafe(text) {
+				return out, nil, false
 			}
 			out, ok = appendScalar(out, text)
 			s = s[end:]
@@ -719,6 +719,18 @@ func appendFlow(out, s []byte, depth int) ([]byte, []byte, bool) {
 			return out, nil, false
 		}
 	}
+}
+
+// flowSafe is true for a plain scalar inside a flow collection made only of letters, digits and _ . / = -:
+// the flow context gives other characters (? : # and the indicators) meanings this reader leaves to the
+// full reader.
+func flowSafe(s []byte) bool {
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '/' || c == '=' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // appendJSONString appends s as a JSON string.
