@@ -1,7 +1,6 @@
 package manifests
 
 import (
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	apiserverv1 "k8s.io/apiserver/pkg/apis/apiserver/v1"
@@ -46,18 +45,23 @@ func isK3sConfig(doc map[string]any) bool {
 	return false
 }
 
-// decodeConfig decodes a control-plane configuration document, reporting false for a kind that is not one.
-func decodeConfig(path string, u *unstructured.Unstructured) (Object, bool, error) {
-	gvk := u.GroupVersionKind()
-	if gvk.Group == KubeadmGroup {
-		return Object{Path: path, GVK: gvk, Name: u.GetName(), Obj: u}, true, nil
+// docClass says where a decoded document goes.
+type docClass int
+
+const (
+	classObject docClass = iota // a kind the catalog inspects (Scheme)
+	classConfig                 // a control-plane configuration document (ConfigScheme)
+	classOther                  // any other kind: counted as skipped
+)
+
+// newTyped returns an empty value of a kind's upstream type and where the document goes; nil for a kind
+// neither scheme knows. Both readers, the fast one and the general one, sort documents through it.
+func newTyped(gvk schema.GroupVersionKind) (runtime.Object, docClass) {
+	if obj, err := Scheme.New(gvk); err == nil {
+		return obj, classObject
 	}
-	obj, err := ConfigScheme.New(gvk)
-	if err != nil {
-		return Object{}, false, nil
+	if obj, err := ConfigScheme.New(gvk); err == nil {
+		return obj, classConfig
 	}
-	if err := runtimeFromUnstructured(u.Object, obj); err != nil {
-		return Object{}, true, err
-	}
-	return Object{Path: path, GVK: gvk, Name: u.GetName(), Obj: obj}, true, nil
+	return nil, classOther
 }

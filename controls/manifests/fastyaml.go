@@ -250,13 +250,12 @@ func (p *blockParser) sequence(indent int) bool {
 		if !first {
 			p.out = append(p.out, ',')
 		}
-		item := rest[1:]
 		pad := 1
 		for pad < len(rest) && rest[pad] == ' ' {
 			pad++
 		}
-		item = rest[pad:]
-		if _, _, isKey := parseKey(item); isKey && len(item) > 0 && item[0] != '[' && item[0] != '{' {
+		item := rest[pad:]
+		if _, _, isKey := parseKey(item); isKey {
 			// "- key: value": a mapping whose keys sit where this key starts. The line is read again as
 			// that mapping's first line, as if the dash were a space.
 			p.virtual, p.virtualIndent, p.virtualRest = p.i, indent+pad, item
@@ -308,7 +307,7 @@ func (p *blockParser) value(indent int, rest []byte, afterKey bool) bool {
 		}
 		p.out = v
 	default:
-		v, ok := appendPlain(p.out, rest)
+		v, ok := appendScalar(p.out, rest)
 		if !ok {
 			return false
 		}
@@ -488,16 +487,6 @@ func yaml11Special(s []byte) bool {
 		return true
 	}
 	return false
-}
-
-// appendPlain appends a plain scalar that runs to the end of its line (comment dropped), resolved as
-// YAML 1.1 would: null, true, false, a decimal integer, or a string.
-func appendPlain(out, s []byte) ([]byte, bool) {
-	s = trimComment(s)
-	if len(s) == 0 {
-		return append(out, "null"...), true
-	}
-	return appendScalar(out, s)
 }
 
 // appendScalar resolves a plain scalar's text; false for anything YAML 1.1 might read otherwise.

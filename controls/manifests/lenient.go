@@ -170,32 +170,29 @@ var useBlockReader = true
 // their own UnmarshalJSON methods (quantities, times, int-or-string). It reports ok false, and the caller reads
 // the document the general way, for anything it is not sure of: a document the fast reader gives up on,
 // a List, a kubeadm or kindless document, or one that does not decode.
-func readBlockStyle(p *blockParser, path string, raw []byte) (obj Object, isConfig, known, ok bool) {
+func readBlockStyle(p *blockParser, path string, raw []byte) (obj Object, class docClass, ok bool) {
 	data, head, ok := p.convert(raw)
 	if !ok || head.HasItems || head.Kind == "" {
-		return Object{}, false, false, false
+		return Object{}, 0, false
 	}
 	gv, err := schema.ParseGroupVersion(head.APIVersion)
 	if err != nil || gv.Group == KubeadmGroup {
-		return Object{}, false, false, false
+		return Object{}, 0, false
 	}
 	gvk := gv.WithKind(head.Kind)
-	typed, err := Scheme.New(gvk)
-	if err != nil {
-		if typed, err = ConfigScheme.New(gvk); err != nil {
-			return Object{GVK: gvk}, false, false, true // a kind the catalog does not inspect
-		}
-		isConfig = true
+	typed, class := newTyped(gvk)
+	if class == classOther {
+		return Object{GVK: gvk}, class, true
 	}
 	// The fast reader has already refused duplicate keys and invalid UTF-8; the decoder need not look again.
 	if err := jsonv2.Unmarshal(data, typed, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
-		return Object{}, false, false, false // the general path reports it
+		return Object{}, 0, false // the general path reports it
 	}
 	obj = Object{Path: path, GVK: gvk, Obj: typed}
 	if m, err := meta.Accessor(typed); err == nil {
 		obj.Namespace, obj.Name = m.GetNamespace(), m.GetName()
 	}
-	return obj, isConfig, !isConfig, true
+	return obj, class, true
 }
 
 func readFile(path string) (objs, configs []Object, skipped map[string]int, err error) {
@@ -211,6 +208,16 @@ func readFile(path string) (objs, configs []Object, skipped map[string]int, err 
 		return nil, nil, nil, err
 	}
 	skipped = map[string]int{}
+	add := func(o Object, class docClass) {
+		switch class {
+		case classObject:
+			objs = append(objs, o)
+		case classConfig:
+			configs = append(configs, o)
+		default:
+			skipped[o.GVK.GroupKind().String()]++ // a kind kubeharden does not inspect
+		}
+	}
 	var parser blockParser
 	docs, err := splitDocuments(data)
 	if err != nil {
@@ -222,15 +229,8 @@ func readFile(path string) (objs, configs []Object, skipped map[string]int, err 
 			continue
 		}
 		if useBlockReader {
-			if obj, isConfig, known, ok := readBlockStyle(&parser, path, raw); ok {
-				switch {
-				case isConfig:
-					configs = append(configs, obj)
-				case known:
-					objs = append(objs, obj)
-				default:
-					skipped[obj.GVK.GroupKind().String()]++
-				}
+			if obj, class, ok := readBlockStyle(&parser, path, raw); ok {
+				add(obj, class)
 				continue
 			}
 		}
@@ -262,23 +262,19 @@ func readFile(path string) (objs, configs []Object, skipped map[string]int, err 
 				return nil, nil, nil, fmt.Errorf("document %d: has no kind", doc)
 			}
 			gvk := item.GroupVersionKind()
-			obj, err := Scheme.New(gvk)
-			if err != nil {
-				cfg, isConfig, err := decodeConfig(path, &item)
-				switch {
-				case err != nil:
-					return nil, nil, nil, fmt.Errorf("document %d: %s: %w", doc, gvk.Kind, err)
-				case isConfig:
-					configs = append(configs, cfg)
-				default:
-					skipped[gvk.GroupKind().String()]++ // a kind kubeharden does not inspect
-				}
+			if gvk.Group == KubeadmGroup { // kubeadm's types are not importable: kept unstructured
+				configs = append(configs, Object{Path: path, GVK: gvk, Name: item.GetName(), Obj: &item})
 				continue
 			}
-			if err := runtimeFromUnstructured(item.Object, obj); err != nil {
+			typed, class := newTyped(gvk)
+			if class == classOther {
+				add(Object{GVK: gvk}, class)
+				continue
+			}
+			if err := runtimeFromUnstructured(item.Object, typed); err != nil {
 				return nil, nil, nil, fmt.Errorf("document %d: %s %s: %w", doc, item.GetKind(), item.GetName(), err)
 			}
-			objs = append(objs, Object{Path: path, GVK: gvk, Namespace: item.GetNamespace(), Name: item.GetName(), Obj: obj})
+			add(Object{Path: path, GVK: gvk, Namespace: item.GetNamespace(), Name: item.GetName(), Obj: typed}, class)
 		}
 	}
 	return objs, configs, skipped, nil
