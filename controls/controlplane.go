@@ -87,15 +87,13 @@ func (cp *ControlPlane) Configs(kind string) []manifests.Object {
 // objects of the inputs; nil when they have none.
 func NewControlPlane(configs, objects []manifests.Object) (*ControlPlane, error) {
 	cp := &ControlPlane{configs: configs}
-	set := func(dst **Component, c *Component) error {
-		if *dst != nil {
-			if cp.Conflict == "" {
-				cp.Conflict = fmt.Sprintf("the inputs describe more than one control plane (%s flags in %s and in %s): check one at a time", c.Name, (*dst).Source, c.Source)
-			}
-			return nil
+	// set keeps the first settings of a component; a second source marks the inputs as two control planes.
+	set := func(dst **Component, c *Component) {
+		if *dst == nil {
+			*dst = c
+		} else if cp.Conflict == "" {
+			cp.Conflict = fmt.Sprintf("the inputs describe more than one control plane (%s flags in %s and in %s): check one at a time", c.Name, (*dst).Source, c.Source)
 		}
-		*dst = c
-		return nil
 	}
 	for _, cfg := range configs {
 		switch {
@@ -115,9 +113,7 @@ func NewControlPlane(configs, objects []manifests.Object) (*ControlPlane, error)
 				if err != nil {
 					return nil, fmt.Errorf("%s: %s: %w", cfg.Path, strings.Join(c.at, "."), err)
 				}
-				if err := set(c.dst, newComponent(c.name, cfg.Path, "kubeadm", args)); err != nil {
-					return nil, err
-				}
+				set(c.dst, newComponent(c.name, cfg.Path, "kubeadm", args))
 			}
 		case cfg.GVK == manifests.K3sConfigGVK:
 			u := cfg.Obj.(*unstructured.Unstructured).Object
@@ -135,9 +131,7 @@ func NewControlPlane(configs, objects []manifests.Object) (*ControlPlane, error)
 				if err != nil {
 					return nil, fmt.Errorf("%s: %s: %w", cfg.Path, c.key, err)
 				}
-				if err := set(c.dst, newComponent(c.name, cfg.Path, "k3s", parseFlags(list))); err != nil {
-					return nil, err
-				}
+				set(c.dst, newComponent(c.name, cfg.Path, "k3s", parseFlags(list)))
 			}
 		case cfg.GVK.Kind == "KubeletConfiguration":
 			k := cfg
@@ -172,9 +166,7 @@ func NewControlPlane(configs, objects []manifests.Object) (*ControlPlane, error)
 		if *dst != nil && (*dst).Source != source && strings.HasPrefix((*dst).Source, "Pod/") {
 			continue // another control-plane node's mirror pod: the first one speaks for the cluster
 		}
-		if err := set(dst, newComponent(name, source, "", parseFlags(append(append([]string(nil), c.Command...), c.Args...)))); err != nil {
-			return nil, err
-		}
+		set(dst, newComponent(name, source, "", parseFlags(append(append([]string(nil), c.Command...), c.Args...))))
 	}
 	if cp.APIServer == nil && cp.ControllerManager == nil && cp.Scheduler == nil && cp.Etcd == nil && cp.KubeletConfig == nil && len(configs) == 0 {
 		return nil, nil

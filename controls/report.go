@@ -94,9 +94,9 @@ func Check(opts CheckOptions) (*Report, error) {
 	}
 	r := NewReport(outcomes, opts.Exemptions)
 	r.KubernetesVersion = opts.KubernetesVersion
-	r.Sources = append(append(r.Sources, opts.Paths...), opts.LiveSource)
-	if opts.LiveSource == "" {
-		r.Sources = r.Sources[:len(r.Sources)-1]
+	r.Sources = append(r.Sources, opts.Paths...)
+	if opts.LiveSource != "" {
+		r.Sources = append(r.Sources, opts.LiveSource)
 	}
 	r.Objects, r.Configs, r.Skipped, r.Errors = len(objects), len(tree.Configs), tree.Skipped, tree.Errors
 	return r, nil
