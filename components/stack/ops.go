@@ -80,17 +80,23 @@ func (p PulumiCLI) StackOutput(name string) (string, error) {
 
 // StackProfile loads the stack's profile as the program does (profile file, stack config, environment).
 func StackProfile(p PulumiCLI) (*config.Profile, error) {
-	src := config.Sources{}
-	if raw, err := p.ConfigGet(ProfileKey); err == nil {
-		if err := json.Unmarshal([]byte(raw), &src.Stack); err != nil {
-			return nil, fmt.Errorf("%s:%s: must be an object: %w", ConfigNamespace, ProfileKey, err)
+	get := func(key string) (string, error) {
+		v, err := p.ConfigGet(key)
+		if errors.Is(err, ErrConfigNotSet) {
+			return "", nil
 		}
-	} else if !errors.Is(err, ErrConfigNotSet) {
+		return v, err
+	}
+	profileJSON, err := get(ProfileKey)
+	if err != nil {
 		return nil, err
 	}
-	if f, err := p.ConfigGet(ProfileFileKey); err == nil {
-		src.File = UnderRoot(p.Dir, f)
-	} else if !errors.Is(err, ErrConfigNotSet) {
+	profileFile, err := get(ProfileFileKey)
+	if err != nil {
+		return nil, err
+	}
+	src, err := ProfileSources(profileJSON, profileFile, p.Dir)
+	if err != nil {
 		return nil, err
 	}
 	return config.Load(src)

@@ -1,6 +1,12 @@
 package stack
 
-import "path/filepath"
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+
+	"github.com/kubeharden/kubeharden/config"
+)
 
 // ConfigNamespace is the Pulumi config namespace of kubeharden's stack settings.
 const ConfigNamespace = "kubeharden"
@@ -45,4 +51,20 @@ func UnderRoot(root, p string) string {
 		return filepath.Clean(p)
 	}
 	return filepath.Join(root, p)
+}
+
+// ProfileSources are the profile's sources as a stack's settings give them: kubeharden:profile (the JSON
+// of an object; empty for none) and kubeharden:profileFile (resolved against the project root; empty for
+// none). The program, `kubeharden pki init` and `kubeharden check --profile` all read a profile this way.
+func ProfileSources(profileJSON, profileFile, root string) (config.Sources, error) {
+	var src config.Sources
+	if profileJSON != "" {
+		if err := json.Unmarshal([]byte(profileJSON), &src.Stack); err != nil {
+			return config.Sources{}, fmt.Errorf("%s:%s: must be an object: %w", ConfigNamespace, ProfileKey, err)
+		}
+	}
+	if profileFile != "" {
+		src.File = UnderRoot(root, profileFile)
+	}
+	return src, nil
 }

@@ -32,14 +32,9 @@ func Run(ctx *pulumi.Context) error {
 		return err
 	}
 
-	src := config.Sources{}
-	if raw := cfg.Get(stack.ProfileKey); raw != "" {
-		if err := json.Unmarshal([]byte(raw), &src.Stack); err != nil {
-			return fmt.Errorf("stack config %s:%s: must be an object: %w", stack.ConfigNamespace, stack.ProfileKey, err)
-		}
-	}
-	if f := cfg.Get(stack.ProfileFileKey); f != "" {
-		src.File = stack.UnderRoot(root, f)
+	src, err := stack.ProfileSources(cfg.Get(stack.ProfileKey), cfg.Get(stack.ProfileFileKey), root)
+	if err != nil {
+		return fmt.Errorf("stack config %w", err)
 	}
 	profile, err := config.Load(src)
 	if err != nil {
