@@ -72,6 +72,7 @@ func TestMarkdownReport(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, r.WriteMarkdown(&out, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)))
 	md := out.String()
+	assert.Contains(t, md, "Checked: `testdata/workload-pod-security/fail/privileged.yaml`, `testdata/rbac-no-wildcards/fail/wildcard-verb.yaml`, `testdata/encryption-at-rest/pass/secretbox.yaml`")
 	for _, c := range r.Controls {
 		assert.Contains(t, md, "| "+string(c.Status)+" | ["+c.ID+"](#"+c.ID+"): ")
 	}

@@ -33,3 +33,18 @@ func TestProfileFromFileReadsAProfileOrAStackSettingsFile(t *testing.T) {
 	_, err = ProfileFromFile(profile)
 	assert.ErrorContains(t, err, "compliance.exemptions[0].reason: Required value")
 }
+
+func TestProfileSourcesFromTheTwoStackSettings(t *testing.T) {
+	src, err := ProfileSources(`{"kubernetesVersion":"1.36.3"}`, "profiles/dev.yaml", "/repo")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]any{"kubernetesVersion": "1.36.3"}, src.Stack)
+	assert.Equal(t, "/repo/profiles/dev.yaml", src.File)
+
+	src, err = ProfileSources("", "/etc/kubeharden/profile.yaml", "/repo")
+	require.NoError(t, err)
+	assert.Nil(t, src.Stack)
+	assert.Equal(t, "/etc/kubeharden/profile.yaml", src.File)
+
+	_, err = ProfileSources(`"a string"`, "", "/repo")
+	assert.ErrorContains(t, err, "kubeharden:profile: must be an object")
+}
