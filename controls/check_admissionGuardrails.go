@@ -41,8 +41,8 @@ func admissionGuardrails_1_31(inv *Inventory) Result {
 	var out Result
 	bound := map[string][]string{}
 	denies := false
-	for _, o := range inv.ByKind("ValidatingAdmissionPolicyBinding") {
-		b := o.Obj.(*admissionregistrationv1.ValidatingAdmissionPolicyBinding)
+	for o := range inv.ByKind("ValidatingAdmissionPolicyBinding") {
+		b := o.Typed().(*admissionregistrationv1.ValidatingAdmissionPolicyBinding)
 		var actions []string
 		for _, a := range b.Spec.ValidationActions {
 			actions = append(actions, string(a))
@@ -52,7 +52,7 @@ func admissionGuardrails_1_31(inv *Inventory) Result {
 			denies = true
 		}
 	}
-	for _, o := range inv.ByKind("ValidatingAdmissionPolicy") {
+	for o := range inv.ByKind("ValidatingAdmissionPolicy") {
 		if len(bound[o.Name]) == 0 {
 			out.Findings = append(out.Findings, Finding{Control: id, Object: o.Key(), Path: o.Path,
 				Message: "no ValidatingAdmissionPolicyBinding binds this policy, so it checks nothing",

@@ -53,7 +53,7 @@ func admissionPodSecurityDefaults_1_31(inv *Inventory) Result {
 		out.NotEvaluated = notAmongInputs(api, "admission-control-config-file", file)
 		return out
 	}
-	cfg := doc.Obj.(*apiserverv1.AdmissionConfiguration)
+	cfg := doc.Typed().(*apiserverv1.AdmissionConfiguration)
 	for i, p := range cfg.Plugins {
 		if p.Name != "PodSecurity" {
 			continue

@@ -69,7 +69,7 @@ func apiServerAccess_1_31(inv *Inventory) Result {
 		return out
 	}
 	enabled, set := false, false
-	switch c := doc.Obj.(type) {
+	switch c := doc.Typed().(type) {
 	case *apiserverv1.AuthenticationConfiguration:
 		if c.Anonymous != nil {
 			enabled, set = c.Anonymous.Enabled, true

@@ -94,7 +94,7 @@ func auditLogging_1_31(inv *Inventory) Result {
 		out.NotEvaluated = notAmongInputs(api, "audit-policy-file", file)
 		return out
 	}
-	data, err := json.Marshal(doc.Obj.(*auditv1.Policy))
+	data, err := json.Marshal(doc.Typed().(*auditv1.Policy))
 	if err == nil {
 		var p *auditinternal.Policy
 		if p, err = policy.LoadPolicyFromBytes(data); err == nil {

@@ -38,7 +38,7 @@ func encryptionAtRest_1_31(inv *Inventory) Result {
 	cp := inv.ControlPlane
 	var out Result
 	for _, k3s := range cp.Configs("K3sConfig") {
-		if on, _, _ := unstructured.NestedBool(k3s.Obj.(*unstructured.Unstructured).Object, "secrets-encryption"); on {
+		if on, _, _ := unstructured.NestedBool(k3s.Typed().(*unstructured.Unstructured).Object, "secrets-encryption"); on {
 			out.Evidence = append(out.Evidence, Evidence{Object: "k3s", Path: k3s.Path, Detail: "secrets-encryption: true (k3s writes and rotates its own EncryptionConfiguration)"})
 			return out
 		}
@@ -58,7 +58,7 @@ func encryptionAtRest_1_31(inv *Inventory) Result {
 	if !ok {
 		return Result{NotEvaluated: notAmongInputs(api, "encryption-provider-config", flag)}
 	}
-	cfg := doc.Obj.(*apiserverv1.EncryptionConfiguration)
+	cfg := doc.Typed().(*apiserverv1.EncryptionConfiguration)
 	for i, rc := range cfg.Resources {
 		if !slices.Contains(rc.Resources, "secrets") && !slices.Contains(rc.Resources, "*.") && !slices.Contains(rc.Resources, "*.*") {
 			continue

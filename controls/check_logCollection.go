@@ -37,8 +37,12 @@ func CheckLogCollection() Control {
 func logCollection_1_31(inv *Inventory) Result {
 	const id = "log-collection"
 	var out Result
-	for _, o := range inv.ByKind("DaemonSet") {
-		spec := o.Obj.(*appsv1.DaemonSet).Spec.Template.Spec
+	for o := range inv.ByKind("DaemonSet") {
+		ds, ok := o.Typed().(*appsv1.DaemonSet)
+		if !ok {
+			continue // it does not decode: reported as an error of its file
+		}
+		spec := ds.Spec.Template.Spec
 		logVolumes := map[string]string{}
 		for _, v := range spec.Volumes {
 			if v.HostPath != nil {

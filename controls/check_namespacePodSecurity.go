@@ -32,7 +32,7 @@ func CheckNamespacePodSecurity() Control {
 
 func namespacePodSecurity_1_31(inv *Inventory) Result {
 	var out Result
-	for _, ns := range inv.userNamespaces() {
+	for ns := range inv.userNamespaces() {
 		labels := ns.Meta().GetLabels()
 		enforce, version := labels[psaapi.EnforceLevelLabel], labels[psaapi.EnforceVersionLabel]
 		reason := ns.Meta().GetAnnotations()[ExemptionReasonAnnotation]

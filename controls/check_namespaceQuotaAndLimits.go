@@ -25,7 +25,7 @@ func CheckNamespaceQuotaAndLimits() Control {
 func namespaceQuotaAndLimits_1_31(inv *Inventory) Result {
 	has := map[string]map[string]bool{}
 	for _, kind := range []string{"ResourceQuota", "LimitRange"} {
-		for _, o := range inv.ByKind(kind) {
+		for o := range inv.ByKind(kind) {
 			if has[o.Namespace] == nil {
 				has[o.Namespace] = map[string]bool{}
 			}
@@ -33,7 +33,7 @@ func namespaceQuotaAndLimits_1_31(inv *Inventory) Result {
 		}
 	}
 	var out Result
-	for _, ns := range inv.userNamespaces() {
+	for ns := range inv.userNamespaces() {
 		if has[ns.Name]["ResourceQuota"] && has[ns.Name]["LimitRange"] {
 			out.Evidence = append(out.Evidence, Evidence{Object: ns.Key(), Path: ns.Path, Detail: "has a ResourceQuota and a LimitRange"})
 		}

@@ -30,8 +30,8 @@ func CheckNetworkDefaultDeny() Control {
 
 func networkDefaultDeny_1_31(inv *Inventory) Result {
 	denies := map[string]manifests.Object{}
-	for _, o := range inv.ByKind("NetworkPolicy") {
-		np := o.Obj.(*networkingv1.NetworkPolicy)
+	for o := range inv.ByKind("NetworkPolicy") {
+		np := o.Typed().(*networkingv1.NetworkPolicy)
 		types := map[networkingv1.PolicyType]bool{}
 		for _, t := range np.Spec.PolicyTypes {
 			types[t] = true
@@ -43,7 +43,7 @@ func networkDefaultDeny_1_31(inv *Inventory) Result {
 		}
 	}
 	var out Result
-	for _, ns := range inv.userNamespaces() {
+	for ns := range inv.userNamespaces() {
 		if np, ok := denies[ns.Name]; ok {
 			out.Evidence = append(out.Evidence, Evidence{Object: np.Key(), Path: np.Path, Detail: "selects every pod and denies all ingress and egress"})
 			continue

@@ -2,8 +2,6 @@ package controls
 
 import (
 	"fmt"
-
-	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
 /*
@@ -35,7 +33,7 @@ func noWorkloadsInDefaultNamespaces_1_31(inv *Inventory) Result {
 	var out Result
 	workloads := 0
 	for _, o := range inv.Objects {
-		if _, _, ok := manifests.PodTemplate(o.Obj); !ok || inv.ownedByController(o) {
+		if !o.RunsPods() || inv.ownedByController(o) {
 			continue
 		}
 		workloads++

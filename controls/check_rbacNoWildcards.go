@@ -59,11 +59,11 @@ func rbacNoWildcards_1_31(inv *Inventory) Result {
 			out.Evidence = append(out.Evidence, Evidence{Object: key, Path: o.Path, Detail: fmt.Sprintf("%d rules, each naming its API groups, resources and verbs", len(rules))})
 		}
 	}
-	for _, o := range inv.ByKind("Role") {
-		check(o, o.Obj.(*rbacv1.Role).Rules)
+	for o := range inv.ByKind("Role") {
+		check(o, o.Typed().(*rbacv1.Role).Rules)
 	}
-	for _, o := range inv.ByKind("ClusterRole") {
-		check(o, o.Obj.(*rbacv1.ClusterRole).Rules)
+	for o := range inv.ByKind("ClusterRole") {
+		check(o, o.Typed().(*rbacv1.ClusterRole).Rules)
 	}
 	return out
 }

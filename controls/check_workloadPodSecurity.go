@@ -45,7 +45,7 @@ var podSecurityEvaluator = func() policy.Evaluator {
 
 func workloadPodSecurity_1_31(inv *Inventory) Result {
 	levels := map[string]psaapi.LevelVersion{}
-	for _, ns := range inv.ByKind("Namespace") {
+	for ns := range inv.ByKind("Namespace") {
 		lv := psaapi.LevelVersion{Level: psaapi.LevelRestricted, Version: psaapi.LatestVersion()}
 		labels := ns.Meta().GetLabels()
 		if l, err := psaapi.ParseLevel(labels[psaapi.EnforceLevelLabel]); err == nil {
@@ -60,9 +60,12 @@ func workloadPodSecurity_1_31(inv *Inventory) Result {
 	verdicts := make([]*Result, len(inv.Objects))
 	parallelFor(len(inv.Objects), func(i int) {
 		o := inv.Objects[i]
-		meta, spec, ok := manifests.PodTemplate(o.Obj)
-		if !ok || systemNamespaces[o.Namespace] || inv.ownedByController(o) {
+		if !o.RunsPods() || systemNamespaces[o.Namespace] || inv.ownedByController(o) {
 			return
+		}
+		meta, spec, ok := manifests.PodTemplate(o.Typed())
+		if !ok {
+			return // it does not decode: reported as an error of its file
 		}
 		lv, known := levels[o.Namespace]
 		if !known {

@@ -98,7 +98,7 @@ func NewControlPlane(configs, objects []manifests.Object) (*ControlPlane, error)
 	for _, cfg := range configs {
 		switch {
 		case cfg.GVK.Group == manifests.KubeadmGroup && cfg.GVK.Kind == "ClusterConfiguration":
-			u := cfg.Obj.(*unstructured.Unstructured).Object
+			u := cfg.Typed().(*unstructured.Unstructured).Object
 			for _, c := range []struct {
 				dst  **Component
 				name string
@@ -116,7 +116,7 @@ func NewControlPlane(configs, objects []manifests.Object) (*ControlPlane, error)
 				set(c.dst, newComponent(c.name, cfg.Path, "kubeadm", args))
 			}
 		case cfg.GVK == manifests.K3sConfigGVK:
-			u := cfg.Obj.(*unstructured.Unstructured).Object
+			u := cfg.Typed().(*unstructured.Unstructured).Object
 			for _, c := range []struct {
 				dst       **Component
 				name, key string
@@ -140,11 +140,10 @@ func NewControlPlane(configs, objects []manifests.Object) (*ControlPlane, error)
 	}
 	// Static pods: files of /etc/kubernetes/manifests, or a live cluster's mirror pods.
 	for _, o := range objects {
-		pod, ok := o.Obj.(*corev1.Pod)
-		if !ok || o.Namespace != "kube-system" || len(pod.Spec.Containers) == 0 {
+		if o.GVK != corev1.SchemeGroupVersion.WithKind("Pod") || o.Namespace != "kube-system" {
 			continue
 		}
-		name := pod.Labels["component"]
+		name := o.Meta().GetLabels()["component"]
 		var dst **Component
 		switch name {
 		case "kube-apiserver":
@@ -156,6 +155,10 @@ func NewControlPlane(configs, objects []manifests.Object) (*ControlPlane, error)
 		case "etcd":
 			dst = &cp.Etcd
 		default:
+			continue
+		}
+		pod, ok := o.Typed().(*corev1.Pod)
+		if !ok || len(pod.Spec.Containers) == 0 { // one that does not decode is reported as an error of its file
 			continue
 		}
 		c := pod.Spec.Containers[0]
@@ -234,7 +237,7 @@ func (cp *ControlPlane) kubeletConfig() *kubeletv1beta1.KubeletConfiguration {
 	if cp.KubeletConfig == nil {
 		return nil
 	}
-	return cp.KubeletConfig.Obj.(*kubeletv1beta1.KubeletConfiguration)
+	return cp.KubeletConfig.Typed().(*kubeletv1beta1.KubeletConfiguration)
 }
 
 // components are the control plane's components that the inputs describe.

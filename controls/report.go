@@ -1,8 +1,9 @@
 package controls
 
 import (
-	"encoding/json"
 	"fmt"
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 	"io"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -98,7 +99,10 @@ func Check(opts CheckOptions) (*Report, error) {
 	if opts.LiveSource != "" {
 		r.Sources = append(r.Sources, opts.LiveSource)
 	}
-	r.Objects, r.Configs, r.Skipped, r.Errors = len(objects), len(tree.Configs), tree.Skipped, tree.Errors
+	// Workloads the reader deferred and that do not decode are errors of their files, not objects checked.
+	deferredErrors := manifests.DeferredErrors(tree.Objects)
+	r.Objects, r.Configs, r.Skipped = len(objects)-len(deferredErrors), len(tree.Configs), tree.Skipped
+	r.Errors = append(tree.Errors, deferredErrors...)
 	return r, nil
 }
 
@@ -207,7 +211,13 @@ func findingLocation(f Finding) string {
 	return s
 }
 
-// WriteJSON writes the report as compact JSON (pipe it to jq for a person).
+// WriteJSON writes the report as compact JSON (pipe it to jq for a person), as encoding/json would, but
+// streamed: the JSON v2 encoder with its encoding/json options writes as it goes, so a report of
+// thousands of findings is never held whole in memory a second time.
 func (r *Report) WriteJSON(w io.Writer) error {
-	return json.NewEncoder(w).Encode(r)
+	if err := jsonv2.MarshalWrite(w, r, jsonv1.DefaultOptionsV1()); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
 func write(t *testing.T, dir, name, content string) string {
@@ -67,6 +69,69 @@ func TestCheckManifestsToleratesWhatItDoesNotKnow(t *testing.T) {
 	var decoded Report
 	require.NoError(t, json.Unmarshal(js.Bytes(), &decoded))
 	assert.Equal(t, r.Findings, decoded.Findings)
+}
+
+// TestCheckReportsAWorkloadThatDoesNotDecode: a workload whose spec does not fit its type is an error of
+// its file, naming the field, is neither passed nor failed, and is not counted as checked; the file's
+// other documents are.
+func TestCheckReportsAWorkloadThatDoesNotDecode(t *testing.T) {
+	dir := t.TempDir()
+	path := write(t, dir, "team.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n---\n"+
+		"apiVersion: v1\nkind: Pod\nmetadata:\n  name: root\n  namespace: team\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n---\n"+
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: broken\n  namespace: team\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        securityContext:\n          privileged: maybe\n")
+	r, err := CheckManifests(DefaultControls(), "1.36.3", dir)
+	require.NoError(t, err)
+	assert.Equal(t, 2, r.Objects, "the Namespace and the Pod")
+	require.Len(t, r.Errors, 1)
+	assert.Equal(t, path, r.Errors[0].Path)
+	assert.Contains(t, r.Errors[0].Err, "document 3: Deployment broken: ")
+	assert.Contains(t, r.Errors[0].Err, `"/spec/template/spec/containers/0/securityContext/privileged"`)
+	var judged []string
+	for _, f := range r.Findings {
+		judged = append(judged, f.Control+" "+f.Object)
+	}
+	for _, c := range r.Controls {
+		for _, e := range c.Evidence {
+			judged = append(judged, c.ID+" "+e.Object)
+		}
+	}
+	assert.Contains(t, judged, "workload-pod-security Pod/team/root")
+	for _, j := range judged {
+		assert.NotContains(t, j, "broken")
+	}
+	assert.Equal(t, ExitFail, r.ExitCode())
+}
+
+// TestWriteJSONAsEncodingJSON: the streamed report is byte for byte what encoding/json writes, escapes
+// and empty fields included, for a check of the fixtures and for a report with every field set. The one
+// difference is invalid UTF-8: both write U+FFFD in its place, encoding/json escaped and the stream as the
+// character itself, which decodes to the same string.
+func TestWriteJSONAsEncodingJSON(t *testing.T) {
+	checked, err := CheckManifests(DefaultControls(), "1.36.3", "testdata")
+	require.NoError(t, err)
+	require.NotEmpty(t, checked.Findings)
+	full := &Report{KubernetesVersion: "1.36.3", Sources: []string{"a <b> & c", "\u2028é"},
+		Controls: []ControlResult{{ID: "x", Title: "<script>", Guide: "g", Inspects: ScopeObjects, Status: StatusExempt, Exempted: 1,
+			Evidence: []Evidence{{Object: "Namespace/a", Detail: "d\x00\t\"q\""}}}, {ID: "y", Status: StatusNotEvaluated, NotEvaluated: "why"}},
+		Findings: []Finding{}, Exempted: []ExemptedFinding{{Finding: Finding{Control: "x", Object: "o", Field: "f", Message: "m", Remedy: "r"}, Reason: "because"}},
+		UnusedExemptions: []Exemption{{Control: "x", Object: "*", Reason: "r"}}, Objects: 3, Configs: 1, Skipped: 2,
+		Errors: []manifests.FileError{{Path: "p", Err: "e"}}}
+	for name, r := range map[string]*Report{"fixtures": checked, "every field": full, "empty": {}} {
+		var got, want bytes.Buffer
+		require.NoError(t, r.WriteJSON(&got))
+		require.NoError(t, json.NewEncoder(&want).Encode(r))
+		assert.Equal(t, want.String(), got.String(), name)
+	}
+
+	invalid := &Report{Errors: []manifests.FileError{{Path: "p", Err: "e\xff"}}}
+	var got, want bytes.Buffer
+	require.NoError(t, invalid.WriteJSON(&got))
+	require.NoError(t, json.NewEncoder(&want).Encode(invalid))
+	var g, w Report
+	require.NoError(t, json.Unmarshal(got.Bytes(), &g))
+	require.NoError(t, json.Unmarshal(want.Bytes(), &w))
+	assert.Equal(t, w, g)
+	assert.Equal(t, "e\uFFFD", g.Errors[0].Err)
 }
 
 func TestCheckManifestsExitCodes(t *testing.T) {

@@ -1,6 +1,7 @@
 package controls
 
 import (
+	"iter"
 	"sync"
 
 	"github.com/kubeharden/kubeharden/controls/manifests"
@@ -75,8 +76,10 @@ type Inventory struct {
 	// "ConstraintTemplate.templates.gatekeeper.sh".
 	OtherKinds map[string]int
 
-	keysOnce sync.Once
-	keys     map[string]bool
+	keysOnce  sync.Once
+	keys      map[string]bool
+	kindsOnce sync.Once
+	kinds     map[string][]int
 }
 
 // Finding is one thing that fails a control.
@@ -95,15 +98,21 @@ type Finding struct {
 	Remedy string `json:"remedy"`
 }
 
-// ByKind returns the inventory's objects of one kind.
-func (inv *Inventory) ByKind(kind string) []manifests.Object {
-	var out []manifests.Object
-	for _, o := range inv.Objects {
-		if o.GVK.Kind == kind {
-			out = append(out, o)
+// ByKind yields the inventory's objects of one kind, in order. The objects are indexed by kind once.
+func (inv *Inventory) ByKind(kind string) iter.Seq[manifests.Object] {
+	inv.kindsOnce.Do(func() {
+		inv.kinds = map[string][]int{}
+		for i, o := range inv.Objects {
+			inv.kinds[o.GVK.Kind] = append(inv.kinds[o.GVK.Kind], i)
+		}
+	})
+	return func(yield func(manifests.Object) bool) {
+		for _, i := range inv.kinds[kind] {
+			if !yield(inv.Objects[i]) {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // systemNamespaces are the cluster's own namespaces, which the namespace controls leave to the control
@@ -114,13 +123,13 @@ var systemNamespaces = map[string]bool{"kube-system": true, "kube-public": true,
 // the namespace controls leave them to it.
 var workloadFreeNamespaces = map[string]bool{"default": true, "kube-public": true}
 
-// userNamespaces are the inventory's Namespace objects that hold user workloads.
-func (inv *Inventory) userNamespaces() []manifests.Object {
-	var out []manifests.Object
-	for _, ns := range inv.ByKind("Namespace") {
-		if !systemNamespaces[ns.Name] && !workloadFreeNamespaces[ns.Name] {
-			out = append(out, ns)
+// userNamespaces yields the inventory's Namespace objects that hold user workloads.
+func (inv *Inventory) userNamespaces() iter.Seq[manifests.Object] {
+	return func(yield func(manifests.Object) bool) {
+		for ns := range inv.ByKind("Namespace") {
+			if !systemNamespaces[ns.Name] && !workloadFreeNamespaces[ns.Name] && !yield(ns) {
+				return
+			}
 		}
 	}
-	return out
 }

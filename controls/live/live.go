@@ -133,11 +133,10 @@ func read(ctx context.Context, client kubernetes.Interface, server string) (*Sna
 				return nil, err
 			}
 			item.GetObjectKind().SetGroupVersionKind(kinds[0])
-			m, err := meta.Accessor(item)
-			if err != nil {
+			if _, err := meta.Accessor(item); err != nil {
 				return nil, err
 			}
-			s.Objects = append(s.Objects, manifests.Object{GVK: kinds[0], Namespace: m.GetNamespace(), Name: m.GetName(), Obj: item})
+			s.Objects = append(s.Objects, manifests.NewObject("", kinds[0], item))
 		}
 	}
 	return s, nil

@@ -33,7 +33,7 @@ func TestReadListsAndOnlyLists(t *testing.T) {
 	keys := map[string]bool{}
 	for _, o := range s.Objects {
 		keys[o.Key()] = true
-		assert.Equal(t, o.GVK, o.Obj.GetObjectKind().GroupVersionKind())
+		assert.Equal(t, o.GVK, o.Typed().GetObjectKind().GroupVersionKind())
 	}
 	assert.Equal(t, map[string]bool{"Namespace/team-a": true, "Pod/team-a/web": true, "ClusterRole/reader": true}, keys)
 	require.Len(t, s.Errors, 1)

@@ -3,6 +3,7 @@ package manifests
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -10,9 +11,6 @@ import (
 	"strings"
 	"sync"
 
-	jsonv2 "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
@@ -74,21 +72,16 @@ func ReadTree(paths ...string) Tree {
 	}
 
 	// Parsing dominates: files are read in parallel, and their results kept in file order.
-	type result struct {
-		objs, configs []Object
-		skipped       map[string]int
-		err           error
-	}
-	results := make([]result, len(files))
+	results := make([]fileResult, len(files))
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte // each worker reads its files into one buffer: nothing decoded keeps a reference to it
 			for i := range work {
-				objs, configs, skipped, err := readFile(files[i])
-				results[i] = result{objs, configs, skipped, err}
+				results[i], buf = readFile(files[i], buf)
 			}
 		}()
 	}
@@ -97,11 +90,17 @@ func ReadTree(paths ...string) Tree {
 	}
 	close(work)
 	wg.Wait()
+	n := 0
+	for _, r := range results {
+		n += len(r.objs)
+	}
+	t.Objects = make([]Object, 0, n)
 	for i, r := range results {
 		if r.err != nil {
 			t.Errors = append(t.Errors, FileError{Path: files[i], Err: r.err.Error()})
 			continue
 		}
+		t.Errors = append(t.Errors, r.docErrors...)
 		t.Objects = append(t.Objects, r.objs...)
 		t.Configs = append(t.Configs, r.configs...)
 		for k, n := range r.skipped {
@@ -167,103 +166,163 @@ var useBlockReader = true
 // readBlockStyle reads a document through blockYAMLToJSON and decodes the JSON straight into its type,
 // case-sensitively as the API server does, with the JSON v2 decoder (github.com/go-json-experiment/json,
 // the proposal behind encoding/json/v2): about twice as fast as encoding/json on these types, and it calls
-// their own UnmarshalJSON methods (quantities, times, int-or-string). It reports ok false, and the caller reads
-// the document the general way, for anything it is not sure of: a document the fast reader gives up on,
-// a List, a kubeadm or kindless document, or one that does not decode.
-func readBlockStyle(p *blockParser, path string, raw []byte) (obj Object, class docClass, ok bool) {
+// their own UnmarshalJSON methods (quantities, times, int-or-string). A workload of deferredKinds is only
+// read as far as its metadata (see deferred.go). It reports ok false, and the caller reads the document
+// the general way, for anything it is not sure of: a document the fast reader gives up on, a List, a
+// kubeadm or kindless document, or one that does not decode; decodeErr is then the JSON decoder's error,
+// which names the field, for the caller to report should the general way fail too.
+func readBlockStyle(p *blockParser, path string, doc int, raw []byte) (obj Object, class docClass, ok bool, decodeErr error) {
 	data, head, ok := p.convert(raw)
 	if !ok || head.HasItems || head.Kind == "" {
-		return Object{}, 0, false
+		return Object{}, 0, false, nil
 	}
 	gv, err := schema.ParseGroupVersion(head.APIVersion)
 	if err != nil || gv.Group == KubeadmGroup {
-		return Object{}, 0, false
+		return Object{}, 0, false, nil
 	}
 	gvk := gv.WithKind(head.Kind)
 	typed, class := newTyped(gvk)
 	if class == classOther {
-		return Object{GVK: gvk}, class, true
+		return Object{GVK: gvk}, class, true, nil
 	}
-	// The fast reader has already refused duplicate keys and invalid UTF-8; the decoder need not look again.
-	if err := jsonv2.Unmarshal(data, typed, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
-		return Object{}, 0, false // the general path reports it
+	if deferredKinds[gvk] {
+		obj, ok := newDeferredObject(path, doc, gvk, data)
+		return obj, class, ok, nil
 	}
-	obj = Object{Path: path, GVK: gvk, Obj: typed}
-	if m, err := meta.Accessor(typed); err == nil {
-		obj.Namespace, obj.Name = m.GetNamespace(), m.GetName()
+	if err := decodeJSON(data, typed); err != nil {
+		return Object{}, 0, false, err
 	}
-	return obj, class, true
+	return NewObject(path, gvk, typed), class, true, nil
 }
 
-func readFile(path string) (objs, configs []Object, skipped map[string]int, err error) {
-	fi, err := os.Stat(path)
+// fileResult is what one file held: err when it could not be read or parsed as a whole, docErrors for
+// the documents that do not decode into their types.
+type fileResult struct {
+	objs, configs []Object
+	skipped       map[string]int
+	docErrors     []FileError
+	err           error
+}
+
+// readFile reads and decodes one file, reading it into buf (grown when it is too small, and returned for
+// the next file).
+func readFile(path string, buf []byte) (fileResult, []byte) {
+	data, err := readAll(path, buf)
 	if err != nil {
-		return nil, nil, nil, err
+		return fileResult{err: err}, buf
+	}
+	return decodeFile(path, data), data[:0]
+}
+
+// documentError is a document of a file that does not decode into its type.
+func documentError(path string, doc int, kind, name string, err error) FileError {
+	return FileError{Path: path, Err: fmt.Sprintf("document %d: %s %s: %v", doc, kind, name, err)}
+}
+
+// readAll reads a file of at most MaxFileBytes into buf, growing it when it is too small.
+func readAll(path string, buf []byte) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return buf, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return buf, err
 	}
 	if fi.Size() > MaxFileBytes {
-		return nil, nil, nil, fmt.Errorf("%d bytes: larger than the %d this reads", fi.Size(), MaxFileBytes)
+		return buf, fmt.Errorf("%d bytes: larger than the %d this reads", fi.Size(), MaxFileBytes)
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, nil, err
+	if want := int(fi.Size()) + 512; cap(buf) < want {
+		buf = make([]byte, 0, want)
 	}
-	skipped = map[string]int{}
+	// Read to the end, as a file may have grown since Stat or report no size (as /proc does), but no
+	// further than MaxFileBytes.
+	buf = buf[:0]
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxFileBytes {
+			return buf[:0], fmt.Errorf("more than the %d bytes this reads", MaxFileBytes)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf[:0], err
+		}
+	}
+}
+
+// decodeFile decodes the documents of one file's contents. Nothing it returns refers to data. A
+// document that does not decode into its type is an error of its own; one that is not a Kubernetes
+// object fails the whole file.
+func decodeFile(path string, data []byte) (r fileResult) {
+	r.skipped = map[string]int{}
 	add := func(o Object, class docClass) {
 		switch class {
 		case classObject:
-			objs = append(objs, o)
+			r.objs = append(r.objs, o)
 		case classConfig:
-			configs = append(configs, o)
+			r.configs = append(r.configs, o)
 		default:
-			skipped[o.GVK.GroupKind().String()]++ // a kind kubeharden does not inspect
+			r.skipped[o.GVK.GroupKind().String()]++ // a kind kubeharden does not inspect
 		}
 	}
+	fail := func(err error) fileResult { return fileResult{err: err} }
 	var parser blockParser
 	docs, err := splitDocuments(data)
 	if err != nil {
-		return nil, nil, nil, err
+		return fail(err)
 	}
+	r.objs = make([]Object, 0, len(docs))
 	for i, raw := range docs {
 		doc := i + 1
 		if len(bytes.TrimSpace(raw)) == 0 {
 			continue
 		}
+		var fastErr error
 		if useBlockReader {
-			if obj, class, ok := readBlockStyle(&parser, path, raw); ok {
+			obj, class, ok, err := readBlockStyle(&parser, path, doc, raw)
+			if ok {
 				add(obj, class)
 				continue
 			}
+			fastErr = err
 		}
 		var u unstructured.Unstructured
 		if err := yaml.Unmarshal(raw, &u.Object); err != nil {
 			var top any
 			if yaml.Unmarshal(raw, &top) == nil {
-				return nil, nil, nil, fmt.Errorf("document %d: not a Kubernetes object: a %s, not a mapping with apiVersion and kind", doc, yamlKind(top))
+				return fail(fmt.Errorf("document %d: not a Kubernetes object: a %s, not a mapping with apiVersion and kind", doc, yamlKind(top)))
 			}
-			return nil, nil, nil, fmt.Errorf("document %d: not YAML: %w", doc, err)
+			return fail(fmt.Errorf("document %d: not YAML: %w", doc, err))
 		}
 		if u.Object == nil {
 			continue // a document of comments only
 		}
 		if u.GetKind() == "" && isK3sConfig(u.Object) {
-			configs = append(configs, Object{Path: path, GVK: K3sConfigGVK, Obj: &u})
+			r.configs = append(r.configs, NewObject(path, K3sConfigGVK, &u))
 			continue
 		}
 		items := []unstructured.Unstructured{u}
 		if u.IsList() {
 			list, err := u.ToList()
 			if err != nil {
-				return nil, nil, nil, fmt.Errorf("document %d: %w", doc, err)
+				return fail(fmt.Errorf("document %d: %w", doc, err))
 			}
 			items = list.Items
 		}
 		for _, item := range items {
 			if item.GetKind() == "" {
-				return nil, nil, nil, fmt.Errorf("document %d: has no kind", doc)
+				return fail(fmt.Errorf("document %d: has no kind", doc))
 			}
 			gvk := item.GroupVersionKind()
 			if gvk.Group == KubeadmGroup { // kubeadm's types are not importable: kept unstructured
-				configs = append(configs, Object{Path: path, GVK: gvk, Name: item.GetName(), Obj: &item})
+				r.configs = append(r.configs, NewObject(path, gvk, &item))
 				continue
 			}
 			typed, class := newTyped(gvk)
@@ -272,10 +331,14 @@ func readFile(path string) (objs, configs []Object, skipped map[string]int, err 
 				continue
 			}
 			if err := runtimeFromUnstructured(item.Object, typed); err != nil {
-				return nil, nil, nil, fmt.Errorf("document %d: %s %s: %w", doc, item.GetKind(), item.GetName(), err)
+				if fastErr != nil {
+					err = fastErr // it names the field
+				}
+				r.docErrors = append(r.docErrors, documentError(path, doc, item.GetKind(), item.GetName(), err))
+				continue
 			}
-			add(Object{Path: path, GVK: gvk, Namespace: item.GetNamespace(), Name: item.GetName(), Obj: typed}, class)
+			add(NewObject(path, gvk, typed), class)
 		}
 	}
-	return objs, configs, skipped, nil
+	return r
 }

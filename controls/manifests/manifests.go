@@ -15,13 +15,15 @@ import (
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
 )
 
-// Object is one decoded manifest.
+// Object is one manifest, decoded into its k8s.io/api type; or, for a workload the fast reader read,
+// deferred: kept as its JSON and metadata until a control asks for it (see deferred.go).
 type Object struct {
 	// Path is the file the object came from.
 	Path string
@@ -29,16 +31,43 @@ type Object struct {
 	GVK schema.GroupVersionKind
 	// Namespace and Name identify the object.
 	Namespace, Name string
-	// Obj is the object decoded into its k8s.io/api type.
-	Obj runtime.Object
+
+	typed    runtime.Object // nil for a deferred object
+	deferred *deferredDecode
+	// runsPods is true when PodTemplate finds a pod template in the object.
+	runsPods bool
 }
+
+// NewObject wraps an object already decoded into its k8s.io/api type (or kept unstructured), read from
+// path ("" for a live cluster).
+func NewObject(path string, gvk schema.GroupVersionKind, obj runtime.Object) Object {
+	o := Object{Path: path, GVK: gvk, typed: obj}
+	if m, err := meta.Accessor(obj); err == nil {
+		o.Namespace, o.Name = m.GetNamespace(), m.GetName()
+	}
+	_, _, o.runsPods = PodTemplate(obj)
+	return o
+}
+
+// Typed is the object decoded into its k8s.io/api type (or unstructured, for a kubeadm or k3s
+// configuration). Callers must not change it. A deferred object is decoded on every call, so hold the
+// value only while it is needed; it is nil when the object does not decode, which DeferredErrors reports.
+func (o Object) Typed() runtime.Object {
+	if o.deferred != nil {
+		return o.deferred.decode(o.GVK)
+	}
+	return o.typed
+}
+
+// RunsPods is true for an object with a pod template (see PodTemplate), without decoding it.
+func (o Object) RunsPods() bool { return o.runsPods }
 
 // Key is "Kind/namespace/name", or "Kind/name" for a cluster-scoped object. An object with no name but a
 // generateName, such as a template, is named "<generateName>*".
 func (o Object) Key() string {
 	name := o.Name
 	if name == "" {
-		if m, ok := o.Obj.(metav1.Object); ok && m.GetGenerateName() != "" {
+		if m := o.Meta(); m != nil && m.GetGenerateName() != "" {
 			name = m.GetGenerateName() + "*"
 		}
 	}
@@ -48,8 +77,14 @@ func (o Object) Key() string {
 	return o.GVK.Kind + "/" + o.Namespace + "/" + name
 }
 
-// Meta is the object's metadata.
-func (o Object) Meta() metav1.Object { return o.Obj.(metav1.Object) }
+// Meta is the object's metadata, without decoding a deferred object; nil when it has none.
+func (o Object) Meta() metav1.Object {
+	if o.deferred != nil {
+		return &o.deferred.meta
+	}
+	m, _ := o.typed.(metav1.Object)
+	return m
+}
 
 // Scheme knows the built-in kinds kubeharden renders.
 var Scheme = func() *runtime.Scheme {
@@ -103,11 +138,10 @@ func Decode(data []byte) (Object, error) {
 	if err := yaml.UnmarshalStrict(data, obj); err != nil {
 		return Object{}, fmt.Errorf("decoding %s strictly: %w", gvk.Kind, err)
 	}
-	meta, ok := obj.(metav1.Object)
-	if !ok {
+	if _, ok := obj.(metav1.Object); !ok {
 		return Object{}, fmt.Errorf("%s has no object metadata", gvk.Kind)
 	}
-	return Object{GVK: gvk, Namespace: meta.GetNamespace(), Name: meta.GetName(), Obj: obj}, nil
+	return NewObject("", gvk, obj), nil
 }
 
 // DecodeAll decodes every non-empty document of a multi-document YAML file strictly.

@@ -120,31 +120,31 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	levels := map[string]psaapi.Level{}
 	for _, tn := range profile.Tenants {
 		ps := profile.EffectivePodSecurity(&tn)
-		ns := byKey["Namespace/"+tn.Name].Obj.(*corev1.Namespace)
+		ns := byKey["Namespace/"+tn.Name].Typed().(*corev1.Namespace)
 		assert.Equal(t, ps.Enforce, ns.Labels[psaapi.EnforceLevelLabel], tn.Name)
 		assert.Equal(t, ps.Version, ns.Labels[psaapi.EnforceVersionLabel], tn.Name)
 		assert.Equal(t, ps.Audit, ns.Labels[psaapi.AuditLevelLabel], tn.Name)
 		assert.Equal(t, ps.Warn, ns.Labels[psaapi.WarnLevelLabel], tn.Name)
 		levels[tn.Name] = psaapi.Level(ps.Enforce)
 
-		deny := byKey["NetworkPolicy/"+tn.Name+"/"+tenant.DefaultDenyPolicyName].Obj.(*networkingv1.NetworkPolicy)
+		deny := byKey["NetworkPolicy/"+tn.Name+"/"+tenant.DefaultDenyPolicyName].Typed().(*networkingv1.NetworkPolicy)
 		assert.Empty(t, deny.Spec.PodSelector.MatchLabels, "default deny selects every pod")
 		assert.ElementsMatch(t, []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}, deny.Spec.PolicyTypes)
 		assert.Empty(t, deny.Spec.Ingress)
 		assert.Empty(t, deny.Spec.Egress)
 
-		sa := byKey["ServiceAccount/"+tn.Name+"/default"].Obj.(*corev1.ServiceAccount)
+		sa := byKey["ServiceAccount/"+tn.Name+"/default"].Typed().(*corev1.ServiceAccount)
 		require.NotNil(t, sa.AutomountServiceAccountToken)
 		assert.False(t, *sa.AutomountServiceAccountToken)
 
-		quota := byKey["ResourceQuota/"+tn.Name+"/"+tenant.QuotaName].Obj.(*corev1.ResourceQuota)
+		quota := byKey["ResourceQuota/"+tn.Name+"/"+tenant.QuotaName].Typed().(*corev1.ResourceQuota)
 		assert.Equal(t, tn.Quota.LimitsCPU, quota.Spec.Hard.Name("limits.cpu", "").String())
 		assert.Equal(t, tn.Quota.LimitsMemory, quota.Spec.Hard.Name("limits.memory", "").String())
 	}
 
 	// No policy lets a pod reach the cloud metadata endpoint.
 	for _, o := range objs {
-		np, ok := o.Obj.(*networkingv1.NetworkPolicy)
+		np, ok := o.Typed().(*networkingv1.NetworkPolicy)
 		if !ok {
 			continue
 		}
@@ -166,7 +166,7 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	}
 	workloads := 0
 	for _, o := range objs {
-		meta, spec, ok := manifests.PodTemplate(o.Obj)
+		meta, spec, ok := manifests.PodTemplate(o.Typed())
 		if !ok {
 			continue
 		}
@@ -194,11 +194,11 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 func checkLogAgent(t *testing.T, byKey map[string]manifests.Object, profile *config.Profile, evaluator policy.Evaluator) {
 	t.Helper()
 	ns := profile.Logging.Namespace
-	nsObj := byKey["Namespace/"+ns].Obj.(*corev1.Namespace)
+	nsObj := byKey["Namespace/"+ns].Typed().(*corev1.Namespace)
 	assert.Equal(t, "privileged", nsObj.Labels[psaapi.EnforceLevelLabel])
 	assert.Equal(t, profile.Logging.PodSecurity.ExemptionReason, nsObj.Annotations[logging.ExemptionReasonAnnotation])
 
-	ds := byKey["DaemonSet/"+ns+"/"+logging.AgentName].Obj.(*appsv1.DaemonSet)
+	ds := byKey["DaemonSet/"+ns+"/"+logging.AgentName].Typed().(*appsv1.DaemonSet)
 	spec := ds.Spec.Template.Spec
 	require.Len(t, spec.Containers, 1)
 	c := spec.Containers[0]
@@ -221,7 +221,7 @@ func checkLogAgent(t *testing.T, byKey map[string]manifests.Object, profile *con
 			}
 		}
 	}
-	cm := byKey["ConfigMap/"+ns+"/"+logging.AgentName].Obj.(*corev1.ConfigMap)
+	cm := byKey["ConfigMap/"+ns+"/"+logging.AgentName].Typed().(*corev1.ConfigMap)
 	assert.Equal(t, logging.Checksum(cm.Data["fluent-bit.conf"]), ds.Spec.Template.Annotations["kubeharden.io/config-checksum"])
 
 	var refused []string
