@@ -181,13 +181,13 @@ func readBlockStyle(p *blockParser, path string, doc int, raw []byte) (obj Objec
 		return Object{}, 0, false, nil
 	}
 	gvk := gv.WithKind(head.Kind)
+	if deferredKinds[gvk] {
+		obj, ok := newDeferredObject(path, doc, gvk, data)
+		return obj, classObject, ok, nil
+	}
 	typed, class := newTyped(gvk)
 	if class == classOther {
 		return Object{GVK: gvk}, class, true, nil
-	}
-	if deferredKinds[gvk] {
-		obj, ok := newDeferredObject(path, doc, gvk, data)
-		return obj, class, ok, nil
 	}
 	if err := decodeJSON(data, typed); err != nil {
 		return Object{}, 0, false, err
