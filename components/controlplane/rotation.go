@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/client-go/rest"
 )
 
 // Key rotation, the supported steps (each followed by a restart of every API server):
@@ -57,19 +58,29 @@ func RemoveKey(keys []EncryptionKey, name string) ([]EncryptionKey, error) {
 }
 
 // RewriteSecrets writes every Secret of the cluster back unchanged, so that the API server stores it
-// under its current first key. It returns how many it rewrote. A Secret changed by someone else while
-// it runs is left to that writer (who wrote it under the new key already).
-func RewriteSecrets(ctx context.Context, client kubernetes.Interface) (int, error) {
+// under its current first key; client is a REST client for the built-in kinds (live.NewClient). It
+// returns how many it rewrote. A Secret changed by someone else while it runs (a conflict) is left to
+// that writer, who wrote it under the new key already, and one deleted meanwhile needs no rewrite.
+func RewriteSecrets(ctx context.Context, client rest.Interface) (int, error) {
 	n := 0
-	opts := metav1.ListOptions{Limit: 500}
+	next := ""
 	for {
-		list, err := client.CoreV1().Secrets("").List(ctx, opts)
-		if err != nil {
+		var list corev1.SecretList
+		req := client.Get().AbsPath("/api/v1/secrets").Param("limit", "500")
+		if next != "" {
+			req = req.Param("continue", next)
+		}
+		if err := req.Do(ctx).Into(&list); err != nil {
 			return n, fmt.Errorf("listing secrets: %w", err)
 		}
 		for i := range list.Items {
 			s := &list.Items[i]
-			if _, err := client.CoreV1().Secrets(s.Namespace).Update(ctx, s, metav1.UpdateOptions{}); err != nil {
+			s.APIVersion, s.Kind = "v1", "Secret"
+			err := client.Put().AbsPath("/api/v1/namespaces", s.Namespace, "secrets", s.Name).Body(s).Do(ctx).Error()
+			switch {
+			case apierrors.IsConflict(err) || apierrors.IsNotFound(err):
+				continue
+			case err != nil:
 				return n, fmt.Errorf("rewriting secret %s/%s: %w", s.Namespace, s.Name, err)
 			}
 			n++
@@ -77,7 +88,7 @@ func RewriteSecrets(ctx context.Context, client kubernetes.Interface) (int, erro
 		if list.Continue == "" {
 			return n, nil
 		}
-		opts.Continue = list.Continue
+		next = list.Continue
 	}
 }
 

@@ -7,20 +7,17 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"net/netip"
-
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
-
 	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controls/live"
 )
 
 // PulumiCLI runs the pulumi CLI against one stack of the project in Dir. Secret values travel on
@@ -194,11 +191,11 @@ func ReadFileSet(p PulumiCLI) ([]controlplane.File, error) {
 
 // RewriteAllSecrets is rotation step 3 against the cluster of a kubeconfig.
 func RewriteAllSecrets(ctx context.Context, kubeconfig string) (int, error) {
-	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	cfg, err := live.Config(kubeconfig)
 	if err != nil {
-		return 0, fmt.Errorf("reading kubeconfig %s: %w", kubeconfig, err)
+		return 0, err
 	}
-	client, err := kubernetes.NewForConfig(cfg)
+	client, err := live.NewClient(cfg)
 	if err != nil {
 		return 0, err
 	}

@@ -3,12 +3,20 @@ package live
 import (
 	"context"
 	"fmt"
+	"path"
 
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
-	"k8s.io/client-go/kubernetes"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/runtime/serializer"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/kubeharden/kubeharden/controls/manifests"
@@ -24,119 +32,113 @@ type Snapshot struct {
 	Errors []manifests.FileError
 }
 
-// lister lists one kind across all namespaces.
-type lister struct {
-	kind string
-	list func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error)
+// listed are the kinds the catalog inspects, each with its resource. Secrets are not among them:
+// checking needs no secret.
+var listed = []struct {
+	gvk      schema.GroupVersionKind
+	resource string
+}{
+	{corev1.SchemeGroupVersion.WithKind("Namespace"), "namespaces"},
+	{networkingv1.SchemeGroupVersion.WithKind("NetworkPolicy"), "networkpolicies"},
+	{corev1.SchemeGroupVersion.WithKind("ResourceQuota"), "resourcequotas"},
+	{corev1.SchemeGroupVersion.WithKind("LimitRange"), "limitranges"},
+	{rbacv1.SchemeGroupVersion.WithKind("Role"), "roles"},
+	{rbacv1.SchemeGroupVersion.WithKind("ClusterRole"), "clusterroles"},
+	{rbacv1.SchemeGroupVersion.WithKind("RoleBinding"), "rolebindings"},
+	{rbacv1.SchemeGroupVersion.WithKind("ClusterRoleBinding"), "clusterrolebindings"},
+	{corev1.SchemeGroupVersion.WithKind("Pod"), "pods"},
+	{corev1.SchemeGroupVersion.WithKind("ReplicationController"), "replicationcontrollers"},
+	{appsv1.SchemeGroupVersion.WithKind("Deployment"), "deployments"},
+	{appsv1.SchemeGroupVersion.WithKind("DaemonSet"), "daemonsets"},
+	{appsv1.SchemeGroupVersion.WithKind("StatefulSet"), "statefulsets"},
+	{appsv1.SchemeGroupVersion.WithKind("ReplicaSet"), "replicasets"},
+	{batchv1.SchemeGroupVersion.WithKind("Job"), "jobs"},
+	{batchv1.SchemeGroupVersion.WithKind("CronJob"), "cronjobs"},
+	{admissionregistrationv1.SchemeGroupVersion.WithKind("ValidatingAdmissionPolicy"), "validatingadmissionpolicies"},
+	{admissionregistrationv1.SchemeGroupVersion.WithKind("ValidatingAdmissionPolicyBinding"), "validatingadmissionpolicybindings"},
 }
 
-// listers are the kinds the catalog inspects. Secrets are not among them: checking needs no secret.
-var listers = []lister{
-	{"Namespace", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.CoreV1().Namespaces().List(ctx, o)
-	}},
-	{"NetworkPolicy", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.NetworkingV1().NetworkPolicies("").List(ctx, o)
-	}},
-	{"ResourceQuota", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.CoreV1().ResourceQuotas("").List(ctx, o)
-	}},
-	{"LimitRange", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.CoreV1().LimitRanges("").List(ctx, o)
-	}},
-	{"Role", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.RbacV1().Roles("").List(ctx, o)
-	}},
-	{"ClusterRole", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.RbacV1().ClusterRoles().List(ctx, o)
-	}},
-	{"RoleBinding", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.RbacV1().RoleBindings("").List(ctx, o)
-	}},
-	{"ClusterRoleBinding", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.RbacV1().ClusterRoleBindings().List(ctx, o)
-	}},
-	{"Pod", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.CoreV1().Pods("").List(ctx, o)
-	}},
-	{"ReplicationController", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.CoreV1().ReplicationControllers("").List(ctx, o)
-	}},
-	{"Deployment", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.AppsV1().Deployments("").List(ctx, o)
-	}},
-	{"DaemonSet", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.AppsV1().DaemonSets("").List(ctx, o)
-	}},
-	{"StatefulSet", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.AppsV1().StatefulSets("").List(ctx, o)
-	}},
-	{"ReplicaSet", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.AppsV1().ReplicaSets("").List(ctx, o)
-	}},
-	{"Job", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.BatchV1().Jobs("").List(ctx, o)
-	}},
-	{"CronJob", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.BatchV1().CronJobs("").List(ctx, o)
-	}},
-	{"ValidatingAdmissionPolicy", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.AdmissionregistrationV1().ValidatingAdmissionPolicies().List(ctx, o)
-	}},
-	{"ValidatingAdmissionPolicyBinding", func(ctx context.Context, c kubernetes.Interface, o metav1.ListOptions) (runtime.Object, error) {
-		return c.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings().List(ctx, o)
-	}},
+// listPath is the URL path that lists a resource across all namespaces.
+func listPath(gv schema.GroupVersion, resource string) string {
+	if gv.Group == "" {
+		return path.Join("/api", gv.Version, resource)
+	}
+	return path.Join("/apis", gv.Group, gv.Version, resource)
 }
 
 // Kinds are the kinds Read lists, which the identity it uses must be allowed to list cluster-wide.
 func Kinds() []string {
-	out := make([]string, len(listers))
-	for i, l := range listers {
-		out[i] = l.kind
+	out := make([]string, len(listed))
+	for i, l := range listed {
+		out[i] = l.gvk.Kind
 	}
 	return out
+}
+
+// Config reads a kubeconfig.
+func Config(kubeconfig string) (*rest.Config, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return nil, fmt.Errorf("kubeconfig %s: %w", kubeconfig, err)
+	}
+	return cfg, nil
+}
+
+// NewClient is a REST client for cfg's cluster that reads and writes the built-in kinds of
+// manifests.Scheme as JSON. (client-go's clientset knows every API group, and registering them all
+// would cost every kubeharden command, a check of files included, time at start.)
+func NewClient(cfg *rest.Config) (rest.Interface, error) {
+	c := rest.CopyConfig(cfg)
+	c.NegotiatedSerializer = serializer.NewCodecFactory(manifests.Scheme).WithoutConversion()
+	c.ContentType = runtime.ContentTypeJSON
+	if c.UserAgent == "" {
+		c.UserAgent = rest.DefaultKubernetesUserAgent()
+	}
+	if c.QPS == 0 { // kubectl's rate rather than client-go's default of 5 requests a second
+		c.QPS, c.Burst = 50, 100
+	}
+	return rest.UnversionedRESTClientFor(c)
 }
 
 // Read lists the cluster's objects of the kinds the catalog inspects, through a kubeconfig; it only reads.
 // A kind it may not list is reported in Errors and the rest are still read; a cluster it cannot reach
 // at all is an error.
 func Read(ctx context.Context, kubeconfig string) (*Snapshot, error) {
-	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	cfg, err := Config(kubeconfig)
 	if err != nil {
-		return nil, fmt.Errorf("kubeconfig %s: %w", kubeconfig, err)
+		return nil, err
 	}
-	client, err := kubernetes.NewForConfig(cfg)
+	client, err := NewClient(cfg)
 	if err != nil {
 		return nil, err
 	}
 	return read(ctx, client, cfg.Host)
 }
 
-func read(ctx context.Context, client kubernetes.Interface, server string) (*Snapshot, error) {
+func read(ctx context.Context, client rest.Interface, server string) (*Snapshot, error) {
 	s := &Snapshot{Server: server}
-	for _, l := range listers {
-		list, err := l.list(ctx, client, metav1.ListOptions{})
+	for _, l := range listed {
+		list, err := manifests.Scheme.New(l.gvk.GroupVersion().WithKind(l.gvk.Kind + "List"))
 		if err != nil {
+			return nil, err
+		}
+		if err := client.Get().AbsPath(listPath(l.gvk.GroupVersion(), l.resource)).Do(ctx).Into(list); err != nil {
 			if apierrors.IsForbidden(err) || apierrors.IsNotFound(err) || apierrors.IsMethodNotSupported(err) {
-				s.Errors = append(s.Errors, manifests.FileError{Path: server + " " + l.kind, Err: err.Error()})
+				s.Errors = append(s.Errors, manifests.FileError{Path: server + " " + l.gvk.Kind, Err: err.Error()})
 				continue
 			}
-			return nil, fmt.Errorf("listing %s at %s: %w", l.kind, server, err)
+			return nil, fmt.Errorf("listing %s at %s: %w", l.gvk.Kind, server, err)
 		}
 		items, err := meta.ExtractList(list)
 		if err != nil {
 			return nil, err
 		}
 		for _, item := range items {
-			kinds, _, err := manifests.Scheme.ObjectKinds(item)
-			if err != nil {
-				return nil, err
-			}
-			item.GetObjectKind().SetGroupVersionKind(kinds[0])
+			item.GetObjectKind().SetGroupVersionKind(l.gvk)
 			if _, err := meta.Accessor(item); err != nil {
 				return nil, err
 			}
-			s.Objects = append(s.Objects, manifests.NewObject("", kinds[0], item))
+			s.Objects = append(s.Objects, manifests.NewObject("", l.gvk, item))
 		}
 	}
 	return s, nil

@@ -17,16 +17,20 @@ trap 'rm -rf "$work"' EXIT
 go run ./tests/bench/generate -n "$N" -dir "$work/manifests"
 go build -o "$work/kubeharden" ./cmd/kubeharden
 
-# measure NAME CMD...: the median wall seconds and the largest peak RSS (MB) of RUNS runs, from GNU time.
+# measure NAME CMD...: the median wall seconds (to the millisecond, from the clock around each run) and
+# the largest peak RSS (MB, from GNU time) of RUNS runs.
 RUNS=${BENCH_RUNS:-5}
 measure() {
   local name=$1; shift
   : >"$work/$name.runs"
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>&1 || true
-    tail -n 1 "$work/$name.time" >>"$work/$name.runs"
+    local start end
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>&1 || true
+    end=$(date +%s%N)
+    echo "$(( (end - start) / 1000000 )) $(tail -n 1 "$work/$name.time")" >>"$work/$name.runs"
   done
-  sort -n "$work/$name.runs" | awk -v n="$RUNS" '{ s[NR] = $1; if ($2 > m) m = $2 } END { print s[int((n + 1) / 2)], int(m / 1024) }'
+  sort -n "$work/$name.runs" | awk -v n="$RUNS" '{ s[NR] = $1 / 1000; if ($2 > m) m = $2 } END { print s[int((n + 1) / 2)], int(m / 1024) }'
 }
 read -r kh_s kh_mb < <(measure kubeharden "$work/kubeharden" check -o json "$work/manifests")
 read -r ks_s ks_mb < <(measure kube-score "$KUBE_SCORE" score --output-format ci "$work"/manifests/*.yaml)
@@ -35,7 +39,7 @@ grep -q '"objects":'"$N" "$work/kubeharden.out" || { echo "kubeharden did not ch
 awk -v n="$N" -v a="$kh_s" -v b="$ks_s" -v am="$kh_mb" -v bm="$ks_mb" 'BEGIN {
   ra = n / (a > 0 ? a : 0.001); rb = n / (b > 0 ? b : 0.001)
   printf "objects:                 %d  (median of '"$RUNS"' runs each)\n", n
-  printf "kubeharden check:        %8.2f s  %10.0f objects/s  peak %5d MB\n", a, ra, am
-  printf "kube-score v1.20.0:      %8.2f s  %10.0f objects/s  peak %5d MB\n", b, rb, bm
+  printf "kubeharden check:        %8.3f s  %10.0f objects/s  peak %5d MB\n", a, ra, am
+  printf "kube-score v1.20.0:      %8.3f s  %10.0f objects/s  peak %5d MB\n", b, rb, bm
   printf "ratio (kubeharden/kube-score objects per second): %.1fx  (target: at least 10x, under 300 MB)\n", ra / rb
 }'

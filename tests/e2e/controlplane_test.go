@@ -22,6 +22,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controls/live"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 )
 
@@ -235,7 +236,9 @@ func keyRotation(t *testing.T, c *cluster.Cluster) {
 	require.NoError(t, err)
 	c.Reconfigure(t)
 	// 3. rewrite every secret
-	rewritten, err := controlplane.RewriteSecrets(ctx, c.Client)
+	client, err := live.NewClient(c.Admin)
+	require.NoError(t, err)
+	rewritten, err := controlplane.RewriteSecrets(ctx, client)
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, rewritten, n)
 	// 4. drop the old key, roll
