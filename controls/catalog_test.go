@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -121,16 +120,6 @@ func TestFixtures(t *testing.T) {
 					assert.JSONEq(t, string(want), string(got))
 				})
 			}
-		}
-	}
-}
-
-func TestParallelForCallsEachIndexOnce(t *testing.T) {
-	for _, n := range []int{0, 1, 7, 1000} {
-		calls := make([]int32, n)
-		parallelFor(n, func(i int) { atomic.AddInt32(&calls[i], 1) })
-		for i, c := range calls {
-			assert.Equal(t, int32(1), c, "n=%d i=%d", n, i)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
 
+	"github.com/kubeharden/kubeharden/controls/internal/parallel"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
@@ -58,7 +59,7 @@ func workloadPodSecurity_1_31(inv *Inventory) Result {
 	}
 	// Each workload is judged on its own, so they are judged side by side, then gathered in order.
 	verdicts := make([]*Result, len(inv.Objects))
-	parallelFor(len(inv.Objects), func(i int) {
+	parallel.For(len(inv.Objects), func(i int) {
 		o := inv.Objects[i]
 		if !o.RunsPods() || systemNamespaces[o.Namespace] || inv.ownedByController(o) {
 			return

@@ -2,10 +2,8 @@ package controls
 
 import (
 	"fmt"
-	"runtime"
 	"sort"
 	"sync"
-	"sync/atomic"
 
 	goversion "github.com/hashicorp/go-version"
 )
@@ -129,21 +127,4 @@ func Findings(outcomes []Outcome) []Finding {
 		out = append(out, o.Findings...)
 	}
 	return out
-}
-
-// parallelFor calls f for 0..n-1 on as many goroutines as there are processors.
-func parallelFor(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
-				f(i)
-			}
-		}()
-	}
-	wg.Wait()
 }

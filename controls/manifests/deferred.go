@@ -1,7 +1,6 @@
 package manifests
 
 import (
-	"runtime"
 	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
@@ -11,6 +10,8 @@ import (
 	kruntime "k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
+
+	"github.com/kubeharden/kubeharden/controls/internal/parallel"
 )
 
 // A workload decoded into its types weighs several times its JSON (its pod template's structs, maps
@@ -98,23 +99,10 @@ func DeferredErrors(objs []Object) []FileError {
 			d.mu.Unlock()
 		}
 	}
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				objs[i].deferred.decode(objs[i].GVK)
-			}
-		}()
-	}
-	for _, i := range pending {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-
+	parallel.For(len(pending), func(k int) {
+		i := pending[k]
+		objs[i].deferred.decode(objs[i].GVK)
+	})
 	var errs []FileError
 	for _, o := range objs {
 		if d := o.deferred; d != nil && d.err != nil {

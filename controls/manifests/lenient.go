@@ -7,13 +7,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
+
+	"github.com/kubeharden/kubeharden/controls/internal/parallel"
 )
 
 // MaxFileBytes is the largest file ReadTree reads; a larger one is reported, not read.
@@ -36,6 +37,9 @@ type Tree struct {
 	SkippedKinds map[string]int
 	Errors       []FileError
 }
+
+// readBuffers hold the files ReadTree reads, one at a time each.
+var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
 // ReadTree reads every .yaml, .yml and .json file under the given paths, tolerantly: multi-document
 // files, List objects and empty documents are fine, unknown kinds are skipped and counted, and a file
@@ -73,23 +77,11 @@ func ReadTree(paths ...string) Tree {
 
 	// Parsing dominates: files are read in parallel, and their results kept in file order.
 	results := make([]fileResult, len(files))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf []byte // each worker reads its files into one buffer: nothing decoded keeps a reference to it
-			for i := range work {
-				results[i], buf = readFile(files[i], buf)
-			}
-		}()
-	}
-	for i := range files {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	parallel.For(len(files), func(i int) {
+		buf := readBuffers.Get().(*[]byte) // nothing decoded keeps a reference to it
+		results[i], *buf = readFile(files[i], *buf)
+		readBuffers.Put(buf)
+	})
 	n := 0
 	for _, r := range results {
 		n += len(r.objs)
