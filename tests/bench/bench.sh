@@ -17,20 +17,20 @@ trap 'rm -rf "$work"' EXIT
 go run ./tests/bench/generate -n "$N" -dir "$work/manifests"
 go build -o "$work/kubeharden" ./cmd/kubeharden
 
-# measure NAME CMD...: the median wall seconds (to the millisecond, from the clock around each run) and
-# the largest peak RSS (MB, from GNU time) of RUNS runs.
+# measure NAME CMD...: the median wall seconds (from bash's microsecond clock, read without starting a
+# process, around each run) and the largest peak RSS (MB, from GNU time) of RUNS runs.
 RUNS=${BENCH_RUNS:-5}
 measure() {
   local name=$1; shift
   : >"$work/$name.runs"
   for _ in $(seq "$RUNS"); do
-    local start end
-    start=$(date +%s%N)
+    local start=$EPOCHREALTIME
     /usr/bin/time -f "%M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>&1 || true
-    end=$(date +%s%N)
-    echo "$(( (end - start) / 1000000 )) $(tail -n 1 "$work/$name.time")" >>"$work/$name.runs"
+    local end=$EPOCHREALTIME
+    echo "$start $end $(tail -n 1 "$work/$name.time")" >>"$work/$name.runs"
   done
-  sort -n "$work/$name.runs" | awk -v n="$RUNS" '{ s[NR] = $1 / 1000; if ($2 > m) m = $2 } END { print s[int((n + 1) / 2)], int(m / 1024) }'
+  awk '{ print $2 - $1, $3 }' "$work/$name.runs" | sort -n |
+    awk -v n="$RUNS" '{ s[NR] = $1; if ($2 > m) m = $2 } END { print s[int((n + 1) / 2)], int(m / 1024) }'
 }
 read -r kh_s kh_mb < <(measure kubeharden "$work/kubeharden" check -o json "$work/manifests")
 read -r ks_s ks_mb < <(measure kube-score "$KUBE_SCORE" score --output-format ci "$work"/manifests/*.yaml)
