@@ -89,7 +89,7 @@ func (d *deferredDecode) decode(gvk schema.GroupVersionKind) kruntime.Object {
 // DeferredErrors decodes the deferred objects no control has asked for, and reports each deferred
 // object that does not decode, in order, as an error for its file.
 func DeferredErrors(objs []Object) []FileError {
-	pending := make([]int, 0)
+	var pending []int
 	for i, o := range objs {
 		if d := o.deferred; d != nil {
 			d.mu.Lock()
@@ -105,8 +105,12 @@ func DeferredErrors(objs []Object) []FileError {
 	})
 	var errs []FileError
 	for _, o := range objs {
-		if d := o.deferred; d != nil && d.err != nil {
-			errs = append(errs, documentError(o.Path, d.doc, o.GVK.Kind, o.Name, d.err))
+		if d := o.deferred; d != nil {
+			d.mu.Lock()
+			if d.err != nil {
+				errs = append(errs, documentError(o.Path, d.doc, o.GVK.Kind, o.Name, d.err))
+			}
+			d.mu.Unlock()
 		}
 	}
 	return errs
