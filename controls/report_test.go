@@ -214,3 +214,31 @@ func TestUpstreamManifests(t *testing.T) {
 	assert.Greater(t, found["namespace-pod-security"], 0)
 	t.Logf("%d objects, %d skipped, %d unreadable; findings by control: %v", r.Objects, r.Skipped, len(r.Errors), found)
 }
+
+// TestUpstreamBundle checks a popular project's release manifests (testdata/upstream): it finds their
+// real problems, and only those: the operator runs in the default namespace and its ClusterRole grants
+// every verb on three rules; its pod template meets the restricted standard; the CRD is skipped.
+func TestUpstreamBundle(t *testing.T) {
+	r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/upstream")
+	require.NoError(t, err)
+	assert.Equal(t, 5, r.Objects, "ClusterRoleBinding, ClusterRole, Deployment, ServiceAccount, Service")
+	assert.Equal(t, 1, r.Skipped, "the CustomResourceDefinition")
+	assert.Empty(t, r.Errors)
+	var found []string
+	for _, f := range r.Findings {
+		found = append(found, f.Control+" "+f.Object+" "+f.Field)
+	}
+	assert.Equal(t, []string{
+		"no-workloads-in-default-namespaces Deployment/default/prometheus-operator metadata.namespace",
+		"rbac-no-wildcards ClusterRole/prometheus-operator rules[0].verbs[0]",
+		"rbac-no-wildcards ClusterRole/prometheus-operator rules[1].verbs[0]",
+		"rbac-no-wildcards ClusterRole/prometheus-operator rules[2].verbs[0]",
+	}, found)
+	for _, c := range r.Controls {
+		if c.ID == "workload-pod-security" {
+			assert.Equal(t, StatusPass, c.Status)
+			require.Len(t, c.Evidence, 1)
+			assert.Equal(t, "Deployment/default/prometheus-operator", c.Evidence[0].Object)
+		}
+	}
+}
