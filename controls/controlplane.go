@@ -31,14 +31,6 @@ func (c *Component) Arg(name string) (string, bool) {
 	return v, ok
 }
 
-// origin says where a flag's value comes from, for evidence and findings.
-func (c *Component) origin(name string) string {
-	if c.Defaulted[name] {
-		return "the distribution's default"
-	}
-	return c.Source
-}
-
 // ControlPlane is the control plane's settings as the inputs describe them: the components' flags from a
 // kubeadm ClusterConfiguration, a k3s config.yaml or static pods, and the configuration files they name.
 type ControlPlane struct {
@@ -56,12 +48,8 @@ type ControlPlane struct {
 // File returns the configuration document of a kind that a flag names: the one whose file path ends with
 // the flag's path, or else the only one of that kind among the inputs.
 func (cp *ControlPlane) File(flagValue, kind string) (manifests.Object, bool) {
-	var ofKind []manifests.Object
-	for _, c := range cp.configs {
-		if c.GVK.Kind != kind {
-			continue
-		}
-		ofKind = append(ofKind, c)
+	ofKind := cp.Configs(kind)
+	for _, c := range ofKind {
 		if flagValue != "" && strings.HasSuffix(path.Clean("/"+c.Path), path.Clean("/"+flagValue)) {
 			return c, true
 		}
@@ -238,17 +226,6 @@ func (cp *ControlPlane) kubeletConfig() *kubeletv1beta1.KubeletConfiguration {
 		return nil
 	}
 	return cp.KubeletConfig.Typed().(*kubeletv1beta1.KubeletConfiguration)
-}
-
-// components are the control plane's components that the inputs describe.
-func (cp *ControlPlane) components() []*Component {
-	var out []*Component
-	for _, c := range []*Component{cp.APIServer, cp.ControllerManager, cp.Scheduler, cp.Etcd} {
-		if c != nil {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // distributionDefaults are flags a distribution sets on its own, whatever its configuration file says:
