@@ -138,13 +138,9 @@ type junitDetail struct {
 // file that could not be read.
 func (r *Report) WriteJUnit(w io.Writer) error {
 	suite := junitSuite{Name: "kubeharden", Tests: len(r.Controls), Errors: len(r.Errors)}
-	byControl := map[string][]Finding{}
-	for _, f := range r.Findings {
-		byControl[f.Control] = append(byControl[f.Control], f)
-	}
 	for _, c := range r.Controls {
 		tc := junitCase{Name: c.ID + ": " + c.Title, ClassName: "kubeharden.controls"}
-		for _, f := range byControl[c.ID] {
+		for _, f := range r.FindingsOf(c.ID) {
 			tc.Failures = append(tc.Failures, junitDetail{Message: f.Object + ": " + f.Message, Text: findingText(f)})
 		}
 		switch c.Status {
@@ -155,10 +151,8 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			suite.Skipped++
 		case StatusExempt:
 			var reasons []string
-			for _, f := range r.Exempted {
-				if f.Control == c.ID {
-					reasons = append(reasons, f.Object+": "+f.Reason)
-				}
+			for _, f := range r.ExemptedOf(c.ID) {
+				reasons = append(reasons, f.Object+": "+f.Reason)
 			}
 			tc.Skipped = &junitDetail{Message: "exempt", Text: strings.Join(reasons, "\n")}
 			suite.Skipped++

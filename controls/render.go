@@ -12,32 +12,11 @@ import (
 //go:embed templates/report.html.tmpl templates/report.md.tmpl
 var templates embed.FS
 
-// reportView is what the report templates see: the report, when it was made, and lookups by control.
+// reportView is what the report templates see: the report (with its lookups by control) and when it was
+// made.
 type reportView struct {
 	*Report
 	Generated string
-}
-
-// FindingsOf returns the findings of one control.
-func (v reportView) FindingsOf(id string) []Finding {
-	var out []Finding
-	for _, f := range v.Findings {
-		if f.Control == id {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// ExemptedOf returns the exempted findings of one control.
-func (v reportView) ExemptedOf(id string) []ExemptedFinding {
-	var out []ExemptedFinding
-	for _, f := range v.Exempted {
-		if f.Control == id {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // Count returns how many controls have a status, by name (for the templates).

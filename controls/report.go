@@ -2,10 +2,10 @@ package controls
 
 import (
 	"fmt"
-	jsonv2 "github.com/go-json-experiment/json"
-	jsonv1 "github.com/go-json-experiment/json/v1"
 	"io"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kubeharden/kubeharden/controls/manifests"
@@ -163,6 +163,27 @@ func (r *Report) Count(s Status) int {
 		}
 	}
 	return n
+}
+
+// FindingsOf returns the findings of one control, in order.
+func (r *Report) FindingsOf(id string) []Finding {
+	return ofControl(r.Findings, id, func(f Finding) string { return f.Control })
+}
+
+// ExemptedOf returns the exempted findings of one control, in order.
+func (r *Report) ExemptedOf(id string) []ExemptedFinding {
+	return ofControl(r.Exempted, id, func(f ExemptedFinding) string { return f.Control })
+}
+
+// ofControl returns the items that belong to one control, in order.
+func ofControl[T any](items []T, id string, control func(T) string) []T {
+	var out []T
+	for _, item := range items {
+		if control(item) == id {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // ExitCode is 2 when nothing could be checked, 1 when a control fails, 0 otherwise.
