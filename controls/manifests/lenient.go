@@ -225,28 +225,17 @@ func readAll(path string, buf []byte) ([]byte, error) {
 	if fi.Size() > MaxFileBytes {
 		return buf, fmt.Errorf("%d bytes: larger than the %d this reads", fi.Size(), MaxFileBytes)
 	}
-	if want := int(fi.Size()) + 512; cap(buf) < want {
-		buf = make([]byte, 0, want)
-	}
 	// Read to the end, as a file may have grown since Stat or report no size (as /proc does), but no
-	// further than MaxFileBytes.
-	buf = buf[:0]
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := f.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if len(buf) > MaxFileBytes {
-			return buf[:0], fmt.Errorf("more than the %d bytes this reads", MaxFileBytes)
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf[:0], err
-		}
+	// further than MaxFileBytes. The buffer's room is reused from file to file.
+	b := bytes.NewBuffer(buf[:0])
+	b.Grow(int(fi.Size()) + bytes.MinRead)
+	if _, err := b.ReadFrom(io.LimitReader(f, MaxFileBytes+1)); err != nil {
+		return buf[:0], err
 	}
+	if b.Len() > MaxFileBytes {
+		return b.Bytes()[:0], fmt.Errorf("more than the %d bytes this reads", MaxFileBytes)
+	}
+	return b.Bytes(), nil
 }
 
 // decodeFile decodes the documents of one file's contents. Nothing it returns refers to data. A
