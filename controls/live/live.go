@@ -135,9 +135,6 @@ func read(ctx context.Context, client rest.Interface, server string) (*Snapshot,
 		}
 		for _, item := range items {
 			item.GetObjectKind().SetGroupVersionKind(l.gvk)
-			if _, err := meta.Accessor(item); err != nil {
-				return nil, err
-			}
 			s.Objects = append(s.Objects, manifests.NewObject("", l.gvk, item))
 		}
 	}
