@@ -75,7 +75,6 @@ func RewriteSecrets(ctx context.Context, client rest.Interface) (int, error) {
 		}
 		for i := range list.Items {
 			s := &list.Items[i]
-			s.APIVersion, s.Kind = "v1", "Secret"
 			err := client.Put().AbsPath("/api/v1/namespaces", s.Namespace, "secrets", s.Name).Body(s).Do(ctx).Error()
 			switch {
 			case apierrors.IsConflict(err) || apierrors.IsNotFound(err):
