@@ -128,13 +128,13 @@ func TestExemptions(t *testing.T) {
 		assert.Equal(t, []Exemption{{Control: "rbac-no-wildcards", Object: "ClusterRole/old", Reason: "stale"}}, r.UnusedExemptions)
 		assert.Equal(t, ExitPass, r.ExitCode())
 		for format, want := range map[string]string{
-			"text":  "EXEMPT network-default-deny  Namespace/team (testdata/network-default-deny/fail/no-policy.yaml): no NetworkPolicy in the namespace denies all ingress and egress\n      reason: legacy batch jobs, moving by 2027-03",
+			"text":  "Namespace/team (testdata/network-default-deny/fail/no-policy.yaml:1)\n  EXEMPT network-default-deny\n      no NetworkPolicy in the namespace denies all ingress and egress\n      reason: legacy batch jobs, moving by 2027-03\n",
 			"json":  `"reason":"legacy batch jobs, moving by 2027-03"`,
 			"sarif": `"justification": "legacy batch jobs, moving by 2027-03"`,
 			"junit": `<skipped message="exempt">Namespace/team: legacy batch jobs, moving by 2027-03</skipped>`,
 		} {
 			var out bytes.Buffer
-			require.NoError(t, r.Write(&out, format))
+			require.NoError(t, r.Write(&out, format, false))
 			assert.Contains(t, out.String(), want, format)
 		}
 	})

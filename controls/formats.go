@@ -16,8 +16,22 @@ type sarif struct {
 }
 
 type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+	Tool        sarifTool         `json:"tool"`
+	Invocations []sarifInvocation `json:"invocations"`
+	Results     []sarifResult     `json:"results"`
+}
+
+// sarifInvocation says whether the run could read and judge all its inputs; code scanning shows a run
+// whose executionSuccessful is false, and its notifications, as a failed analysis, not a clean one.
+type sarifInvocation struct {
+	ExecutionSuccessful        bool                `json:"executionSuccessful"`
+	ToolExecutionNotifications []sarifNotification `json:"toolExecutionNotifications"`
+}
+
+type sarifNotification struct {
+	Level     string          `json:"level"`
+	Message   sarifText       `json:"message"`
+	Locations []sarifLocation `json:"locations,omitempty"`
 }
 
 type sarifTool struct {
@@ -56,14 +70,35 @@ type sarifSuppression struct {
 }
 
 type sarifLocation struct {
-	PhysicalLocation struct {
-		ArtifactLocation struct {
-			URI string `json:"uri"`
-		} `json:"artifactLocation"`
-	} `json:"physicalLocation"`
-	LogicalLocations []struct {
-		FullyQualifiedName string `json:"fullyQualifiedName"`
-	} `json:"logicalLocations"`
+	PhysicalLocation sarifPhysicalLocation  `json:"physicalLocation"`
+	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
+}
+
+type sarifPhysicalLocation struct {
+	ArtifactLocation struct {
+		URI string `json:"uri"`
+	} `json:"artifactLocation"`
+	Region *sarifRegion `json:"region,omitempty"`
+}
+
+// sarifRegion is where in the file: GitHub code scanning annotates this line.
+type sarifRegion struct {
+	StartLine   int `json:"startLine"`
+	StartColumn int `json:"startColumn,omitempty"`
+}
+
+type sarifLogicalLocation struct {
+	FullyQualifiedName string `json:"fullyQualifiedName"`
+}
+
+// physicalLocation is a file and, when known, the line and column in it.
+func physicalLocation(path string, line, column int) sarifPhysicalLocation {
+	var p sarifPhysicalLocation
+	p.ArtifactLocation.URI = path
+	if line > 0 {
+		p.Region = &sarifRegion{StartLine: line, StartColumn: column}
+	}
+	return p
 }
 
 // WriteSARIF writes the report as SARIF 2.1.0: one rule a control, one result a finding, located at
@@ -82,14 +117,20 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 			Help: sarifText{"NSA/CISA Kubernetes Hardening Guide v1.2: " + c.Guide}, Properties: props})
 	}
 	run.Results = []sarifResult{}
+	inv := sarifInvocation{ExecutionSuccessful: r.ExitCode() != ExitInput, ToolExecutionNotifications: []sarifNotification{}}
+	for _, e := range r.Errors {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{Level: "error",
+			Message: sarifText{"not read or not judged: " + e.Err}, Locations: []sarifLocation{{PhysicalLocation: physicalLocation(e.Path, e.Line, 1)}}})
+	}
+	if r.NothingJudged() && len(r.Errors) == 0 {
+		inv.ToolExecutionNotifications = append(inv.ToolExecutionNotifications, sarifNotification{Level: "error",
+			Message: sarifText{"nothing to check: no object of a kind any control judges among the inputs"}})
+	}
+	run.Invocations = []sarifInvocation{inv}
 	result := func(f Finding) sarifResult {
 		res := sarifResult{RuleID: f.Control, Level: "error", Message: sarifText{findingText(f)}}
-		var loc sarifLocation
-		loc.PhysicalLocation.ArtifactLocation.URI = f.Path
-		loc.LogicalLocations = append(loc.LogicalLocations, struct {
-			FullyQualifiedName string `json:"fullyQualifiedName"`
-		}{f.Object})
-		res.Locations = []sarifLocation{loc}
+		res.Locations = []sarifLocation{{PhysicalLocation: physicalLocation(f.Path, f.Line, f.Column),
+			LogicalLocations: []sarifLogicalLocation{{FullyQualifiedName: f.Object}}}}
 		return res
 	}
 	for _, f := range r.Findings {
@@ -187,11 +228,11 @@ func findingText(f Finding) string {
 	return strings.Join(parts, ": ")
 }
 
-// Write writes the report in one of Formats.
-func (r *Report) Write(w io.Writer, format string) error {
+// Write writes the report in one of Formats; verbose adds, to the text, the controls not evaluated.
+func (r *Report) Write(w io.Writer, format string, verbose bool) error {
 	switch format {
 	case "text":
-		return r.WriteText(w)
+		return r.WriteText(w, verbose)
 	case "json":
 		return r.WriteJSON(w)
 	case "sarif":

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	goversion "github.com/hashicorp/go-version"
+
+	"github.com/kubeharden/kubeharden/controls/internal/parallel"
 )
 
 var defaultControls []func() Control
@@ -48,8 +50,8 @@ func Validate(catalog []Control) error {
 			if prev != nil && !ver.GreaterThan(prev) {
 				return fmt.Errorf("control %s: version %s does not come after %s", c.ID, v.MinimumVersion, prev.Original())
 			}
-			if v.Check == nil {
-				return fmt.Errorf("control %s: version %s has no check", c.ID, v.MinimumVersion)
+			if (v.Check == nil) == (v.CheckWorkload == nil) {
+				return fmt.Errorf("control %s: version %s needs exactly one of Check and CheckWorkload", c.ID, v.MinimumVersion)
 			}
 			prev = ver
 		}
@@ -58,21 +60,21 @@ func Validate(catalog []Control) error {
 }
 
 // CheckFor returns the control's check for a Kubernetes version: the newest whose minimum it meets.
-func (c Control) CheckFor(kubernetesVersion string) (func(*Inventory) Result, error) {
+func (c Control) CheckFor(kubernetesVersion string) (VersionedCheck, error) {
 	v, err := goversion.NewVersion(kubernetesVersion)
 	if err != nil {
-		return nil, fmt.Errorf("kubernetes version %q: %w", kubernetesVersion, err)
+		return VersionedCheck{}, fmt.Errorf("kubernetes version %q: %w", kubernetesVersion, err)
 	}
-	var check func(*Inventory) Result
-	for _, vc := range c.Versions {
+	var check *VersionedCheck
+	for i, vc := range c.Versions {
 		if v.Core().GreaterThanOrEqual(goversion.Must(goversion.NewVersion(vc.MinimumVersion))) {
-			check = vc.Check
+			check = &c.Versions[i]
 		}
 	}
 	if check == nil {
-		return nil, fmt.Errorf("control %s: no check for Kubernetes %s", c.ID, kubernetesVersion)
+		return VersionedCheck{}, fmt.Errorf("control %s: no check for Kubernetes %s", c.ID, kubernetesVersion)
 	}
-	return check, nil
+	return *check, nil
 }
 
 // Outcome is one control's result on an inventory.
@@ -82,9 +84,10 @@ type Outcome struct {
 }
 
 // Evaluate runs every control of the catalog for a Kubernetes version, in catalog order. A control whose
-// scope the inventory cannot answer is not run: its outcome says why.
+// scope the inventory cannot answer is not run: its outcome says why. The workload checks run together:
+// each workload is decoded once, judged by every one of them, and let go.
 func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Outcome, error) {
-	checks := make([]func(*Inventory) Result, len(catalog))
+	checks := make([]VersionedCheck, len(catalog))
 	for i, c := range catalog {
 		check, err := c.CheckFor(kubernetesVersion)
 		if err != nil {
@@ -92,31 +95,59 @@ func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Ou
 		}
 		checks[i] = check
 	}
-	// The checks only read the inventory, so they run side by side.
-	out := make([]Outcome, len(catalog))
+	results := make([]Result, len(catalog))
 	var wg sync.WaitGroup
+	var perWorkload []int // the catalog indexes of the workload checks
 	for i, c := range catalog {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var r Result
-			switch {
-			case c.Inspects == ScopeControlPlane && inv.ControlPlane == nil:
-				r.NotEvaluated = "no control-plane settings among the inputs: add the control-plane file set (kubeharden files write) or check a cluster whose control plane runs as static pods"
-			case c.Inspects == ScopeControlPlane && inv.ControlPlane.Conflict != "":
-				r.NotEvaluated = inv.ControlPlane.Conflict
-			case c.Inspects == ScopeCluster && !inv.WholeCluster:
-				r.NotEvaluated = "needs a whole cluster: check a live cluster (--kubeconfig), or the manifests together with the control-plane file set"
-			default:
-				r = checks[i](inv)
-				if r.NotEvaluated == "" && len(r.Findings) == 0 && len(r.Evidence) == 0 {
-					r.NotEvaluated = "nothing among the inputs for it to inspect"
+		switch {
+		case c.Inspects == ScopeControlPlane && inv.ControlPlane == nil:
+			results[i].NotEvaluated = "no control-plane settings among the inputs: add the control-plane file set (kubeharden files write) or check a cluster whose control plane runs as static pods"
+		case c.Inspects == ScopeControlPlane && inv.ControlPlane.Conflict != "":
+			results[i].NotEvaluated = inv.ControlPlane.Conflict
+		case c.Inspects == ScopeCluster && !inv.WholeCluster:
+			results[i].NotEvaluated = "needs a whole cluster: check a live cluster (--kubeconfig), or the manifests together with the control-plane file set"
+		case checks[i].CheckWorkload != nil:
+			perWorkload = append(perWorkload, i)
+		default:
+			// The checks only read the inventory, so they run side by side.
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = checks[i].Check(inv)
+			}()
+		}
+	}
+	if len(perWorkload) > 0 {
+		workloads := inv.judgedWorkloads()
+		verdicts := make([][]Result, len(workloads)) // by workload, then by check
+		parallel.For(len(workloads), func(k int) {
+			w, ok := inv.workload(workloads[k])
+			if !ok {
+				return // it does not decode: reported as an error of its file
+			}
+			verdicts[k] = make([]Result, len(perWorkload))
+			for j, i := range perWorkload {
+				verdicts[k][j] = checks[i].CheckWorkload(inv, w)
+			}
+		})
+		for _, v := range verdicts {
+			for j, i := range perWorkload {
+				if v != nil {
+					results[i].Findings = append(results[i].Findings, v[j].Findings...)
+					results[i].Evidence = append(results[i].Evidence, v[j].Evidence...)
 				}
 			}
-			out[i] = Outcome{Control: c, Result: r}
-		}()
+		}
 	}
 	wg.Wait()
+	out := make([]Outcome, len(catalog))
+	for i, c := range catalog {
+		r := results[i]
+		if r.NotEvaluated == "" && len(r.Findings) == 0 && len(r.Evidence) == 0 {
+			r.NotEvaluated = "nothing among the inputs for it to inspect"
+		}
+		out[i] = Outcome{Control: c, Result: r}
+	}
 	return out, nil
 }
 

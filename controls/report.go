@@ -3,6 +3,7 @@ package controls
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
 	jsonv1 "github.com/go-json-experiment/json/v1"
@@ -66,6 +67,9 @@ type CheckOptions struct {
 	KubernetesVersion string
 	// Paths are files and folders of manifests and control-plane files, read by manifests.ReadTree.
 	Paths []string
+	// Namespace, when set, is the namespace of the objects read from Paths that name none, as
+	// `kubectl apply -n` sets it; otherwise they are in default.
+	Namespace string
 	// Live are a live cluster's objects (see controls/live), and LiveSource names the cluster.
 	Live       []manifests.Object
 	LiveSource string
@@ -82,18 +86,25 @@ func Check(opts CheckOptions) (*Report, error) {
 	if len(opts.Paths) > 0 {
 		tree = manifests.ReadTree(opts.Paths...)
 	}
+	if opts.Namespace != "" {
+		for i, o := range tree.Objects {
+			if o.Namespace == "" && manifests.Namespaced(o.GVK) {
+				tree.Objects[i].Namespace = opts.Namespace
+			}
+		}
+	}
 	objects := append(tree.Objects, opts.Live...)
 	cp, err := NewControlPlane(tree.Configs, objects)
 	if err != nil {
 		return nil, err
 	}
 	inv := &Inventory{Objects: objects, ControlPlane: cp, WholeCluster: opts.LiveSource != "" || (cp != nil && cp.APIServer != nil),
-		OtherKinds: tree.SkippedKinds}
+		OtherKinds: tree.SkippedKinds, Bootstrap: bootstrapObjects(objects)}
 	outcomes, err := Evaluate(opts.Catalog, inv, opts.KubernetesVersion)
 	if err != nil {
 		return nil, err
 	}
-	r := NewReport(outcomes, opts.Exemptions)
+	r := NewReport(outcomes, opts.Exemptions, inv.Bootstrap)
 	r.KubernetesVersion = opts.KubernetesVersion
 	r.Sources = append(r.Sources, opts.Paths...)
 	if opts.LiveSource != "" {
@@ -103,7 +114,42 @@ func Check(opts CheckOptions) (*Report, error) {
 	deferredErrors := manifests.DeferredErrors(tree.Objects)
 	r.Objects, r.Configs, r.Skipped = len(objects)-len(deferredErrors), len(tree.Configs), tree.Skipped
 	r.Errors = append(tree.Errors, deferredErrors...)
+	locate(r, objects, tree.Configs)
 	return r, nil
+}
+
+// locate gives every finding the line and column of its object in its file: the object's own, or, for a
+// control-plane finding, that of the configuration document or static pod its settings came from.
+func locate(r *Report, objects, configs []manifests.Object) {
+	lines := map[[2]string]int{}
+	firstLine := map[string]int{}
+	for _, list := range [][]manifests.Object{objects, configs} {
+		for _, o := range list {
+			if o.Path == "" {
+				continue
+			}
+			lines[[2]string{o.Path, o.Key()}] = o.Line
+			if l, seen := firstLine[o.Path]; !seen || o.Line < l {
+				firstLine[o.Path] = o.Line
+			}
+		}
+	}
+	set := func(f *Finding) {
+		if f.Path == "" {
+			return
+		}
+		line, ok := lines[[2]string{f.Path, f.Object}]
+		if !ok {
+			line = firstLine[f.Path]
+		}
+		f.Line, f.Column = max(line, 1), 1
+	}
+	for i := range r.Findings {
+		set(&r.Findings[i])
+	}
+	for i := range r.Exempted {
+		set(&r.Exempted[i].Finding)
+	}
 }
 
 // CheckManifests checks files and folders with no exemptions.
@@ -111,8 +157,10 @@ func CheckManifests(catalog []Control, kubernetesVersion string, paths ...string
 	return Check(CheckOptions{Catalog: catalog, KubernetesVersion: kubernetesVersion, Paths: paths})
 }
 
-// NewReport turns outcomes into a report, moving the findings exemptions cover aside with their reasons.
-func NewReport(outcomes []Outcome, exemptions []Exemption) *Report {
+// NewReport turns outcomes into a report, moving the findings exemptions cover aside with their reasons:
+// the profile's exemptions, and bootstrap (an object's key to the bootstrap rule that exempts its
+// findings of object controls; see bootstrap.go).
+func NewReport(outcomes []Outcome, exemptions []Exemption, bootstrap map[string]string) *Report {
 	r := &Report{Findings: []Finding{}, Exempted: []ExemptedFinding{}}
 	used := make([]bool, len(exemptions))
 	for _, o := range outcomes {
@@ -120,6 +168,11 @@ func NewReport(outcomes []Outcome, exemptions []Exemption) *Report {
 		cr := ControlResult{ID: c.ID, Title: c.Title, Guide: c.Guide, CIS: c.CIS, Kubescape: c.Kubescape, Inspects: c.Inspects,
 			Evidence: o.Evidence, NotEvaluated: o.NotEvaluated}
 		for _, f := range o.Findings {
+			if reason, ok := bootstrap[f.Object]; ok && c.Inspects == ScopeObjects {
+				r.Exempted = append(r.Exempted, ExemptedFinding{Finding: f, Reason: "bootstrap rule: " + reason})
+				cr.Exempted++
+				continue
+			}
 			exempted := false
 			for i, e := range exemptions {
 				if e.matches(f) {
@@ -186,10 +239,11 @@ func ofControl[T any](items []T, id string, control func(T) string) []T {
 	return out
 }
 
-// ExitCode is 2 when nothing could be checked, 1 when a control fails, 0 otherwise.
+// ExitCode fails closed: 2 when any input could not be read, parsed or judged (whatever the findings),
+// or when nothing at all was judged; 1 when a control fails; 0 otherwise.
 func (r *Report) ExitCode() int {
 	switch {
-	case r.Objects == 0 && r.Configs == 0 && r.Skipped == 0 && len(r.Errors) > 0:
+	case len(r.Errors) > 0 || r.NothingJudged():
 		return ExitInput
 	case r.Count(StatusFail) > 0:
 		return ExitFail
@@ -197,39 +251,141 @@ func (r *Report) ExitCode() int {
 	return ExitPass
 }
 
-// WriteText writes the report for a person.
-func (r *Report) WriteText(w io.Writer) error {
+// NothingJudged is true when no object or control-plane file among the inputs is of a kind the catalog
+// judges: a run over nothing but custom resources, say, passes nothing.
+func (r *Report) NothingJudged() bool { return r.Objects == 0 && r.Configs == 0 }
+
+// TextWidth is the width the text report fits.
+const TextWidth = 100
+
+// WriteText writes the report for a person, in TextWidth columns: what could not be read, then the
+// findings grouped by object (each with its field and fix), the exemptions with their reasons, the
+// controls that pass, with verbose those not evaluated and why, and a summary last.
+func (r *Report) WriteText(w io.Writer, verbose bool) error {
+	tw := &textWriter{w: w}
 	for _, e := range r.Errors {
-		fmt.Fprintf(w, "ERROR %s: %s\n", e.Path, e.Err)
+		tw.para("ERROR ", location(e.Path, e.Line)+": "+e.Err)
+	}
+	type group struct {
+		object, where string
+		lines         [][2]string // prefix, text
+	}
+	var groups []*group
+	byObject := map[string]*group{}
+	add := func(f Finding, status, detail string) {
+		key := f.Object + "\x00" + f.Path
+		g := byObject[key]
+		if g == nil {
+			g = &group{object: f.Object, where: location(f.Path, f.Line)}
+			byObject[key] = g
+			groups = append(groups, g)
+		}
+		head := status + " " + f.Control
+		if f.Field != "" {
+			head += " " + f.Field
+		}
+		g.lines = append(g.lines, [2]string{"  ", head}, [2]string{"      ", f.Message}, [2]string{"      ", detail})
 	}
 	for _, f := range r.Findings {
-		fmt.Fprintf(w, "FAIL  %s  %s\n      fix: %s\n", f.Control, findingLocation(f)+": "+f.Message, f.Remedy)
+		add(f, "FAIL", "fix: "+f.Remedy)
 	}
 	for _, f := range r.Exempted {
-		fmt.Fprintf(w, "EXEMPT %s  %s: %s\n      reason: %s\n", f.Control, findingLocation(f.Finding), f.Message, f.Reason)
+		add(f.Finding, "EXEMPT", "reason: "+f.Reason)
 	}
-	for _, e := range r.UnusedExemptions {
-		fmt.Fprintf(w, "NOTE  the exemption of %s %q covers no finding\n", e.Control, e.Object)
-	}
-	for _, c := range r.Controls {
-		if c.Status == StatusNotEvaluated {
-			fmt.Fprintf(w, "SKIP  %s: %s\n", c.ID, c.NotEvaluated)
+	for _, g := range groups {
+		tw.blank()
+		head := g.object
+		if g.where != "" && g.where != g.object {
+			head += " (" + g.where + ")"
+		}
+		tw.para("", head)
+		for _, l := range g.lines {
+			tw.para(l[0], l[1])
 		}
 	}
-	_, err := fmt.Fprintf(w, "%d objects and %d control-plane files checked, %d skipped (kinds not inspected), %d files not read; controls: %d pass, %d fail, %d exempt, %d not evaluated; %d findings\n",
-		r.Objects, r.Configs, r.Skipped, len(r.Errors), r.Count(StatusPass), r.Count(StatusFail), r.Count(StatusExempt), r.Count(StatusNotEvaluated), len(r.Findings))
-	return err
+	for _, e := range r.UnusedExemptions {
+		tw.blank()
+		tw.para("NOTE  ", fmt.Sprintf("the exemption of %s %q covers no finding", e.Control, e.Object))
+	}
+	tw.blank()
+	for _, c := range r.Controls {
+		switch {
+		case c.Status == StatusPass:
+			tw.para("PASS  ", fmt.Sprintf("%s (%d checked)", c.ID, len(c.Evidence)))
+		case c.Status == StatusNotEvaluated && verbose:
+			tw.para("SKIP  ", c.ID+": "+c.NotEvaluated)
+		}
+	}
+	tw.blank()
+	notEvaluated := fmt.Sprintf("%d not evaluated", r.Count(StatusNotEvaluated))
+	if !verbose && r.Count(StatusNotEvaluated) > 0 {
+		notEvaluated += " (--verbose says why)"
+	}
+	tw.para("", fmt.Sprintf("checked %d objects and %d control-plane files; skipped %d of kinds no control inspects; %d errors",
+		r.Objects, r.Configs, r.Skipped, len(r.Errors)))
+	tw.para("", fmt.Sprintf("controls: %d passed, %d failed, %d exempt, %s; %d findings, %d exempted",
+		r.Count(StatusPass), r.Count(StatusFail), r.Count(StatusExempt), notEvaluated, len(r.Findings), len(r.Exempted)))
+	switch {
+	case len(r.Errors) > 0:
+		tw.para("", "result: ERROR: some inputs could not be read or judged (exit 2)")
+	case r.NothingJudged():
+		tw.para("", "result: ERROR: nothing to check: no object of a kind any control judges (exit 2)")
+	case r.Count(StatusFail) > 0:
+		tw.para("", "result: FAIL (exit 1)")
+	default:
+		tw.para("", "result: PASS")
+	}
+	return tw.err
 }
 
-func findingLocation(f Finding) string {
-	s := f.Object
-	if f.Field != "" {
-		s += " " + f.Field
+// location is "path:line", or the path alone when the line is unknown.
+func location(path string, line int) string {
+	if line > 0 {
+		return fmt.Sprintf("%s:%d", path, line)
 	}
-	if f.Path != "" && f.Path != f.Object {
-		s += " (" + f.Path + ")"
+	return path
+}
+
+// textWriter writes paragraphs wrapped to TextWidth, each line after the first indented as far as its
+// prefix; a word longer than a line is broken.
+type textWriter struct {
+	w       io.Writer
+	err     error
+	pending bool // a blank line is due before the next paragraph
+	started bool
+}
+
+func (t *textWriter) blank() { t.pending = t.started }
+
+func (t *textWriter) para(prefix, text string) {
+	if t.err != nil {
+		return
 	}
-	return s
+	var b strings.Builder
+	if t.pending {
+		b.WriteString("\n")
+		t.pending = false
+	}
+	t.started = true
+	indent := strings.Repeat(" ", len(prefix))
+	line, empty := prefix, true // empty: no word on the line yet
+	for _, word := range strings.Fields(text) {
+		for word != "" {
+			switch {
+			case !empty && len(line)+1+len(word) <= TextWidth:
+				line, word = line+" "+word, ""
+			case !empty:
+				b.WriteString(line + "\n")
+				line, empty = indent, true
+			default: // as much of the word as fits
+				n := max(TextWidth-len(line), 1)
+				n = min(n, len(word))
+				line, word, empty = line+word[:n], word[n:], false
+			}
+		}
+	}
+	b.WriteString(line + "\n")
+	_, t.err = io.WriteString(t.w, b.String())
 }
 
 // WriteJSON writes the report as compact JSON (pipe it to jq for a person), as encoding/json would, but

@@ -46,29 +46,47 @@ func TestCheckManifestsToleratesWhatItDoesNotKnow(t *testing.T) {
 	var bad []string
 	for _, e := range r.Errors {
 		bad = append(bad, filepath.Base(e.Path))
-		if filepath.Base(e.Path) == "list-of-strings.yaml" {
+		switch filepath.Base(e.Path) {
+		case "list-of-strings.yaml":
 			assert.Equal(t, "document 1: not a Kubernetes object: a sequence, not a mapping with apiVersion and kind", e.Err)
+			assert.Equal(t, 1, e.Line)
+		case "loop":
+			assert.Contains(t, e.Err, "a symbolic link loop")
 		}
 	}
-	assert.ElementsMatch(t, []string{"broken.yaml", "nokind.yaml", "huge.yaml", "list-of-strings.yaml"}, bad)
-	require.Len(t, r.Findings, 1)
-	assert.Equal(t, "workload-pod-security", r.Findings[0].Control)
-	assert.Equal(t, "Pod/team/root", r.Findings[0].Object)
-	assert.Equal(t, ExitFail, r.ExitCode())
+	assert.ElementsMatch(t, []string{"broken.yaml", "nokind.yaml", "huge.yaml", "list-of-strings.yaml", "loop"}, bad)
+	var pod []string
+	for _, f := range r.Findings {
+		assert.Equal(t, "Pod/team/root", f.Object, "only the Pod fails: %+v", f)
+		assert.Equal(t, 4, f.Line, "the List's item is located at its List: line %d", f.Line)
+		pod = append(pod, f.Control)
+	}
+	assert.Subset(t, pod, []string{"workload-pod-security", "container-read-only-root-filesystem", "no-default-service-account"})
+	assert.Equal(t, ExitInput, r.ExitCode(), "what could not be read fails the run closed")
 
 	var text bytes.Buffer
-	require.NoError(t, r.WriteText(&text))
-	assert.Contains(t, text.String(), "FAIL  workload-pod-security  Pod/team/root spec ("+filepath.Join(dir, "list.yaml")+"): violates Pod Security restricted")
+	require.NoError(t, r.WriteText(&text, true))
+	assert.Contains(t, text.String(), "\nPod/team/root ("+filepath.Join(dir, "list.yaml")+":4)\n  FAIL ")
+	assert.Contains(t, text.String(), "\n  FAIL workload-pod-security spec.containers[0].securityContext.allowPrivilegeEscalation\n"+
+		"      violates Pod Security restricted v1.36: allowPrivilegeEscalation != false")
 	assert.Contains(t, text.String(), "ERROR "+filepath.Join(dir, "broken.yaml"))
 	assert.Contains(t, text.String(), "SKIP  encryption-at-rest: no control-plane settings among the inputs")
-	assert.Contains(t, text.String(), "SKIP  log-collection: needs a whole cluster")
-	assert.True(t, strings.HasSuffix(text.String(), "5 objects and 0 control-plane files checked, 2 skipped (kinds not inspected), 4 files not read; controls: 4 pass, 1 fail, 0 exempt, 10 not evaluated; 1 findings\n"), text.String())
+	assert.Contains(t, text.String(), "PASS  network-default-deny (1 checked)")
+	assert.True(t, strings.HasSuffix(text.String(), "result: ERROR: some inputs could not be read or judged (exit 2)\n"), text.String())
+	for _, line := range strings.Split(text.String(), "\n") {
+		assert.LessOrEqual(t, len(line), TextWidth, line)
+	}
+	var quiet bytes.Buffer
+	require.NoError(t, r.WriteText(&quiet, false))
+	assert.NotContains(t, quiet.String(), "SKIP", "not-evaluated controls are listed only with --verbose")
+	assert.Contains(t, quiet.String(), "not evaluated (--verbose says why)")
 
 	var js bytes.Buffer
 	require.NoError(t, r.WriteJSON(&js))
 	var decoded Report
 	require.NoError(t, json.Unmarshal(js.Bytes(), &decoded))
 	assert.Equal(t, r.Findings, decoded.Findings)
+	assert.Equal(t, r.Errors, decoded.Errors)
 }
 
 // TestCheckReportsAWorkloadThatDoesNotDecode: a workload whose spec does not fit its type is an error of
@@ -99,7 +117,8 @@ func TestCheckReportsAWorkloadThatDoesNotDecode(t *testing.T) {
 	for _, j := range judged {
 		assert.NotContains(t, j, "broken")
 	}
-	assert.Equal(t, ExitFail, r.ExitCode())
+	assert.Equal(t, 16, r.Errors[0].Line, "the line the Deployment starts on")
+	assert.Equal(t, ExitInput, r.ExitCode(), "a workload nobody could judge fails the run closed, whatever else it found")
 }
 
 // TestWriteJSONAsEncodingJSON: the streamed report is byte for byte what encoding/json writes, escapes
@@ -161,7 +180,7 @@ func TestSARIFAndJUnit(t *testing.T) {
 	require.Len(t, r.Findings, 1)
 
 	var sb bytes.Buffer
-	require.NoError(t, r.Write(&sb, "sarif"))
+	require.NoError(t, r.Write(&sb, "sarif", false))
 	var s sarif
 	require.NoError(t, json.Unmarshal(sb.Bytes(), &s))
 	assert.Equal(t, "2.1.0", s.Version)
@@ -175,7 +194,7 @@ func TestSARIFAndJUnit(t *testing.T) {
 	assert.Contains(t, res.Message.Text, `rules[0].verbs[0]: grants "*"`)
 
 	var jb bytes.Buffer
-	require.NoError(t, r.Write(&jb, "junit"))
+	require.NoError(t, r.Write(&jb, "junit", false))
 	var j junitSuites
 	require.NoError(t, xml.Unmarshal(jb.Bytes(), &j))
 	require.Len(t, j.Suites, 1)
@@ -190,7 +209,7 @@ func TestSARIFAndJUnit(t *testing.T) {
 	}
 	assert.Equal(t, []string{"rbac-no-wildcards: Roles name every API group, resource and verb they grant"}, failed)
 
-	assert.EqualError(t, r.Write(&jb, "html"), `output "html": supported values: text, json, sarif, junit`)
+	assert.EqualError(t, r.Write(&jb, "html", false), `output "html": supported values: text, json, sarif, junit`)
 }
 
 // TestUpstreamManifests checks the round-trip fixtures of k8s.io/api (every built-in kind, every field
@@ -216,8 +235,9 @@ func TestUpstreamManifests(t *testing.T) {
 }
 
 // TestUpstreamBundle checks a popular project's release manifests (testdata/upstream): it finds their
-// real problems, and only those: the operator runs in the default namespace and its ClusterRole grants
-// every verb on three rules; its pod template meets the restricted standard; the CRD is skipped.
+// real problems, and only those: the operator runs in the default namespace, no NetworkPolicy isolates
+// it, and its ClusterRole grants every verb on three rules, one of them on Secrets; its pod template
+// meets the restricted standard; the CRD is skipped.
 func TestUpstreamBundle(t *testing.T) {
 	r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/upstream")
 	require.NoError(t, err)
@@ -229,10 +249,12 @@ func TestUpstreamBundle(t *testing.T) {
 		found = append(found, f.Control+" "+f.Object+" "+f.Field)
 	}
 	assert.Equal(t, []string{
+		"network-policy-coverage Deployment/default/prometheus-operator spec.template.metadata.labels",
 		"no-workloads-in-default-namespaces Deployment/default/prometheus-operator metadata.namespace",
 		"rbac-no-wildcards ClusterRole/prometheus-operator rules[0].verbs[0]",
 		"rbac-no-wildcards ClusterRole/prometheus-operator rules[1].verbs[0]",
 		"rbac-no-wildcards ClusterRole/prometheus-operator rules[2].verbs[0]",
+		"rbac-secrets-access ClusterRole/prometheus-operator rules[2]",
 	}, found)
 	for _, c := range r.Controls {
 		if c.ID == "workload-pod-security" {

@@ -4,6 +4,8 @@ import (
 	"iter"
 	"sync"
 
+	corev1 "k8s.io/api/core/v1"
+
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
@@ -24,12 +26,16 @@ type Control struct {
 	Versions []VersionedCheck
 }
 
-// VersionedCheck is a control's check from MinimumVersion on.
+// VersionedCheck is a control's check from MinimumVersion on: Check, or CheckWorkload for a control that
+// judges each workload on its own.
 type VersionedCheck struct {
 	// MinimumVersion is a Kubernetes minor version such as "1.31".
 	MinimumVersion string
 	// Check inspects the inventory and returns what fails and the evidence of what passes.
 	Check func(inv *Inventory) Result
+	// CheckWorkload judges one workload (the inventory is there for what it needs beside it, such as its
+	// namespace's policies). Evaluate decodes each workload once for every such check and lets it go.
+	CheckWorkload func(inv *Inventory, w Workload) Result
 }
 
 // Scope is what a control inspects, and so which inputs it needs.
@@ -76,10 +82,21 @@ type Inventory struct {
 	// "ConstraintTemplate.templates.gatekeeper.sh".
 	OtherKinds map[string]int
 
-	keysOnce  sync.Once
-	keys      map[string]bool
-	kindsOnce sync.Once
-	kinds     map[string][]int
+	// Bootstrap maps the key of each object that is the cluster's own bootstrap object to the rule that
+	// says so (see bootstrap.go); its findings are exempt with that reason.
+	Bootstrap map[string]string
+
+	keysOnce      sync.Once
+	keys          map[string]bool
+	kindsOnce     sync.Once
+	kinds         map[string][]int
+	workloadsOnce sync.Once
+	workloads     []int
+
+	podSecurityLevels lazy[map[string]podSecurityLevel]
+	networkPolicies   lazy[map[string][]networkPolicy]
+	limitDefaults     lazy[map[string]corev1.ResourceList]
+	serviceAccounts   lazy[serviceAccountIndex]
 }
 
 // Finding is one thing that fails a control.
@@ -88,9 +105,13 @@ type Finding struct {
 	Control string `json:"control"`
 	// Object is kind/namespace/name (or kind/name) of the object at fault, or the file.
 	Object string `json:"object"`
-	// Path is the file the object came from, when it came from a file.
-	Path string `json:"path,omitempty"`
-	// Field is the field path at fault, when there is one.
+	// Path is the file the object came from, when it came from a file; Line and Column are where the
+	// object starts in it (0 when unknown, as for a live cluster's objects).
+	Path   string `json:"path,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+	// Field is the full field path at fault, when there is one, such as
+	// "spec.template.spec.containers[1].securityContext.allowPrivilegeEscalation".
 	Field string `json:"field,omitempty"`
 	// Message says what is wrong.
 	Message string `json:"message"`

@@ -32,10 +32,11 @@ var exitCode = 0
 type usageError struct{ error }
 
 func main() {
-	if err := newRootCommand().Execute(); err != nil {
+	root := newRootCommand()
+	if cmd, err := root.ExecuteC(); err != nil {
 		fmt.Fprintln(os.Stderr, "kubeharden:", err)
 		var usage usageError
-		if errors.As(err, &usage) {
+		if errors.As(err, &usage) || cmd == root { // a flag error, or an unknown command
 			os.Exit(controls.ExitInput)
 		}
 		os.Exit(1)
@@ -45,6 +46,8 @@ func main() {
 
 func newRootCommand() *cobra.Command {
 	root := &cobra.Command{Use: "kubeharden", Short: "Harden a Kubernetes cluster from its first minute", SilenceUsage: true, SilenceErrors: true}
+	// A flag that is unknown or of the wrong type is a usage error, for every command: exit 2.
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{fmt.Errorf("%s: %w", c.CommandPath(), err)} })
 	var stackName, dir string
 	root.PersistentFlags().StringVar(&stackName, "stack", "dev", "the Pulumi stack")
 	root.PersistentFlags().StringVar(&dir, "project", ".", "the project folder (Pulumi.yaml), or a folder below it")
@@ -179,11 +182,13 @@ func newRootCommand() *cobra.Command {
 
 	// check and report
 	var output string
+	var verbose bool
 	var in stack.CheckInputs
 	checkFlags := func(c *cobra.Command) {
 		c.Flags().StringVar(&in.Kubeconfig, "kubeconfig", "", "also check a live cluster through this kubeconfig (read-only: it only lists)")
 		c.Flags().StringVar(&in.ProfileFile, "profile", "", "a profile file or stack settings file (stacks/Pulumi.<stack>.yaml): its compliance.exemptions and kubernetesVersion apply")
 		c.Flags().StringVar(&in.KubernetesVersion, "kubernetes-version", "", "the Kubernetes version whose checks apply (default: the profile's, else "+config.DefaultKubernetesVersion+")")
+		c.Flags().StringVarP(&in.Namespace, "namespace", "n", "", "the namespace of objects that name none, as kubectl apply -n sets it (default: default)")
 	}
 	check := &cobra.Command{
 		Use:   "check [PATH...]",
@@ -197,12 +202,13 @@ func newRootCommand() *cobra.Command {
 			if err != nil {
 				return usageError{fmt.Errorf("check: %w", err)}
 			}
-			err = report.Write(cmd.OutOrStdout(), output)
+			err = report.Write(cmd.OutOrStdout(), output, verbose)
 			exitCode = report.ExitCode()
 			return err
 		},
 	}
 	check.Flags().StringVarP(&output, "output", "o", "text", "text, json, sarif or junit")
+	check.Flags().BoolVarP(&verbose, "verbose", "v", false, "text: also list the controls the inputs could not answer, and why")
 	checkFlags(check)
 	root.AddCommand(check)
 

@@ -9,6 +9,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/live"
@@ -56,11 +57,38 @@ func ProfileFromFile(path string) (*config.Profile, error) {
 	return config.Load(src)
 }
 
-// Exemptions are the profile's exemptions, for the control catalog.
+// Exemptions are the profile's exemptions, for the control catalog: compliance.exemptions as written,
+// and those that other settings of the profile imply, each with the reason the profile gives or the
+// reason kubeharden's design has:
+//   - a namespace that controlPlane.admission.exemptions exempts from Pod Security is exempt from
+//     workload-pod-security, with that exemption's reason;
+//   - each rbac.breakGlass binding is exempt from rbac-cluster-admin-binding, with its reason;
+//   - each tenant's kubeharden:namespace-admin Role reads the namespace's Secrets and may exec into its
+//     pods, and its kubeharden:developer Role may exec where tenants[].access.allowExec says so.
 func Exemptions(p *config.Profile) []controls.Exemption {
-	out := make([]controls.Exemption, len(p.Compliance.Exemptions))
-	for i, e := range p.Compliance.Exemptions {
-		out[i] = controls.Exemption{Control: e.Control, Object: e.Object, Reason: e.Reason}
+	out := make([]controls.Exemption, 0, len(p.Compliance.Exemptions))
+	for _, e := range p.Compliance.Exemptions {
+		out = append(out, controls.Exemption{Control: e.Control, Object: e.Object, Reason: e.Reason})
+	}
+	for _, e := range p.ControlPlane.Admission.Exemptions {
+		if e.Kind == "namespace" {
+			out = append(out, controls.Exemption{Control: "workload-pod-security", Object: "*/" + e.Name + "/*",
+				Reason: "exempt from Pod Security admission (controlPlane.admission.exemptions): " + e.Reason})
+		}
+	}
+	for _, bg := range p.RBAC.BreakGlass {
+		out = append(out, controls.Exemption{Control: "rbac-cluster-admin-binding", Object: "ClusterRoleBinding/" + rbac.BreakGlassPrefix + bg.Name,
+			Reason: "break-glass binding (rbac.breakGlass): " + bg.Reason})
+	}
+	for _, t := range p.Tenants {
+		admin := "Role/" + t.Name + "/" + rbac.NamespaceAdminRole
+		out = append(out,
+			controls.Exemption{Control: "rbac-secrets-access", Object: admin, Reason: "the tenant's namespace admins manage its Secrets; the Role is bound only in namespace " + t.Name + ", to tenants[].access.admins"},
+			controls.Exemption{Control: "rbac-pod-exec", Object: admin, Reason: "the tenant's namespace admins debug its pods; the Role is bound only in namespace " + t.Name + ", to tenants[].access.admins"})
+		if t.Access.AllowExec {
+			out = append(out, controls.Exemption{Control: "rbac-pod-exec", Object: "Role/" + t.Name + "/" + rbac.DeveloperRole,
+				Reason: "tenants[].access.allowExec lets the tenant's developers exec into its pods"})
+		}
 	}
 	return out
 }
@@ -75,6 +103,8 @@ type CheckInputs struct {
 	ProfileFile string
 	// KubernetesVersion overrides the profile's; empty means the profile's, or config.DefaultKubernetesVersion.
 	KubernetesVersion string
+	// Namespace is the namespace of the objects in Paths that name none (default when empty).
+	Namespace string
 }
 
 // RunCheck reads the inputs and evaluates the control catalog on them. An error means nothing was
@@ -83,7 +113,7 @@ func RunCheck(ctx context.Context, in CheckInputs) (*controls.Report, error) {
 	if len(in.Paths) == 0 && in.Kubeconfig == "" {
 		return nil, errors.New("name at least one file or folder, or a cluster with --kubeconfig")
 	}
-	opts := controls.CheckOptions{Catalog: controls.DefaultControls(), Paths: in.Paths, KubernetesVersion: config.DefaultKubernetesVersion}
+	opts := controls.CheckOptions{Catalog: controls.DefaultControls(), Paths: in.Paths, Namespace: in.Namespace, KubernetesVersion: config.DefaultKubernetesVersion}
 	if in.ProfileFile != "" {
 		p, err := ProfileFromFile(in.ProfileFile)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
 )
 
@@ -19,7 +20,7 @@ func TestProfileFromFileReadsAProfileOrAStackSettingsFile(t *testing.T) {
 	p, err := ProfileFromFile(profile)
 	require.NoError(t, err)
 	assert.Equal(t, "1.35.2", p.KubernetesVersion)
-	assert.Equal(t, []controls.Exemption{{Control: "rbac-no-wildcards", Object: "ClusterRole/vendor-*", Reason: "the vendor's operator; SEC-12"}}, Exemptions(p))
+	assert.Equal(t, controls.Exemption{Control: "rbac-no-wildcards", Object: "ClusterRole/vendor-*", Reason: "the vendor's operator; SEC-12"}, Exemptions(p)[0])
 
 	settings := filepath.Join(dir, "stacks", "Pulumi.test.yaml")
 	require.NoError(t, os.MkdirAll(filepath.Dir(settings), 0o755))
@@ -47,4 +48,30 @@ func TestProfileSourcesFromTheTwoStackSettings(t *testing.T) {
 
 	_, err = ProfileSources(`"a string"`, "", "/repo")
 	assert.ErrorContains(t, err, "kubeharden:profile: must be an object")
+}
+
+// TestExemptionsTheProfileImplies: settings of the profile that exempt something say so to the check,
+// each with its reason: Pod Security admission exemptions, break-glass bindings, and the tenant roles
+// kubeharden itself grants Secrets and exec.
+func TestExemptionsTheProfileImplies(t *testing.T) {
+	p := &config.Profile{
+		Tenants: []config.Tenant{{Name: "team-a", Access: config.Access{AllowExec: true}}, {Name: "team-b"}},
+		RBAC:    config.RBAC{BreakGlass: []config.BreakGlass{{Name: "oncall", Reason: "INC-7 recovery"}}},
+	}
+	p.ControlPlane.Admission.Exemptions = []config.Exemption{{Kind: "namespace", Name: "kube-system", Reason: "CNI needs host paths"}, {Kind: "username", Name: "ci", Reason: "r"}}
+	var got []string
+	for _, e := range Exemptions(p) {
+		got = append(got, e.Control+" "+e.Object)
+		assert.NotEmpty(t, e.Reason)
+	}
+	assert.Equal(t, []string{
+		"workload-pod-security */kube-system/*",
+		"rbac-cluster-admin-binding ClusterRoleBinding/kubeharden:break-glass:oncall",
+		"rbac-secrets-access Role/team-a/kubeharden:namespace-admin",
+		"rbac-pod-exec Role/team-a/kubeharden:namespace-admin",
+		"rbac-pod-exec Role/team-a/kubeharden:developer",
+		"rbac-secrets-access Role/team-b/kubeharden:namespace-admin",
+		"rbac-pod-exec Role/team-b/kubeharden:namespace-admin",
+	}, got)
+	require.NoError(t, controls.ValidateExemptions(controls.DefaultControls(), Exemptions(p), nil).ToAggregate())
 }

@@ -1,6 +1,9 @@
 package manifests
 
 import (
+	"fmt"
+	"slices"
+
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	apiserverv1 "k8s.io/apiserver/pkg/apis/apiserver/v1"
@@ -49,10 +52,51 @@ func isK3sConfig(doc map[string]any) bool {
 type docClass int
 
 const (
-	classObject docClass = iota // a kind the catalog inspects (Scheme)
-	classConfig                 // a control-plane configuration document (ConfigScheme)
-	classOther                  // any other kind: counted as skipped
+	classObject      docClass = iota // a kind the catalog inspects (Scheme)
+	classConfig                      // a control-plane configuration document (ConfigScheme)
+	classOther                       // any other kind: counted as skipped
+	classUnjudgeable                 // a kind the catalog judges, under an API version it cannot read: an error
 )
+
+// JudgedKinds are the kinds of Scheme that a control of the catalog inspects. Each is read under its
+// Scheme version only; judgedKinds maps its name to that version.
+var JudgedKinds = []string{
+	"Pod", "PodTemplate", "ReplicationController", "Deployment", "DaemonSet", "StatefulSet", "ReplicaSet", "Job", "CronJob",
+	"Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "Service", "ServiceAccount",
+	"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding",
+}
+
+// judgedKinds maps each of JudgedKinds to the version it is read under, such as Deployment to apps/v1;
+// servingGroups are the built-in API groups they live in, with extensions, where several of them lived
+// before Kubernetes 1.16.
+var judgedKinds, servingGroups = func() (map[string]schema.GroupVersionKind, map[string]bool) {
+	kinds, groups := map[string]schema.GroupVersionKind{}, map[string]bool{"extensions": true}
+	for gvk := range Scheme.AllKnownTypes() {
+		if slices.Contains(JudgedKinds, gvk.Kind) {
+			kinds[gvk.Kind] = gvk
+			groups[gvk.Group] = true
+		}
+	}
+	if len(kinds) != len(JudgedKinds) {
+		panic("manifests: a kind of JudgedKinds is not in Scheme")
+	}
+	return kinds, groups
+}()
+
+// unjudgeable is true for a kind the catalog judges under an API version it cannot read, such as a
+// Deployment of extensions/v1beta1 (removed in Kubernetes 1.16) or a pre-release version: counting it as
+// an unknown kind would pass a workload nobody looked at.
+func unjudgeable(gvk schema.GroupVersionKind) bool {
+	_, known := judgedKinds[gvk.Kind]
+	return known && servingGroups[gvk.Group]
+}
+
+// unjudgeableError says what to do with a document of an unjudgeable kind.
+func unjudgeableError(gvk schema.GroupVersionKind) error {
+	want := judgedKinds[gvk.Kind]
+	return fmt.Errorf("%s %s: kubeharden judges %s only as %s, the version current Kubernetes serves (this one is removed or pre-release); write it as %s",
+		gvk.GroupVersion(), gvk.Kind, gvk.Kind, want.GroupVersion(), want.GroupVersion())
+}
 
 // newTyped returns an empty value of a kind's upstream type and where the document goes; nil for a kind
 // neither scheme knows. Both readers, the fast one and the general one, sort documents through it.
@@ -63,5 +107,20 @@ func newTyped(gvk schema.GroupVersionKind) (runtime.Object, docClass) {
 	if obj, err := ConfigScheme.New(gvk); err == nil {
 		return obj, classConfig
 	}
+	if unjudgeable(gvk) {
+		return nil, classUnjudgeable
+	}
 	return nil, classOther
 }
+
+// clusterScoped are the kinds of Scheme that belong to no namespace.
+var clusterScoped = map[string]bool{
+	"Namespace": true, "Node": true, "PersistentVolume": true, "ComponentStatus": true,
+	"ClusterRole": true, "ClusterRoleBinding": true,
+	"ValidatingWebhookConfiguration": true, "MutatingWebhookConfiguration": true,
+	"ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true,
+	"MutatingAdmissionPolicy": true, "MutatingAdmissionPolicyBinding": true,
+}
+
+// Namespaced is true for a kind of Scheme that lives in a namespace.
+func Namespaced(gvk schema.GroupVersionKind) bool { return !clusterScoped[gvk.Kind] }

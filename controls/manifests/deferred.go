@@ -108,7 +108,7 @@ func DeferredErrors(objs []Object) []FileError {
 		if d := o.deferred; d != nil {
 			d.mu.Lock()
 			if d.err != nil {
-				errs = append(errs, documentError(o.Path, d.doc, o.GVK.Kind, o.Name, d.err))
+				errs = append(errs, documentError(o.Path, d.doc, o.Line, o.GVK.Kind, o.Name, d.err))
 			}
 			d.mu.Unlock()
 		}

@@ -172,7 +172,14 @@ func TestBlockReaderDecodesAsTheGeneralPath(t *testing.T) {
 	assert.Equal(t, general.SkippedKinds, fast.SkippedKinds)
 	// The same documents fail, though the fast reader's messages name the field.
 	assert.ElementsMatch(t, errorDocuments(general.Errors), errorDocuments(fastErrors))
-	assert.Len(t, fastErrors, 6, "the three kindless corpus documents and the three of wrong-types.yaml")
+	var unjudged int
+	for _, e := range fastErrors {
+		if strings.Contains(e.Err, "this one is removed or pre-release") {
+			unjudged++
+		}
+	}
+	assert.Positive(t, unjudged, "k8s.io/api's fixtures of older versions of the judged kinds (extensions/v1beta1 Deployment, ...)")
+	assert.Len(t, fastErrors, 6+unjudged, "the three kindless corpus documents, the three of wrong-types.yaml, and the older versions")
 	for i := range general.Objects {
 		g, f := general.Objects[i], fastObjects[i]
 		assert.Equal(t, g.Key(), f.Key())

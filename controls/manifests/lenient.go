@@ -2,9 +2,9 @@ package manifests
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,15 +20,17 @@ import (
 // MaxFileBytes is the largest file ReadTree reads; a larger one is reported, not read.
 const MaxFileBytes = 16 << 20
 
-// FileError is a file that could not be read or parsed.
+// FileError is an input that could not be read, parsed or judged: a file, a folder, or one document of a
+// file (Line is then the document's first line).
 type FileError struct {
 	Path string `json:"path"`
+	Line int    `json:"line,omitempty"`
 	Err  string `json:"error"`
 }
 
 // Tree is what ReadTree found: the objects of kinds kubeharden knows, the control-plane configuration
 // documents (see ConfigScheme), how many documents it skipped by kind (kinds it does not inspect, such
-// as custom resources), and the files it could not read.
+// as custom resources), and what it could not read.
 type Tree struct {
 	Objects []Object
 	Configs []Object
@@ -38,48 +40,28 @@ type Tree struct {
 	Errors       []FileError
 }
 
+// NothingToCheck is the error of an input path that holds no Kubernetes document at all: an empty
+// folder, a folder of other files, or an empty file.
+const NothingToCheck = "nothing to check: no Kubernetes object in it"
+
 // readBuffers hold the files ReadTree reads, one at a time each.
 var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
-// ReadTree reads every .yaml, .yml and .json file under the given paths, tolerantly: multi-document
-// files, List objects and empty documents are fine, unknown kinds are skipped and counted, and a file
-// that cannot be read or parsed is reported while the rest are still read. Symbolic links are not
-// followed, so a link loop cannot trap it.
+// ReadTree reads every .yaml, .yml and .json file under the given paths (see listFiles: links are
+// followed, loops detected), tolerantly: multi-document files, List objects and empty documents are
+// fine, unknown kinds are skipped and counted, and whatever cannot be read, parsed or judged is reported
+// while the rest is still read. An input path that yields no document at all is an error too
+// (NothingToCheck), so that a mistyped folder is never a clean run.
 func ReadTree(paths ...string) Tree {
 	var t Tree
-	var files []string
-	for _, root := range paths {
-		err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				t.Errors = append(t.Errors, FileError{Path: path, Err: err.Error()})
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() || d.Type()&fs.ModeSymlink != 0 {
-				return nil
-			}
-			switch strings.ToLower(filepath.Ext(path)) {
-			case ".yaml", ".yml", ".json":
-			default:
-				if path != root {
-					return nil
-				}
-			}
-			files = append(files, path)
-			return nil
-		})
-		if err != nil {
-			t.Errors = append(t.Errors, FileError{Path: root, Err: err.Error()})
-		}
-	}
+	files, walkErrors := listFiles(paths)
+	t.Errors = walkErrors
 
 	// Parsing dominates: files are read in parallel, and their results kept in file order.
 	results := make([]fileResult, len(files))
 	parallel.For(len(files), func(i int) {
 		buf := readBuffers.Get().(*[]byte) // nothing decoded keeps a reference to it
-		results[i], *buf = readFile(files[i], *buf)
+		results[i], *buf = readFile(files[i].path, *buf)
 		readBuffers.Put(buf)
 	})
 	n := 0
@@ -87,9 +69,12 @@ func ReadTree(paths ...string) Tree {
 		n += len(r.objs)
 	}
 	t.Objects = make([]Object, 0, n)
+	documents := make([]int, len(paths)) // by input path
 	for i, r := range results {
+		documents[files[i].root] += len(r.objs) + len(r.configs) + len(r.docErrors)
 		if r.err != nil {
-			t.Errors = append(t.Errors, FileError{Path: files[i], Err: r.err.Error()})
+			documents[files[i].root]++ // it is reported, and so not "nothing"
+			t.Errors = append(t.Errors, FileError{Path: files[i].path, Err: r.err.Error()})
 			continue
 		}
 		t.Errors = append(t.Errors, r.docErrors...)
@@ -101,40 +86,110 @@ func ReadTree(paths ...string) Tree {
 			}
 			t.SkippedKinds[k] += n
 			t.Skipped += n
+			documents[files[i].root] += n
+		}
+	}
+	for i, root := range paths {
+		if documents[i] == 0 && !hasErrorUnder(walkErrors, root) {
+			t.Errors = append(t.Errors, FileError{Path: root, Err: NothingToCheck})
 		}
 	}
 	return t
 }
 
+// hasErrorUnder is true when an error was reported for root or a path below it.
+func hasErrorUnder(errs []FileError, root string) bool {
+	for _, e := range errs {
+		if e.Path == root || strings.HasPrefix(e.Path, strings.TrimSuffix(root, string(filepath.Separator))+string(filepath.Separator)) {
+			return true
+		}
+	}
+	return false
+}
+
+// document is one YAML document of a file and the line it starts on (1-based).
+type document struct {
+	data []byte
+	line int
+}
+
 // splitDocuments splits a YAML stream at its "---" lines, as k8s.io/apimachinery's YAMLReader does: a
 // line starting with "---" separates documents when only spaces or a comment follow it, and is an error
 // otherwise.
-func splitDocuments(data []byte) ([][]byte, error) {
-	var docs [][]byte
-	start := 0
-	for pos := 0; pos < len(data); {
+func splitDocuments(data []byte) ([]document, error) {
+	var docs []document
+	start, startLine, line := 0, 1, 1
+	for pos := 0; pos < len(data); line++ {
 		end := bytes.IndexByte(data[pos:], '\n')
 		next := len(data)
 		if end >= 0 {
 			next = pos + end + 1
 		}
-		line := data[pos:next]
-		if bytes.HasPrefix(line, []byte("---")) {
-			rest := bytes.TrimSpace(line[3:])
+		text := data[pos:next]
+		if bytes.HasPrefix(text, []byte("---")) {
+			rest := bytes.TrimSpace(text[3:])
 			if len(rest) > 0 && rest[0] != '#' {
-				return nil, fmt.Errorf("document %d: invalid Yaml document separator: %s", len(docs)+1, rest)
+				return nil, fmt.Errorf("line %d: document %d: invalid Yaml document separator: %s", line, len(docs)+1, rest)
 			}
 			if pos > start {
-				docs = append(docs, data[start:pos])
+				docs = append(docs, document{data[start:pos], startLine})
 			}
-			start = next
+			start, startLine = next, line+1
 		}
 		pos = next
 	}
 	if start < len(data) {
-		docs = append(docs, data[start:])
+		docs = append(docs, document{data[start:], startLine})
 	}
 	return docs, nil
+}
+
+// itemLines are the lines the items of a List document start on: the dashes of the block sequence under
+// its top-level items key, or nil when there are not exactly n of them (a flow sequence, say), and each
+// item is then located at its List.
+func (d document) itemLines(n int) []int {
+	var out []int
+	inItems, dash := false, ""
+	line := d.line
+	for rest := d.data; len(rest) > 0; line++ {
+		text := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			text, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		switch t := string(bytes.TrimRight(text, " \r")); {
+		case len(t) > 0 && t[0] != ' ' && t[0] != '-' && t[0] != '#':
+			inItems = strings.HasPrefix(t, "items:")
+		case inItems && dash == "" && strings.HasPrefix(strings.TrimLeft(t, " "), "- "):
+			dash = t[:len(t)-len(strings.TrimLeft(t, " "))] + "- "
+			out = append(out, line)
+		case inItems && dash != "" && strings.HasPrefix(t, dash):
+			out = append(out, line)
+		}
+	}
+	if len(out) != n {
+		return nil
+	}
+	return out
+}
+
+// contentLine is the line of a document's first line that is neither blank nor a comment: where its
+// object starts.
+func (d document) contentLine() int {
+	line := d.line
+	for rest := d.data; len(rest) > 0; line++ {
+		text := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			text, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if t := bytes.TrimSpace(text); len(t) > 0 && t[0] != '#' {
+			return line
+		}
+	}
+	return d.line
 }
 
 // yamlKind names what a YAML document holds, for messages.
@@ -178,7 +233,7 @@ func readBlockStyle(p *blockParser, path string, doc int, raw []byte) (obj Objec
 		return obj, classObject, ok, nil
 	}
 	typed, class := newTyped(gvk)
-	if class == classOther {
+	if class == classOther || class == classUnjudgeable {
 		return Object{GVK: gvk}, class, true, nil
 	}
 	if err := decodeJSON(data, typed); err != nil {
@@ -207,8 +262,8 @@ func readFile(path string, buf []byte) (fileResult, []byte) {
 }
 
 // documentError is a document of a file that does not decode into its type.
-func documentError(path string, doc int, kind, name string, err error) FileError {
-	return FileError{Path: path, Err: fmt.Sprintf("document %d: %s %s: %v", doc, kind, name, err)}
+func documentError(path string, doc, line int, kind, name string, err error) FileError {
+	return FileError{Path: path, Line: line, Err: fmt.Sprintf("document %d: %s %s: %v", doc, kind, name, err)}
 }
 
 // readAll reads a file of at most MaxFileBytes into buf, growing it when it is too small.
@@ -239,35 +294,42 @@ func readAll(path string, buf []byte) ([]byte, error) {
 }
 
 // decodeFile decodes the documents of one file's contents. Nothing it returns refers to data. A
-// document that does not decode into its type is an error of its own; one that is not a Kubernetes
-// object fails the whole file.
+// document that cannot be read (not YAML, not an object, a kind under an API version the catalog cannot
+// judge, or not fitting its kind's type) is an error of its own, with its line, and the file's other
+// documents are still read; a stream that cannot be split into documents fails the whole file.
 func decodeFile(path string, data []byte) (r fileResult) {
 	r.skipped = map[string]int{}
-	add := func(o Object, class docClass) {
-		switch class {
-		case classObject:
-			r.objs = append(r.objs, o)
-		case classConfig:
-			r.configs = append(r.configs, o)
-		default:
-			r.skipped[o.GVK.GroupKind().String()]++ // a kind kubeharden does not inspect
-		}
-	}
-	fail := func(err error) fileResult { return fileResult{err: err} }
-	var parser blockParser
 	docs, err := splitDocuments(data)
 	if err != nil {
-		return fail(err)
+		return fileResult{err: err}
 	}
+	var parser blockParser
 	r.objs = make([]Object, 0, len(docs))
-	for i, raw := range docs {
+	for i, d := range docs {
 		doc := i + 1
-		if len(bytes.TrimSpace(raw)) == 0 {
+		if len(bytes.TrimSpace(d.data)) == 0 {
 			continue
+		}
+		line := d.contentLine()
+		docError := func(err error) {
+			r.docErrors = append(r.docErrors, FileError{Path: path, Line: line, Err: fmt.Sprintf("document %d: %v", doc, err)})
+		}
+		add := func(o Object, class docClass) {
+			o.Line = line
+			switch class {
+			case classObject:
+				r.objs = append(r.objs, o)
+			case classConfig:
+				r.configs = append(r.configs, o)
+			case classUnjudgeable:
+				docError(unjudgeableError(o.GVK))
+			default:
+				r.skipped[o.GVK.GroupKind().String()]++ // a kind kubeharden does not inspect
+			}
 		}
 		var fastErr error
 		if useBlockReader {
-			obj, class, ok, err := readBlockStyle(&parser, path, doc, raw)
+			obj, class, ok, err := readBlockStyle(&parser, path, doc, d.data)
 			if ok {
 				add(obj, class)
 				continue
@@ -275,39 +337,47 @@ func decodeFile(path string, data []byte) (r fileResult) {
 			fastErr = err
 		}
 		var u unstructured.Unstructured
-		if err := yaml.Unmarshal(raw, &u.Object); err != nil {
+		if err := yaml.Unmarshal(d.data, &u.Object); err != nil {
 			var top any
-			if yaml.Unmarshal(raw, &top) == nil {
-				return fail(fmt.Errorf("document %d: not a Kubernetes object: a %s, not a mapping with apiVersion and kind", doc, yamlKind(top)))
+			if yaml.Unmarshal(d.data, &top) == nil {
+				docError(fmt.Errorf("not a Kubernetes object: a %s, not a mapping with apiVersion and kind", yamlKind(top)))
+			} else {
+				docError(fmt.Errorf("not YAML: %w", err))
 			}
-			return fail(fmt.Errorf("document %d: not YAML: %w", doc, err))
+			continue
 		}
 		if u.Object == nil {
 			continue // a document of comments only
 		}
 		if u.GetKind() == "" && isK3sConfig(u.Object) {
-			r.configs = append(r.configs, NewObject(path, K3sConfigGVK, &u))
+			add(NewObject(path, K3sConfigGVK, &u), classConfig)
 			continue
 		}
 		items := []unstructured.Unstructured{u}
 		if u.IsList() {
 			list, err := u.ToList()
 			if err != nil {
-				return fail(fmt.Errorf("document %d: %w", doc, err))
+				docError(err)
+				continue
 			}
 			items = list.Items
 		}
-		for _, item := range items {
+		itemLines := d.itemLines(len(items))
+		for n, item := range items {
+			if itemLines != nil {
+				line = itemLines[n]
+			}
 			if item.GetKind() == "" {
-				return fail(fmt.Errorf("document %d: has no kind", doc))
+				docError(errors.New("has no kind"))
+				continue
 			}
 			gvk := item.GroupVersionKind()
 			if gvk.Group == KubeadmGroup { // kubeadm's types are not importable: kept unstructured
-				r.configs = append(r.configs, NewObject(path, gvk, &item))
+				add(NewObject(path, gvk, &item), classConfig)
 				continue
 			}
 			typed, class := newTyped(gvk)
-			if class == classOther {
+			if class == classOther || class == classUnjudgeable {
 				add(Object{GVK: gvk}, class)
 				continue
 			}
@@ -315,7 +385,7 @@ func decodeFile(path string, data []byte) (r fileResult) {
 				if fastErr != nil {
 					err = fastErr // it names the field
 				}
-				r.docErrors = append(r.docErrors, documentError(path, doc, item.GetKind(), item.GetName(), err))
+				r.docErrors = append(r.docErrors, documentError(path, doc, line, item.GetKind(), item.GetName(), err))
 				continue
 			}
 			add(NewObject(path, gvk, typed), class)

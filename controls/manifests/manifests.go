@@ -25,8 +25,10 @@ import (
 // Object is one manifest, decoded into its k8s.io/api type; or, for a workload the fast reader read,
 // deferred: kept as its JSON and metadata until a control asks for it (see deferred.go).
 type Object struct {
-	// Path is the file the object came from.
+	// Path is the file the object came from, and Line the line its document's content starts on (0 for
+	// an object of a live cluster). An object always starts in column 1.
 	Path string
+	Line int
 	// GVK is the object's group, version and kind.
 	GVK schema.GroupVersionKind
 	// Namespace and Name identify the object.
