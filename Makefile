@@ -16,7 +16,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 GO_TEST_FLAGS ?= -timeout 45m
 
-.PHONY: tools tools-pulumi stack up preview destroy test test-unit vet fmt bench
+.PHONY: tools tools-pulumi stack up preview destroy test test-unit vet fmt bench fuzz fuzz-brief
 
 tools: ## Build (once) the pinned Pulumi CLI, Go language host, kubernetes provider, kube-apiserver, kube-controller-manager and etcd.
 	@bash tests/toolchain/tools.sh all >/dev/null
@@ -38,8 +38,15 @@ preview: stack ## Show what `pulumi up` would change.
 destroy: stack
 	pulumi destroy --yes --stack $(STACK) --non-interactive
 
-test: tools vet ## Every test: unit, integration (real pulumi) and end to end.
+test: tools vet ## Every test: unit, integration (real pulumi) and end to end, and each fuzz target briefly.
 	go test $(GO_TEST_FLAGS) ./...
+	@$(MAKE) --no-print-directory fuzz-brief
+
+fuzz: ## Each fuzz target for FUZZTIME (default 10m).
+	bash tests/fuzz.sh
+
+fuzz-brief: ## Each fuzz target for 20 s, as make test runs them.
+	FUZZTIME=20s bash tests/fuzz.sh
 
 test-unit: ## Only the fast tests: no pulumi, no control plane.
 	go test -short ./...

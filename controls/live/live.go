@@ -32,8 +32,8 @@ type Snapshot struct {
 	Errors []manifests.FileError
 }
 
-// listed are the kinds the catalog inspects, each with its resource. Secrets are not among them:
-// checking needs no secret.
+// listed are the kinds the catalog inspects (manifests.JudgedKinds), each with its resource. Secrets are
+// not among them: checking needs no secret.
 var listed = []struct {
 	gvk      schema.GroupVersionKind
 	resource string
@@ -42,6 +42,9 @@ var listed = []struct {
 	{networkingv1.SchemeGroupVersion.WithKind("NetworkPolicy"), "networkpolicies"},
 	{corev1.SchemeGroupVersion.WithKind("ResourceQuota"), "resourcequotas"},
 	{corev1.SchemeGroupVersion.WithKind("LimitRange"), "limitranges"},
+	{corev1.SchemeGroupVersion.WithKind("Service"), "services"},
+	{corev1.SchemeGroupVersion.WithKind("ServiceAccount"), "serviceaccounts"},
+	{corev1.SchemeGroupVersion.WithKind("PodTemplate"), "podtemplates"},
 	{rbacv1.SchemeGroupVersion.WithKind("Role"), "roles"},
 	{rbacv1.SchemeGroupVersion.WithKind("ClusterRole"), "clusterroles"},
 	{rbacv1.SchemeGroupVersion.WithKind("RoleBinding"), "rolebindings"},

@@ -16,6 +16,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/rest"
+
+	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
 // TestReadListsAndOnlyLists serves Read over HTTP, as an API server would: it sets each object's kind,
@@ -75,4 +77,10 @@ func TestReadListsAndOnlyLists(t *testing.T) {
 	}
 	assert.Equal(t, want, requests, "Read only lists, each kind once")
 	assert.Len(t, requests, len(Kinds()))
+}
+
+// TestReadListsWhatTheCatalogJudges: the live reader lists exactly the kinds a control judges, so that a
+// control never sees a live cluster with a kind missing.
+func TestReadListsWhatTheCatalogJudges(t *testing.T) {
+	assert.ElementsMatch(t, manifests.JudgedKinds, Kinds())
 }

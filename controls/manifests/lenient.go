@@ -327,6 +327,12 @@ func decodeFile(path string, data []byte) (r fileResult) {
 				r.skipped[o.GVK.GroupKind().String()]++ // a kind kubeharden does not inspect
 			}
 		}
+		if useBlockReader {
+			if gvk, ok := headScan(d.data); ok {
+				add(Object{GVK: gvk}, classOther)
+				continue
+			}
+		}
 		var fastErr error
 		if useBlockReader {
 			obj, class, ok, err := readBlockStyle(&parser, path, doc, d.data)

@@ -1,12 +1,14 @@
 package manifests
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
 )
 
 func writeNamespace(t *testing.T, path, name string) {
@@ -120,4 +122,51 @@ func TestObjectsCarryTheirLines(t *testing.T) {
 		lines[o.Name] = o.Line
 	}
 	assert.Equal(t, map[string]int{"a": 3, "b": 9, "c": 17, "d": 21}, lines)
+}
+
+// FuzzDecodeFile: whatever a file holds, reading it does not crash or hang, every document with content
+// is an object, a config, a skipped kind or an error, and every error of a document names a line of the
+// file.
+func FuzzDecodeFile(f *testing.F) {
+	for _, doc := range corpusDocs(f) {
+		if len(doc) < 4096 {
+			f.Add(doc)
+		}
+	}
+	f.Add([]byte("apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: d}\n---\n- a\n---\nkind: [\n"))
+	f.Add([]byte("apiVersion: extensions/v1beta1\nkind: DaemonSet\nmetadata:\n  name: x\n--- # c\n\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := decodeFile("f.yaml", data)
+		if r.err != nil {
+			return
+		}
+		lines := bytes.Count(data, []byte("\n")) + 1
+		for _, e := range r.docErrors {
+			if e.Line < 1 || e.Line > lines {
+				t.Fatalf("error at line %d of a %d-line file: %+v", e.Line, lines, e)
+			}
+		}
+		docs, err := splitDocuments(data)
+		if err != nil {
+			t.Fatalf("decodeFile split what splitDocuments refuses: %v", err)
+		}
+		withContent := 0
+		for _, d := range docs {
+			var top any
+			if yaml.Unmarshal(d.data, &top) == nil && top == nil {
+				continue // empty, or comments only
+			}
+			if m, ok := top.(map[string]any); ok && m["kind"] == "List" {
+				continue // a List may hold no items
+			}
+			withContent++
+		}
+		got := len(r.objs) + len(r.configs) + len(r.docErrors)
+		for _, n := range r.skipped {
+			got += n
+		}
+		if got < withContent {
+			t.Fatalf("%d documents with content, but only %d objects, configs, skipped kinds and errors:\n%q", withContent, got, data)
+		}
+	})
 }

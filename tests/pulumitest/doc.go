@@ -1,4 +1,5 @@
 // Package pulumitest runs the real Pulumi CLI for integration tests: it finds the toolchain that
 // `make tools` built (or a pulumi already on PATH), and runs commands against a temporary local file
-// backend so that no test touches a developer's own stacks.
+// backend so that no test touches a developer's own stacks; AssertCompliant reads what `kubeharden check`
+// said of what they made.
 package pulumitest

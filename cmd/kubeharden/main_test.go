@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestExitCodes runs the built command as a user or a CI job would, and reads its exit codes: usage
+// errors and inputs it could not judge are 2, a failing control 1, a pass 0.
+func TestExitCodes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := filepath.Join(t.TempDir(), "kubeharden")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	empty := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"an unknown flag", []string{"check", "--no-such-flag", "../../controls/testdata/workload-pod-security/pass"}, 2},
+		{"a flag of the wrong type", []string{"check", "--verbose=maybe", "."}, 2},
+		{"an unknown command", []string{"chekc"}, 2},
+		{"an unknown output format", []string{"check", "-o", "xml", "."}, 2},
+		{"an empty folder", []string{"check", empty}, 2},
+		{"a missing path", []string{"check", filepath.Join(empty, "missing")}, 2},
+		{"a failing fixture", []string{"check", "../../controls/testdata/workload-pod-security/fail/privileged.yaml"}, 1},
+		{"a passing fixture", []string{"check", "../../controls/testdata/workload-pod-security/pass"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := exec.Command(bin, tc.args...)
+			out, err := cmd.CombinedOutput()
+			code := 0
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				code = exit.ExitCode()
+			} else {
+				require.NoError(t, err)
+			}
+			assert.Equal(t, tc.want, code, "%s", out)
+		})
+	}
+	_ = os.Remove(bin)
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# make fuzz / make fuzz-brief: runs every fuzz target of the repository (found with go test -list) for
+# FUZZTIME each, one after the other; new failing inputs land in the package's testdata/fuzz, where
+# `go test` replays them from then on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+FUZZTIME=${FUZZTIME:-10m}
+for pkg in $(go list ./...); do
+  for target in $(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true); do
+    echo "[fuzz] $pkg $target for $FUZZTIME" >&2
+    go test -run '^$' -fuzz "^${target}\$" -fuzztime "$FUZZTIME" "$pkg"
+  done
+done
