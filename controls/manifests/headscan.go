@@ -25,6 +25,7 @@ func headScan(doc []byte) (schema.GroupVersionKind, bool) {
 	var apiVersion, kind []byte
 	seenAPIVersion, seenKind, first := 0, 0, true
 	valueOpen := false // the last key was apiVersion or kind: an indented line would continue its value
+	var sc scanState
 	for rest := doc; len(rest) > 0; {
 		line := rest
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -34,20 +35,27 @@ func headScan(doc []byte) (schema.GroupVersionKind, bool) {
 		}
 		line = bytes.TrimSuffix(line, []byte("\r"))
 		trimmed := bytes.TrimLeft(line, " ")
-		if len(trimmed) == 0 || trimmed[0] == '#' && len(trimmed) == len(line) {
+		indent := len(line) - len(trimmed)
+		if sc.inside() {
+			// A quoted scalar or flow collection going on, or a block scalar's content: not keys. Only a
+			// line in column 0 could be mistaken for one; the scan does not guess.
+			if len(trimmed) > 0 && indent == 0 {
+				return schema.GroupVersionKind{}, false
+			}
+			sc.next(trimmed, indent)
 			continue
 		}
-		if valueOpen && len(trimmed) < len(line) {
+		if len(trimmed) == 0 || trimmed[0] == '#' && indent == 0 {
+			continue
+		}
+		if valueOpen && indent > 0 {
 			return schema.GroupVersionKind{}, false
 		}
 		if trimmed[0] == '#' {
 			continue
 		}
-		if opensMultiline(trimmed) {
-			return schema.GroupVersionKind{}, false
-		}
-		indented := len(trimmed) < len(line)
-		if indented {
+		sc.start(trimmed, indent)
+		if indent > 0 {
 			if first {
 				return schema.GroupVersionKind{}, false // an indented top level
 			}
@@ -61,15 +69,14 @@ func headScan(doc []byte) (schema.GroupVersionKind, bool) {
 		valueOpen = false
 		switch string(key) {
 		case "apiVersion":
-			valueOpen = true
-			apiVersion, seenAPIVersion = value, seenAPIVersion+1
+			apiVersion, seenAPIVersion, valueOpen = value, seenAPIVersion+1, true
 		case "kind":
 			kind, seenKind, valueOpen = value, seenKind+1, true
 		case "items":
 			return schema.GroupVersionKind{}, false // a List: its items are read one by one
 		}
 	}
-	if seenAPIVersion != 1 || seenKind != 1 || !plainWord(apiVersion) || !plainWord(kind) {
+	if sc.inside() && !sc.block || seenAPIVersion != 1 || seenKind != 1 || !plainWord(apiVersion) || !plainWord(kind) {
 		return schema.GroupVersionKind{}, false
 	}
 	gv, err := schema.ParseGroupVersion(string(apiVersion))
@@ -81,6 +88,98 @@ func headScan(doc []byte) (schema.GroupVersionKind, bool) {
 		return schema.GroupVersionKind{}, false
 	}
 	return gvk, true
+}
+
+// scanState is what goes on past the end of a line: a quoted scalar (quote), a flow collection (depth,
+// with the quote of a scalar inside it), or a block scalar's content (block, more indented than
+// blockIndent).
+type scanState struct {
+	quote       byte
+	depth       int
+	block       bool
+	blockIndent int
+}
+
+func (s *scanState) inside() bool { return s.quote != 0 || s.depth > 0 || s.block }
+
+// start reads a line outside any of them: where a value starts (the line's start, after "- ", after
+// ": "), a quote or bracket opens, and "|" or ">" opens a block scalar.
+func (s *scanState) start(trimmed []byte, indent int) {
+	v := trimmed
+	for {
+		if rest, ok := bytes.CutPrefix(v, []byte("- ")); ok {
+			v = bytes.TrimLeft(rest, " ")
+			continue
+		}
+		break
+	}
+	if len(v) > 0 && (v[0] == '"' || v[0] == '\'' || v[0] == '[' || v[0] == '{') {
+		s.scan(v)
+		return
+	}
+	if i := bytes.Index(v, []byte(": ")); i >= 0 {
+		v = skipProperties(bytes.TrimLeft(v[i+2:], " "))
+	} else if bytes.HasSuffix(v, []byte(":")) {
+		return
+	}
+	switch {
+	case len(v) > 0 && (v[0] == '"' || v[0] == '\'' || v[0] == '[' || v[0] == '{'):
+		s.scan(v)
+	case len(v) > 0 && (v[0] == '|' || v[0] == '>'):
+		s.block, s.blockIndent = true, indent
+	}
+}
+
+// next reads a line inside a quoted scalar, a flow collection or a block scalar.
+func (s *scanState) next(trimmed []byte, indent int) {
+	if s.block {
+		if len(trimmed) > 0 && indent <= s.blockIndent {
+			s.block = false
+			s.start(trimmed, indent)
+		}
+		return
+	}
+	s.scan(trimmed)
+}
+
+// scan follows quotes and brackets along v.
+func (s *scanState) scan(v []byte) {
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case s.quote == '"' && c == '\\':
+			i++
+		case s.quote == '\'' && c == '\'' && i+1 < len(v) && v[i+1] == '\'':
+			i++
+		case s.quote != 0 && c == s.quote:
+			s.quote = 0
+		case s.quote != 0:
+		case c == '"' || c == '\'':
+			s.quote = c
+		case c == '[' || c == '{':
+			s.depth++
+		case c == ']' || c == '}':
+			s.depth--
+		case c == '#' && s.depth == 0 && (i == 0 || v[i-1] == ' '):
+			return // a comment
+		}
+		if s.quote == 0 && s.depth <= 0 {
+			s.depth = 0
+			return // the value ended: what follows on the line is no value of ours
+		}
+	}
+}
+
+// skipProperties drops an anchor (&a) and a tag (!t) in front of a value.
+func skipProperties(v []byte) []byte {
+	for len(v) > 0 && (v[0] == '&' || v[0] == '!') {
+		i := bytes.IndexByte(v, ' ')
+		if i < 0 {
+			return nil
+		}
+		v = bytes.TrimLeft(v[i:], " ")
+	}
+	return v
 }
 
 // plainKey splits a column-0 line "key: value # comment" whose key is a plain word; ok is false for
@@ -113,86 +212,4 @@ func plainWord(s []byte) bool {
 		}
 	}
 	return true
-}
-
-// opensMultiline is true when a line (its indentation removed) starts a value with a quote or a flow
-// bracket that the line does not close: such a scalar may go on over following lines at any indentation.
-// A value starts the line, follows a sequence's "- ", or follows a key's ": ".
-func opensMultiline(line []byte) bool {
-	for {
-		if v, ok := bytes.CutPrefix(line, []byte("- ")); ok {
-			line = bytes.TrimLeft(v, " ")
-			continue
-		}
-		break
-	}
-	if unclosed(line) {
-		return true
-	}
-	if i := bytes.Index(line, []byte(": ")); i >= 0 {
-		return unclosed(bytes.TrimLeft(line[i+2:], " "))
-	}
-	return false
-}
-
-// unclosed is true when s starts a quoted scalar or flow collection that does not end on it.
-func unclosed(s []byte) bool {
-	if len(s) == 0 {
-		return false
-	}
-	switch s[0] {
-	case '"':
-		for i := 1; i < len(s); i++ {
-			switch s[i] {
-			case '\\':
-				i++
-			case '"':
-				return false
-			}
-		}
-		return true
-	case '\'':
-		for i := 1; i < len(s); i++ {
-			if s[i] == '\'' {
-				if i+1 < len(s) && s[i+1] == '\'' {
-					i++ // an escaped quote
-					continue
-				}
-				return false
-			}
-		}
-		return true
-	case '[', '{':
-		depth := 0
-		for i := 0; i < len(s); i++ {
-			switch s[i] {
-			case '[', '{':
-				depth++
-			case ']', '}':
-				depth--
-			case '"', '\'':
-				if unclosed(s[i:]) {
-					return true
-				}
-				i += closingQuote(s[i:])
-			}
-		}
-		return depth > 0
-	}
-	return false
-}
-
-// closingQuote is the index of the quote that closes the quoted scalar s starts with (s is closed).
-func closingQuote(s []byte) int {
-	for i := 1; i < len(s); i++ {
-		switch {
-		case s[0] == '"' && s[i] == '\\':
-			i++
-		case s[i] == s[0] && s[0] == '\'' && i+1 < len(s) && s[i+1] == '\'':
-			i++
-		case s[i] == s[0]:
-			return i
-		}
-	}
-	return len(s) - 1
 }

@@ -170,3 +170,24 @@ func FuzzDecodeFile(f *testing.F) {
 		}
 	})
 }
+
+// TestCorpusReadsAsTheGeneralPath: over ten real projects' release bundles, the head scan and the fast
+// reader give exactly what sigs.k8s.io/yaml and the unstructured converter give: the same objects, the
+// same skipped kinds, the same errors. The corpus is shared/corpus beside the repository; the test skips
+// where it is absent.
+func TestCorpusReadsAsTheGeneralPath(t *testing.T) {
+	dir := "../../../shared/corpus"
+	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
+		t.Skipf("the real-world corpus is not at %s: %v", dir, err)
+	}
+	fast := ReadTree(dir)
+	fastErrors := append(fast.Errors, DeferredErrors(fast.Objects)...)
+	useBlockReader = false
+	defer func() { useBlockReader = true }()
+	general := ReadTree(dir)
+	assert.Equal(t, keys(general), keys(fast))
+	assert.Equal(t, general.SkippedKinds, fast.SkippedKinds)
+	assert.Equal(t, len(general.Configs), len(fast.Configs))
+	assert.ElementsMatch(t, errorDocuments(general.Errors), errorDocuments(fastErrors))
+	assert.Greater(t, fast.Skipped, 600)
+}
