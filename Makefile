@@ -55,5 +55,5 @@ vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	go vet ./...
 
-bench: ## Figures: kubeharden check against kube-score v1.20 on 10,000 generated objects.
+bench: ## Figures: kubeharden check against kube-score v1.20 on the real corpus (../shared/corpus) and 10,000 generated objects.
 	bash tests/bench/bench.sh

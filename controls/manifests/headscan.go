@@ -22,6 +22,9 @@ import (
 // headScan returns the kind of a document whose kind no control inspects, and true; false when it is
 // not sure, or the kind is one a reader must decode.
 func headScan(doc []byte) (schema.GroupVersionKind, bool) {
+	if namesDecodedKind(doc) {
+		return schema.GroupVersionKind{}, false // a Deployment, say: no need to scan all of it first
+	}
 	var apiVersion, kind []byte
 	seenAPIVersion, seenKind, first := 0, 0, true
 	valueOpen := false // the last key was apiVersion or kind: an indented line would continue its value
@@ -88,6 +91,36 @@ func headScan(doc []byte) (schema.GroupVersionKind, bool) {
 		return schema.GroupVersionKind{}, false
 	}
 	return gvk, true
+}
+
+// namesDecodedKind says whether the document's first lines in column 0 that look like "apiVersion: " and
+// "kind: " name a kind that a scheme knows, which the readers decode whatever the scan would find. It only
+// spares the scan of such documents: a wrong guess sends a document to the parsing readers, never past them.
+func namesDecodedKind(doc []byte) bool {
+	var apiVersion, kind []byte
+	for rest := doc; len(rest) > 0 && (apiVersion == nil || kind == nil); {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		line = bytes.TrimRight(line, " \r")
+		if v, ok := bytes.CutPrefix(line, []byte("apiVersion: ")); ok && apiVersion == nil {
+			apiVersion = bytes.TrimLeft(v, " ")
+		} else if v, ok := bytes.CutPrefix(line, []byte("kind: ")); ok && kind == nil {
+			kind = bytes.TrimLeft(v, " ")
+		}
+	}
+	if apiVersion == nil || kind == nil {
+		return false
+	}
+	gv, err := schema.ParseGroupVersion(string(apiVersion))
+	if err != nil {
+		return false
+	}
+	_, class := newTyped(gv.WithKind(string(kind)))
+	return class != classOther
 }
 
 // scanState is what goes on past the end of a line: a quoted scalar (quote), a flow collection (depth,
