@@ -70,6 +70,8 @@ type CheckOptions struct {
 	// Namespace, when set, is the namespace of the objects read from Paths that name none, as
 	// `kubectl apply -n` sets it; otherwise they are in default.
 	Namespace string
+	// Sources are inputs that are not files (a preview's resources, say), read by manifests.ReadSources.
+	Sources []manifests.Source
 	// Live are a live cluster's objects (see controls/live), and LiveSource names the cluster.
 	Live       []manifests.Object
 	LiveSource string
@@ -85,6 +87,9 @@ func Check(opts CheckOptions) (*Report, error) {
 	var tree manifests.Tree
 	if len(opts.Paths) > 0 {
 		tree = manifests.ReadTree(opts.Paths...)
+	}
+	if len(opts.Sources) > 0 {
+		tree.Append(manifests.ReadSources(opts.Sources))
 	}
 	if opts.Namespace != "" {
 		for i, o := range tree.Objects {

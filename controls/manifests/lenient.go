@@ -38,6 +38,8 @@ type Tree struct {
 	// SkippedKinds counts the skipped documents by group/kind, such as "templates.gatekeeper.sh/ConstraintTemplate".
 	SkippedKinds map[string]int
 	Errors       []FileError
+
+	documents []int // while reading: how many documents each input held
 }
 
 // NothingToCheck is the error of an input path that holds no Kubernetes document at all: an empty
@@ -53,10 +55,7 @@ var readBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // while the rest is still read. An input path that yields no document at all is an error too
 // (NothingToCheck), so that a mistyped folder is never a clean run.
 func ReadTree(paths ...string) Tree {
-	var t Tree
 	files, walkErrors := listFiles(paths)
-	t.Errors = walkErrors
-
 	// Parsing dominates: files are read in parallel, and their results kept in file order.
 	results := make([]fileResult, len(files))
 	parallel.For(len(files), func(i int) {
@@ -64,17 +63,68 @@ func ReadTree(paths ...string) Tree {
 		results[i], *buf = readFile(files[i].path, *buf)
 		readBuffers.Put(buf)
 	})
+	roots := make([]int, len(files))
+	for i, f := range files {
+		roots[i] = f.root
+	}
+	t := assemble(results, func(i int) string { return files[i].path }, roots, len(paths))
+	t.Errors = append(walkErrors, t.Errors...)
+	for i, root := range paths {
+		if t.documents[i] == 0 && !hasErrorUnder(walkErrors, root) {
+			t.Errors = append(t.Errors, FileError{Path: root, Err: NothingToCheck})
+		}
+	}
+	t.documents = nil
+	return t
+}
+
+// Source is one input that is not a file: Data read as a file's contents would be, its objects and errors
+// named by Name (say, the URN of the Pulumi resource the document is the inputs of).
+type Source struct {
+	Name string
+	Data []byte
+}
+
+// ReadSources reads sources as ReadTree reads files, with the same rules; a source that yields no
+// document at all is an error (NothingToCheck), as an empty file is.
+func ReadSources(sources []Source) Tree {
+	results := make([]fileResult, len(sources))
+	parallel.For(len(sources), func(i int) {
+		if len(sources[i].Data) > MaxFileBytes {
+			results[i] = fileResult{err: fmt.Errorf("%d bytes: larger than the %d this reads", len(sources[i].Data), MaxFileBytes)}
+			return
+		}
+		results[i] = decodeFile(sources[i].Name, sources[i].Data)
+	})
+	roots := make([]int, len(sources))
+	for i := range roots {
+		roots[i] = i
+	}
+	t := assemble(results, func(i int) string { return sources[i].Name }, roots, len(sources))
+	for i, s := range sources {
+		if t.documents[i] == 0 {
+			t.Errors = append(t.Errors, FileError{Path: s.Name, Err: NothingToCheck})
+		}
+	}
+	t.documents = nil
+	return t
+}
+
+// assemble gathers decoded results in order, counting the documents of each input (roots[i] is the
+// input result i came from) in Tree.documents.
+func assemble(results []fileResult, name func(i int) string, roots []int, inputs int) Tree {
+	var t Tree
 	n := 0
 	for _, r := range results {
 		n += len(r.objs)
 	}
 	t.Objects = make([]Object, 0, n)
-	documents := make([]int, len(paths)) // by input path
+	t.documents = make([]int, inputs)
 	for i, r := range results {
-		documents[files[i].root] += len(r.objs) + len(r.configs) + len(r.docErrors)
+		t.documents[roots[i]] += len(r.objs) + len(r.configs) + len(r.docErrors)
 		if r.err != nil {
-			documents[files[i].root]++ // it is reported, and so not "nothing"
-			t.Errors = append(t.Errors, FileError{Path: files[i].path, Err: r.err.Error()})
+			t.documents[roots[i]]++ // it is reported, and so not "nothing"
+			t.Errors = append(t.Errors, FileError{Path: name(i), Err: r.err.Error()})
 			continue
 		}
 		t.Errors = append(t.Errors, r.docErrors...)
@@ -86,15 +136,24 @@ func ReadTree(paths ...string) Tree {
 			}
 			t.SkippedKinds[k] += n
 			t.Skipped += n
-			documents[files[i].root] += n
-		}
-	}
-	for i, root := range paths {
-		if documents[i] == 0 && !hasErrorUnder(walkErrors, root) {
-			t.Errors = append(t.Errors, FileError{Path: root, Err: NothingToCheck})
+			t.documents[roots[i]] += n
 		}
 	}
 	return t
+}
+
+// Append adds what another read found.
+func (t *Tree) Append(o Tree) {
+	t.Objects = append(t.Objects, o.Objects...)
+	t.Configs = append(t.Configs, o.Configs...)
+	t.Errors = append(t.Errors, o.Errors...)
+	for k, n := range o.SkippedKinds {
+		if t.SkippedKinds == nil {
+			t.SkippedKinds = map[string]int{}
+		}
+		t.SkippedKinds[k] += n
+	}
+	t.Skipped += o.Skipped
 }
 
 // hasErrorUnder is true when an error was reported for root or a path below it.

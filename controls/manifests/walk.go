@@ -14,8 +14,8 @@ type manifestFile struct {
 	root int
 }
 
-// isManifestName is true for the file names a folder walk reads: .yaml, .yml and .json.
-func isManifestName(name string) bool {
+// IsManifestName is true for the file names a folder walk reads: .yaml, .yml and .json.
+func IsManifestName(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".yaml", ".yml", ".json":
 		return true
@@ -71,7 +71,7 @@ func (w *walker) visit(path string, named bool, ancestors []string) {
 		if !fi.Mode().IsRegular() && !named {
 			return // sockets, devices and pipes found in a folder are not manifests
 		}
-		if !named && !isManifestName(path) {
+		if !named && !IsManifestName(path) {
 			return
 		}
 		if w.seen[real] {

@@ -1,0 +1,40 @@
+// Command kubeharden-policy is the kubeharden policy pack, an analyzer that `pulumi preview --policy-pack
+// <this executable>` starts: the control catalog's verdicts on the stack's Kubernetes resources (see
+// package policypack). It only wires the stack's config to the pack.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+
+	"github.com/kubeharden/kubeharden/components/stack"
+	"github.com/kubeharden/kubeharden/policypack"
+)
+
+func main() {
+	err := policyx.Main(func(ctx *pulumi.Context) (policyx.PolicyPack, error) {
+		// The engine starts the pack in the project's folder.
+		dir, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		root, err := stack.ProjectRootFrom(dir)
+		if err != nil {
+			root = dir // a profileFile, if any, is then read from here
+		}
+		opts, err := policypack.OptionsFromStack(func(key string) string { return pulumiconfig.Get(ctx, key) }, root)
+		if err != nil {
+			return nil, err
+		}
+		opts.ReportFile = os.Getenv(policypack.ReportFileEnv)
+		return policypack.New(opts)
+	})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "kubeharden-policy:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,207 @@
+package policypack
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/blang/semver"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/controls/manifests"
+)
+
+// Name is the policy pack's name, as `pulumi preview` prints it beside each violation.
+const Name = "kubeharden"
+
+// Version is the pack's version.
+var Version = semver.MustParse("0.1.0")
+
+// InputsPolicy is the policy that fails a resource the pack could not turn into an object to judge: the
+// catalog's verdict on it is unknown, and the pack fails closed.
+const InputsPolicy = "kubeharden-inputs-judged"
+
+// Mandatory are the controls whose violations stop a preview by default: the namespace's Pod Security
+// level, its default-deny policy, bindings of cluster-admin or system:masters, RBAC wildcards, an
+// EncryptionConfiguration that stores Secrets in plaintext, and every workload control. The rest of the
+// catalog is advisory. The pack's config (`pulumi preview --policy-pack-config`) sets any policy's
+// enforcement level: {"rbac-pod-exec": "mandatory", "service-exposure": "disabled"}.
+var Mandatory = []string{
+	"namespace-pod-security", "network-default-deny", "rbac-cluster-admin-binding", "rbac-no-wildcards", "encryption-at-rest",
+	"workload-pod-security", "container-resource-limits", "container-read-only-root-filesystem", "container-image-tag",
+	"no-default-service-account", "service-account-token-automount", "no-workloads-in-default-namespaces",
+}
+
+// Options say how the pack judges: the catalog, the Kubernetes version whose checks apply and the
+// exemptions (a stack's profile gives them; see components/stack.Exemptions).
+type Options struct {
+	Catalog           []controls.Control
+	KubernetesVersion string
+	Exemptions        []controls.Exemption
+	// ReportFile, when set, is where each verdict's report is written as `kubeharden check -o json`
+	// writes one, for a CI summary (ReportFileEnv sets it for the pack's command).
+	ReportFile string
+}
+
+// ReportFileEnv names the file the pack's command writes its report to.
+const ReportFileEnv = "KUBEHARDEN_POLICY_REPORT"
+
+// New is the policy pack: a stack policy per control of the catalog, named by the control's ID, and
+// InputsPolicy. Every policy reads the same verdict, the catalog evaluated once on all the preview's
+// resources (a namespace's policies and its workloads are judged together, as `kubeharden check` judges
+// a folder).
+func New(opts Options) (policyx.PolicyPack, error) {
+	if errs := controls.ValidateExemptions(opts.Catalog, opts.Exemptions, field.NewPath("compliance", "exemptions")); len(errs) > 0 {
+		return nil, fmt.Errorf("policy pack %s: %w", Name, errs.ToAggregate())
+	}
+	j := &judge{opts: opts}
+	policies := []policyx.Policy{policyx.NewStackValidationPolicy(InputsPolicy, policyx.StackValidationPolicyArgs{
+		Description:      "Every Kubernetes resource of the stack can be judged by the kubeharden catalog",
+		EnforcementLevel: policyx.EnforcementLevelMandatory,
+		ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
+			return j.report(InputsPolicy, args)
+		},
+	})}
+	for _, c := range opts.Catalog {
+		level := policyx.EnforcementLevelAdvisory
+		if slices.Contains(Mandatory, c.ID) {
+			level = policyx.EnforcementLevelMandatory
+		}
+		policies = append(policies, policyx.NewStackValidationPolicy(c.ID, policyx.StackValidationPolicyArgs{
+			Description:      c.Title + " (" + sources(c) + ")",
+			EnforcementLevel: level,
+			ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
+				return j.report(c.ID, args)
+			},
+		}))
+	}
+	return policyx.NewPolicyPack(Name, Version, policyx.EnforcementLevelAdvisory, policies)
+}
+
+// Message is a finding as a violation says it: the control, the object, the field and the fix.
+func Message(f controls.Finding) string {
+	return fmt.Sprintf("[%s] %s %s: %s; fix: %s", f.Control, f.Object, f.Field, f.Message, f.Remedy)
+}
+
+func sources(c controls.Control) string {
+	s := "NSA/CISA: " + c.Guide
+	if c.CIS != "" {
+		s += "; CIS " + c.CIS
+	}
+	if c.Kubescape != "" {
+		s += "; kubescape " + c.Kubescape
+	}
+	return s
+}
+
+// Verdict is the catalog's judgement of one set of resources.
+type Verdict struct {
+	Inputs Inputs
+	Report *controls.Report
+	// Unjudged are the resources the catalog could not judge, and why.
+	Unjudged []Violation
+}
+
+// Violation is one resource's violation of a policy ("" for the stack as a whole).
+type Violation struct{ URN, Message string }
+
+// Violations are the violations of one policy: a control's findings (exempted ones are not violations),
+// or, for InputsPolicy, what could not be judged.
+func (v *Verdict) Violations(policy string) []Violation {
+	if policy == InputsPolicy {
+		return v.Unjudged
+	}
+	var out []Violation
+	for _, f := range v.Report.FindingsOf(policy) {
+		out = append(out, Violation{URN: v.Inputs.URNs[f.Path], Message: Message(f)})
+	}
+	return out
+}
+
+// judge evaluates the catalog once per AnalyzeStack call: the engine hands every policy the same
+// resources, so the last verdict is kept for the slice it was made for.
+type judge struct {
+	opts Options
+
+	mu   sync.Mutex
+	last []policyx.AnalyzerResource
+	v    *Verdict
+}
+
+// report reports a policy's violations among the stack's resources.
+func (j *judge) report(policy string, args policyx.StackValidationArgs) error {
+	v, err := j.verdict(args.Resources)
+	if err != nil {
+		return err
+	}
+	for _, x := range v.Violations(policy) {
+		args.Manager.ReportViolation(x.Message, x.URN)
+	}
+	return nil
+}
+
+func (j *judge) verdict(resources []policyx.AnalyzerResource) (*Verdict, error) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.v != nil && len(resources) == len(j.last) && (len(resources) == 0 || &resources[0] == &j.last[0]) {
+		return j.v, nil
+	}
+	rs := make([]Resource, len(resources))
+	for i, r := range resources {
+		rs[i] = Resource{URN: r.URN, Type: r.Type, Properties: r.Properties}
+	}
+	v, err := Judge(j.opts, rs)
+	if err != nil {
+		return nil, err
+	}
+	if j.opts.ReportFile != "" {
+		if err := writeReport(j.opts.ReportFile, v); err != nil {
+			return nil, err
+		}
+	}
+	j.last, j.v = resources, v
+	return v, nil
+}
+
+// Judge evaluates the catalog on resources. What could not be made into an object or read as one is
+// unjudged, each with its URN.
+func Judge(opts Options, resources []Resource) (*Verdict, error) {
+	in := NewInputs(resources)
+	r, err := controls.Check(controls.CheckOptions{Catalog: opts.Catalog, KubernetesVersion: opts.KubernetesVersion,
+		Sources: in.Sources, Exemptions: opts.Exemptions})
+	if err != nil {
+		return nil, fmt.Errorf("policy pack %s: %w", Name, err)
+	}
+	v := &Verdict{Inputs: in, Report: r}
+	for urn, why := range in.Unreadable {
+		v.Unjudged = append(v.Unjudged, Violation{URN: urn, Message: why})
+	}
+	for _, e := range r.Errors {
+		v.Unjudged = append(v.Unjudged, Violation{URN: in.URNs[e.Path], Message: e.Err})
+	}
+	sort.Slice(v.Unjudged, func(a, b int) bool { return v.Unjudged[a].URN < v.Unjudged[b].URN })
+	return v, nil
+}
+
+// writeReport writes the verdict's report, the unjudged resources among its errors.
+func writeReport(path string, v *Verdict) error {
+	r := *v.Report
+	r.Errors = append([]manifests.FileError(nil), r.Errors...)
+	for urn, why := range v.Inputs.Unreadable {
+		r.Errors = append(r.Errors, manifests.FileError{Path: urn, Err: why})
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("policy pack %s: %w", Name, err)
+	}
+	if err := r.WriteJSON(f); err != nil {
+		f.Close()
+		return fmt.Errorf("policy pack %s: writing %s: %w", Name, path, err)
+	}
+	return f.Close()
+}

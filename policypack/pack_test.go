@@ -1,0 +1,224 @@
+package policypack
+
+import (
+	"context"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
+	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controls"
+)
+
+// resource is a Pulumi resource of type typ whose properties are the YAML doc.
+func resource(t *testing.T, name, typ, doc string) policyx.AnalyzerResource {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(doc), &m))
+	return policyx.AnalyzerResource{URN: "urn:pulumi:dev::app::" + typ + "::" + name, Type: typ, Properties: value(m).AsMap()}
+}
+
+// value is a JSON value as a property value.
+func value(v any) property.Value {
+	switch v := v.(type) {
+	case map[string]any:
+		m := map[string]property.Value{}
+		for k, e := range v {
+			m[k] = value(e)
+		}
+		return property.New(property.NewMap(m))
+	case []any:
+		a := make([]property.Value, len(v))
+		for i, e := range v {
+			a[i] = value(e)
+		}
+		return property.New(property.NewArray(a))
+	case string:
+		return property.New(v)
+	case bool:
+		return property.New(v)
+	case float64:
+		return property.New(v)
+	case int:
+		return property.New(float64(v))
+	case int64:
+		return property.New(float64(v))
+	}
+	return property.Value{}
+}
+
+// violations runs every policy of the pack on resources, as the engine's AnalyzeStack does, and returns
+// each policy's violations.
+func violations(t *testing.T, opts Options, resources ...policyx.AnalyzerResource) map[string][]Violation {
+	t.Helper()
+	pack, err := New(opts)
+	require.NoError(t, err)
+	out := map[string][]Violation{}
+	for _, p := range pack.Policies() {
+		sp := p.(policyx.StackValidationPolicy)
+		m := &recorder{}
+		require.NoError(t, sp.Validate(context.Background(), policyx.StackValidationArgs{Manager: m, Resources: resources}))
+		if len(m.got) > 0 {
+			out[p.Name()] = m.got
+		}
+	}
+	return out
+}
+
+type recorder struct{ got []Violation }
+
+func (r *recorder) ReportViolation(message, urn string) {
+	r.got = append(r.got, Violation{URN: urn, Message: message})
+}
+
+func defaults() Options {
+	return Options{Catalog: controls.DefaultControls(), KubernetesVersion: config.DefaultKubernetesVersion}
+}
+
+const hardenedNamespace = `
+metadata:
+  name: shop
+  labels:
+    pod-security.kubernetes.io/enforce: restricted
+    pod-security.kubernetes.io/enforce-version: v1.36
+`
+
+func TestAPrivilegedDeploymentFailsTheWorkloadPolicies(t *testing.T) {
+	deployment := resource(t, "web", "kubernetes:apps/v1:Deployment", `
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:latest
+        securityContext: {privileged: true}
+`)
+	got := violations(t, defaults(), resource(t, "shop", "kubernetes:core/v1:Namespace", hardenedNamespace), deployment)
+	for _, policy := range []string{"workload-pod-security", "container-image-tag", "container-resource-limits", "container-read-only-root-filesystem"} {
+		require.NotEmpty(t, got[policy], policy)
+		for _, v := range got[policy] {
+			assert.Equal(t, deployment.URN, v.URN, policy)
+			assert.Contains(t, v.Message, "["+policy+"] Deployment/shop/web spec.template.spec.containers[0]")
+			assert.Contains(t, v.Message, "; fix: ")
+		}
+	}
+	assert.True(t, slices.ContainsFunc(got["workload-pod-security"], func(v Violation) bool {
+		return strings.Contains(v.Message, "securityContext.privileged")
+	}), "%v", got["workload-pod-security"])
+	assert.NotContains(t, got, InputsPolicy)
+}
+
+func TestClusterAdminWildcardsAndAnOpenNamespaceFail(t *testing.T) {
+	crb := resource(t, "app-admin", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", `
+metadata: {name: app-admin}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+subjects: [{kind: ServiceAccount, name: app, namespace: shop}]
+`)
+	role := resource(t, "everything", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", `
+metadata: {name: vendor-operator}
+rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]
+`)
+	ns := resource(t, "open", "kubernetes:core/v1:Namespace", `
+metadata: {name: open, labels: {pod-security.kubernetes.io/enforce: baseline}}
+`)
+	got := violations(t, defaults(), crb, role, ns)
+	urns := func(policy string) []string {
+		var out []string
+		for _, v := range got[policy] {
+			out = append(out, v.URN)
+		}
+		return out
+	}
+	assert.Contains(t, urns("rbac-cluster-admin-binding"), crb.URN)
+	assert.Contains(t, urns("rbac-no-wildcards"), role.URN)
+	assert.Contains(t, urns("namespace-pod-security"), ns.URN)
+	assert.Contains(t, urns("network-default-deny"), ns.URN)
+}
+
+func TestIdentityFirstInTheControlPlaneFilesFailsEncryptionAtRest(t *testing.T) {
+	fileSet, err := os.ReadFile("../controls/testdata/encryption-at-rest/fail/identity-first.yaml")
+	require.NoError(t, err)
+	files := value([]any{
+		map[string]any{"path": "/etc/kubernetes/kubeadm-config.yaml", "mode": "0600", "content": string(fileSet)},
+		map[string]any{"path": "/etc/kubernetes/pki/ca.crt", "mode": "0644", "content": "not YAML, and not read"},
+	})
+	cp := policyx.AnalyzerResource{URN: "urn:pulumi:dev::kubeharden::" + controlplanecomponent.ControlPlaneType + "::cp",
+		Type: controlplanecomponent.ControlPlaneType, Properties: property.NewMap(map[string]property.Value{"sensitiveFiles": files.WithSecret(true)})}
+	got := violations(t, defaults(), cp)
+	require.NotEmpty(t, got["encryption-at-rest"])
+	assert.Equal(t, cp.URN, got["encryption-at-rest"][0].URN)
+	assert.Contains(t, got["encryption-at-rest"][0].Message, "identity")
+	assert.NotContains(t, got, InputsPolicy)
+}
+
+func TestWhatIsNotKnownYetIsNeverPassed(t *testing.T) {
+	d := resource(t, "web", "kubernetes:apps/v1:Deployment", `{metadata: {name: web, namespace: shop}}`)
+	spec := property.NewMap(map[string]property.Value{"template": property.New(property.Computed)})
+	d.Properties = d.Properties.Set("spec", property.New(spec))
+	d.Properties = d.Properties.Set("status", property.New(property.Computed)) // the cluster's: not a reason
+	got := violations(t, defaults(), d)
+	require.Len(t, got[InputsPolicy], 1)
+	assert.Equal(t, d.URN, got[InputsPolicy][0].URN)
+	assert.Contains(t, got[InputsPolicy][0].Message, "spec.template")
+	assert.NotContains(t, got[InputsPolicy][0].Message, "status")
+
+	// A document that does not fit its type is unjudged too, not skipped.
+	bad := resource(t, "bad", "kubernetes:apps/v1:Deployment", `{metadata: {name: bad}, spec: {replicas: many}}`)
+	got = violations(t, defaults(), bad)
+	require.Len(t, got[InputsPolicy], 1)
+	assert.Equal(t, bad.URN, got[InputsPolicy][0].URN)
+}
+
+func TestTheStackProfileGivesTheExemptions(t *testing.T) {
+	profile := `{"tenants":[{"name":"team-a"}]}`
+	opts, err := OptionsFromStack(func(key string) string {
+		if key == "kubeharden:profile" {
+			return profile
+		}
+		return ""
+	}, t.TempDir())
+	require.NoError(t, err)
+	role := resource(t, "admin", "kubernetes:rbac.authorization.k8s.io/v1:Role", `
+metadata: {name: "kubeharden:namespace-admin", namespace: team-a}
+rules: [{apiGroups: [""], resources: [secrets, pods/exec], verbs: [get, create]}]
+`)
+	assert.NotContains(t, violations(t, opts, role), "rbac-secrets-access")
+	assert.Contains(t, violations(t, defaults(), role), "rbac-secrets-access")
+
+	_, err = OptionsFromStack(func(key string) string {
+		if key == "kubeharden:profile" {
+			return `{"podSecurity":{"enforce":"sometimes"}}`
+		}
+		return ""
+	}, t.TempDir())
+	assert.ErrorContains(t, err, "podSecurity.enforce")
+}
+
+func TestEveryControlIsAPolicyAndTheMandatoryOnesExist(t *testing.T) {
+	pack, err := New(defaults())
+	require.NoError(t, err)
+	names := map[string]policyx.EnforcementLevel{}
+	for _, p := range pack.Policies() {
+		names[p.Name()] = p.EnforcementLevel()
+	}
+	for _, c := range controls.DefaultControls() {
+		assert.Contains(t, names, c.ID)
+	}
+	for _, id := range Mandatory {
+		assert.Equal(t, policyx.EnforcementLevelMandatory, names[id], id)
+	}
+	assert.Equal(t, policyx.EnforcementLevelMandatory, names[InputsPolicy])
+	assert.Equal(t, policyx.EnforcementLevelAdvisory, names["service-exposure"])
+	assert.Len(t, names, len(controls.DefaultControls())+1)
+}

@@ -1,0 +1,167 @@
+package policypack
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/property"
+
+	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
+	"github.com/kubeharden/kubeharden/controls/manifests"
+)
+
+// Resource is what the pack sees of one resource of a preview or an update: its URN, type token and
+// properties (the engine gives a stack policy each resource's outputs, which for a resource being
+// created are its checked inputs).
+type Resource struct {
+	URN        string
+	Type       string
+	Properties property.Map
+}
+
+// Inputs are the documents the catalog judges, made from a preview's resources, and where each came from.
+type Inputs struct {
+	// Sources are the documents: a Kubernetes resource's object, named by its URN, or a control-plane
+	// file of a ControlPlane component, named by its path.
+	Sources []manifests.Source
+	// URNs maps each source's name to the URN of the resource it came from.
+	URNs map[string]string
+	// Unreadable are the resources whose object the pack could not make (values not known until the
+	// update runs, a type token it cannot read), by URN: never judged, and so never passed.
+	Unreadable map[string]string
+}
+
+// componentTypes are the kubernetes provider's component resources: the objects they hold are
+// resources of their own in the same preview.
+var componentTypes = []string{"yaml", "helm.sh", "kustomize"}
+
+// NewInputs turns resources into the documents the catalog judges: each Kubernetes resource into its
+// object, as `kubectl apply` would send it, and each ControlPlane component's files into the file set.
+// A value that is secret is judged as its plaintext, which never leaves the pack: findings name fields,
+// not values.
+func NewInputs(resources []Resource) Inputs {
+	in := Inputs{URNs: map[string]string{}, Unreadable: map[string]string{}}
+	for _, r := range resources {
+		switch {
+		case r.Type == controlplanecomponent.ControlPlaneType:
+			in.addControlPlane(r)
+		case strings.HasPrefix(r.Type, "kubernetes:"):
+			in.addObject(r)
+		}
+	}
+	return in
+}
+
+// addObject adds a Kubernetes resource, "kubernetes:<group>/<version>:<Kind>" ("core" for the core
+// group), as its object.
+func (in *Inputs) addObject(r Resource) {
+	parts := strings.Split(r.Type, ":")
+	if len(parts) != 3 {
+		in.Unreadable[r.URN] = fmt.Sprintf("type %q: want kubernetes:<group>/<version>:<Kind>", r.Type)
+		return
+	}
+	group, version, ok := strings.Cut(parts[1], "/")
+	if !ok || slices.Contains(componentTypes, group) {
+		return // the provider itself, or a component of it
+	}
+	apiVersion := group + "/" + version
+	if group == "core" {
+		apiVersion = version
+	}
+	obj, unknown := plain(property.New(r.Properties), "")
+	if len(unknown) > 0 {
+		in.Unreadable[r.URN] = "not known until the update runs: " + strings.Join(unknown, ", ") +
+			"; judge what `pulumi up` renders with `kubeharden check`"
+		return
+	}
+	m, _ := obj.(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+	}
+	for k := range m {
+		if strings.HasPrefix(k, "__") { // the provider's own bookkeeping, not the object
+			delete(m, k)
+		}
+	}
+	m["apiVersion"], m["kind"] = apiVersion, parts[2]
+	data, err := json.Marshal(m)
+	if err != nil {
+		in.Unreadable[r.URN] = err.Error()
+		return
+	}
+	in.Sources = append(in.Sources, manifests.Source{Name: r.URN, Data: data})
+	in.URNs[r.URN] = r.URN
+}
+
+// addControlPlane adds the YAML and JSON files of a ControlPlane component's files and sensitiveFiles
+// outputs, each named by its path on the node, as the control-plane controls look files up.
+func (in *Inputs) addControlPlane(r Resource) {
+	for _, key := range []string{"files", "sensitiveFiles"} {
+		v, ok := r.Properties.GetOk(key)
+		if !ok || v.IsNull() {
+			continue
+		}
+		files, unknown := plain(v, key)
+		if len(unknown) > 0 {
+			in.Unreadable[r.URN] = "not known until the update runs: " + strings.Join(unknown, ", ")
+			return
+		}
+		list, _ := files.([]any)
+		for _, f := range list {
+			file, _ := f.(map[string]any)
+			path, _ := file["path"].(string)
+			content, _ := file["content"].(string)
+			if path == "" || !manifests.IsManifestName(path) {
+				continue // certificates and keys: no control reads them as documents
+			}
+			in.Sources = append(in.Sources, manifests.Source{Name: path, Data: []byte(content)})
+			in.URNs[path] = r.URN
+		}
+	}
+}
+
+// plain is v as JSON values, secrets as their plaintext, and the paths of the values not yet known; the
+// top-level status is dropped (the cluster writes it).
+func plain(v property.Value, at string) (any, []string) {
+	switch {
+	case v.IsComputed():
+		return nil, []string{at}
+	case v.IsNull():
+		return nil, nil
+	case v.IsBool():
+		return v.AsBool(), nil
+	case v.IsNumber():
+		return v.AsNumber(), nil
+	case v.IsString():
+		return v.AsString(), nil
+	case v.IsArray():
+		var unknown []string
+		out := make([]any, 0, v.AsArray().Len())
+		for i, e := range v.AsArray().All {
+			x, u := plain(e, fmt.Sprintf("%s[%d]", at, i))
+			out, unknown = append(out, x), append(unknown, u...)
+		}
+		return out, unknown
+	case v.IsMap():
+		var unknown []string
+		out := map[string]any{}
+		for k, e := range v.AsMap().AllStable {
+			if at == "" && k == "status" {
+				continue
+			}
+			child := k
+			if at != "" {
+				child = at + "." + k
+			}
+			x, u := plain(e, child)
+			if x != nil {
+				out[k] = x
+			}
+			unknown = append(unknown, u...)
+		}
+		return out, unknown
+	}
+	return nil, []string{at + " (an asset, archive or resource reference)"}
+}
