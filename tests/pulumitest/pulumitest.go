@@ -131,14 +131,20 @@ func lookPath(name, path string) (string, error) {
 }
 
 // BuildCLI builds the kubeharden command line of the checkout into a temporary folder.
-func BuildCLI(t testing.TB) string {
+func BuildCLI(t testing.TB) string { return Build(t, "kubeharden") }
+
+// BuildPolicyPack builds the policy pack's executable, as `pulumi preview --policy-pack` takes it.
+func BuildPolicyPack(t testing.TB) string { return Build(t, "kubeharden-policy") }
+
+// Build builds the command cmd/<name> of the checkout into a temporary folder.
+func Build(t testing.TB, name string) string {
 	t.Helper()
-	kubeharden := filepath.Join(t.TempDir(), "kubeharden")
-	build := exec.Command("go", "build", "-o", kubeharden, "./cmd/kubeharden")
+	bin := filepath.Join(t.TempDir(), name)
+	build := exec.Command("go", "build", "-o", bin, "./cmd/"+name)
 	build.Dir = RepoRoot(t)
 	out, err := build.CombinedOutput()
 	if err != nil {
-		t.Fatalf("building kubeharden: %v\n%s", err, out)
+		t.Fatalf("building %s: %v\n%s", name, err, out)
 	}
-	return kubeharden
+	return bin
 }

@@ -1,0 +1,74 @@
+package integration
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kubeharden/kubeharden/components/stack"
+	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/policypack"
+	"github.com/kubeharden/kubeharden/tests/pulumitest"
+)
+
+// The real `pulumi preview` of the dev stack with the policy pack passes, and the pack judged what the
+// preview holds: the objects and the control-plane file set, every control evaluated but the one with
+// nothing to inspect.
+func TestPolicyPackPassesTheDevStack(t *testing.T) {
+	pack := pulumitest.BuildPolicyPack(t)
+	reportFile := filepath.Join(t.TempDir(), "policy-report.json")
+	ws := pulumitest.NewWorkspace(t, stack.RenderDirEnv+"="+t.TempDir(), policypack.ReportFileEnv+"="+reportFile)
+	ws.MustRun("stack", "init", "dev", "--non-interactive")
+	out := ws.MustRun("preview", "--stack", "dev", "--non-interactive", "--policy-pack", pack)
+	assert.Contains(t, out, policypack.Name+"@v"+policypack.Version.String())
+	assert.NotContains(t, out, "mandatory")
+
+	data, err := os.ReadFile(reportFile)
+	require.NoError(t, err, "the pack wrote the verdict it reported")
+	var report controls.Report
+	require.NoError(t, json.Unmarshal(data, &report))
+	assert.Empty(t, report.Errors)
+	assert.Greater(t, report.Objects, 30)
+	assert.Greater(t, report.Configs, 3, "the ControlPlane component's files were judged")
+	pulumitest.AssertCompliant(t, &report, []string{"the tenant's namespace admins "}, "service-exposure")
+}
+
+// A user's own program beside the components: compliant, the preview passes; each weakening it adds next
+// to them fails the preview, naming the mandatory policy and the resource.
+func TestPolicyPackFailsAWeakeningUserProgram(t *testing.T) {
+	pack := pulumitest.BuildPolicyPack(t)
+	ws := pulumitest.NewWorkspace(t)
+	ws.Dir = filepath.Join(pulumitest.RepoRoot(t), "tests", "integration", "testdata", "userstack")
+	// The stack's settings live in a file of the test's, not beside the program.
+	settings := filepath.Join(t.TempDir(), "Pulumi.ci.yaml")
+	ws.MustRun("stack", "init", "ci", "--non-interactive")
+	ws.MustRun("config", "set", "--stack", "ci", "--config-file", settings, "userstack:renderDir", t.TempDir())
+	out := ws.MustRun("preview", "--stack", "ci", "--config-file", settings, "--non-interactive", "--policy-pack", pack)
+	assert.NotContains(t, out, "mandatory", "the compliant program passes:\n%s", out)
+
+	for _, tc := range []struct {
+		weaken, policy, resource string
+	}{
+		{"privileged", "workload-pod-security", "kubernetes:apps/v1:Deployment: web"},
+		{"cluster-admin", "rbac-cluster-admin-binding", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding: web-admin"},
+		{"wildcard", "rbac-no-wildcards", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole: web-everything"},
+		{"open-namespace", "namespace-pod-security", "kubernetes:core/v1:Namespace: scratch"},
+		{"open-namespace", "network-default-deny", "kubernetes:core/v1:Namespace: scratch"},
+	} {
+		t.Run(tc.weaken+"/"+tc.policy, func(t *testing.T) {
+			ws.MustRun("config", "set", "--stack", "ci", "--config-file", settings, "userstack:weaken", tc.weaken)
+			out, err := ws.Run("preview", "--stack", "ci", "--config-file", settings, "--non-interactive", "--policy-pack", pack)
+			require.Error(t, err, "a mandatory policy fails the preview:\n%s", out)
+			// The engine prints each violation as "- [mandatory]  <policy>  (<type>: <name>)", then the
+			// policy's description and the pack's message.
+			assert.Regexp(t, `- \[mandatory\]\s+`+regexp.QuoteMeta(tc.policy)+`\s+\(`+regexp.QuoteMeta(tc.resource)+`\)`, out)
+			assert.Contains(t, out, "["+tc.policy+"] ")
+			assert.Contains(t, out, "; fix: ")
+		})
+	}
+}
