@@ -1,4 +1,4 @@
-package policypack
+package policypack_test
 
 import (
 	"context"
@@ -14,8 +14,10 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
+	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
+	. "github.com/kubeharden/kubeharden/policypack"
 )
 
 // resource is a Pulumi resource of type typ whose properties are the YAML doc.
@@ -23,36 +25,7 @@ func resource(t *testing.T, name, typ, doc string) policyx.AnalyzerResource {
 	t.Helper()
 	var m map[string]any
 	require.NoError(t, yaml.Unmarshal([]byte(doc), &m))
-	return policyx.AnalyzerResource{URN: "urn:pulumi:dev::app::" + typ + "::" + name, Type: typ, Properties: value(m).AsMap()}
-}
-
-// value is a JSON value as a property value.
-func value(v any) property.Value {
-	switch v := v.(type) {
-	case map[string]any:
-		m := map[string]property.Value{}
-		for k, e := range v {
-			m[k] = value(e)
-		}
-		return property.New(property.NewMap(m))
-	case []any:
-		a := make([]property.Value, len(v))
-		for i, e := range v {
-			a[i] = value(e)
-		}
-		return property.New(property.NewArray(a))
-	case string:
-		return property.New(v)
-	case bool:
-		return property.New(v)
-	case float64:
-		return property.New(v)
-	case int:
-		return property.New(float64(v))
-	case int64:
-		return property.New(float64(v))
-	}
-	return property.Value{}
+	return policyx.AnalyzerResource{URN: "urn:pulumi:dev::app::" + typ + "::" + name, Type: typ, Properties: JSONValue(m).AsMap()}
 }
 
 // violations runs every policy of the pack on resources, as the engine's AnalyzeStack does, and returns
@@ -149,7 +122,7 @@ metadata: {name: open, labels: {pod-security.kubernetes.io/enforce: baseline}}
 func TestIdentityFirstInTheControlPlaneFilesFailsEncryptionAtRest(t *testing.T) {
 	fileSet, err := os.ReadFile("../controls/testdata/encryption-at-rest/fail/identity-first.yaml")
 	require.NoError(t, err)
-	files := value([]any{
+	files := JSONValue([]any{
 		map[string]any{"path": "/etc/kubernetes/kubeadm-config.yaml", "mode": "0600", "content": string(fileSet)},
 		map[string]any{"path": "/etc/kubernetes/pki/ca.crt", "mode": "0644", "content": "not YAML, and not read"},
 	})
@@ -182,7 +155,7 @@ func TestWhatIsNotKnownYetIsNeverPassed(t *testing.T) {
 
 func TestTheStackProfileGivesTheExemptions(t *testing.T) {
 	profile := `{"tenants":[{"name":"team-a"}]}`
-	opts, err := OptionsFromStack(func(key string) string {
+	opts, err := stack.PolicyPackOptions(func(key string) string {
 		if key == "kubeharden:profile" {
 			return profile
 		}
@@ -196,7 +169,7 @@ rules: [{apiGroups: [""], resources: [secrets, pods/exec], verbs: [get, create]}
 	assert.NotContains(t, violations(t, opts, role), "rbac-secrets-access")
 	assert.Contains(t, violations(t, defaults(), role), "rbac-secrets-access")
 
-	_, err = OptionsFromStack(func(key string) string {
+	_, err = stack.PolicyPackOptions(func(key string) string {
 		if key == "kubeharden:profile" {
 			return `{"podSecurity":{"enforce":"sometimes"}}`
 		}
@@ -221,4 +194,30 @@ func TestEveryControlIsAPolicyAndTheMandatoryOnesExist(t *testing.T) {
 	assert.Equal(t, policyx.EnforcementLevelMandatory, names[InputsPolicy])
 	assert.Equal(t, policyx.EnforcementLevelAdvisory, names["service-exposure"])
 	assert.Len(t, names, len(controls.DefaultControls())+1)
+}
+
+func TestReadPreviewKeepsWhatTheStackWouldHold(t *testing.T) {
+	preview := `{"steps": [
+ {"op": "create", "newState": {"urn": "urn:a", "type": "kubernetes:core/v1:Namespace",
+   "inputs": {"metadata": {"name": "a"}}}},
+ {"op": "same", "newState": {"urn": "urn:b", "type": "kubernetes:apps/v1:Deployment",
+   "inputs": {"metadata": {"name": "old"}},
+   "outputs": {"metadata": {"name": "b", "uid": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}}}},
+ {"op": "delete", "oldState": {"urn": "urn:c"}},
+ {"op": "delete-replaced", "newState": {"urn": "urn:d", "type": "kubernetes:core/v1:Namespace", "inputs": {}}}
+]}`
+	resources, err := ReadPreview([]byte(preview))
+	require.NoError(t, err)
+	require.Len(t, resources, 2, "deleted resources are not judged")
+	assert.Equal(t, "a", resources[0].Properties.Get("metadata").AsMap().Get("name").AsString())
+	meta := resources[1].Properties.Get("metadata").AsMap()
+	assert.Equal(t, "b", meta.Get("name").AsString(), "the outputs, where the preview gives them")
+	assert.True(t, meta.Get("uid").IsComputed(), "the engine's unknown sentinel is a value not known")
+
+	in := NewInputs(resources)
+	assert.Contains(t, in.Unreadable, "urn:b")
+	assert.Contains(t, in.URNs, "urn:a")
+
+	_, err = ReadPreview([]byte("Previewing update (dev):"))
+	assert.ErrorContains(t, err, "pulumi preview --json")
 }

@@ -26,7 +26,7 @@ func main() {
 		if err != nil {
 			root = dir // a profileFile, if any, is then read from here
 		}
-		opts, err := policypack.OptionsFromStack(func(key string) string { return pulumiconfig.Get(ctx, key) }, root)
+		opts, err := stack.PolicyPackOptions(func(key string) string { return pulumiconfig.Get(ctx, key) }, root)
 		if err != nil {
 			return nil, err
 		}

@@ -196,6 +196,7 @@ func newRootCommand() *cobra.Command {
 		c.Flags().StringVar(&in.ProfileFile, "profile", "", "a profile file or stack settings file (stacks/Pulumi.<stack>.yaml): its compliance.exemptions and kubernetesVersion apply")
 		c.Flags().StringVar(&in.KubernetesVersion, "kubernetes-version", "", "the Kubernetes version whose checks apply (default: the profile's, else "+config.DefaultKubernetesVersion+")")
 		c.Flags().StringVarP(&in.Namespace, "namespace", "n", "", "the namespace of objects that name none, as kubectl apply -n sets it (default: default)")
+		c.Flags().StringVar(&in.PreviewFile, "pulumi-preview", "", "also check the resources a stack would hold after its update: the output of `pulumi preview --json`")
 	}
 	check := &cobra.Command{
 		Use:   "check [PATH...]",

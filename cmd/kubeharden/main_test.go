@@ -35,6 +35,9 @@ func TestExitCodes(t *testing.T) {
 		{"a missing path", []string{"check", filepath.Join(empty, "missing")}, 2},
 		{"a failing fixture", []string{"check", "../../controls/testdata/workload-pod-security/fail/privileged.yaml"}, 1},
 		{"a passing fixture", []string{"check", "../../controls/testdata/workload-pod-security/pass"}, 0},
+		{"a preview with a privileged Deployment", []string{"check", "--pulumi-preview", "testdata/preview-privileged.json"}, 1},
+		{"a preview with a value not known yet", []string{"check", "--pulumi-preview", "testdata/preview-unknown.json"}, 2},
+		{"a preview that is not JSON", []string{"check", "--pulumi-preview", "main.go"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(bin, tc.args...)

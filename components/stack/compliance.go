@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"sigs.k8s.io/yaml"
 
@@ -14,6 +16,7 @@ import (
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/live"
 	"github.com/kubeharden/kubeharden/controls/manifests"
+	"github.com/kubeharden/kubeharden/policypack"
 )
 
 // ProfileFromFile loads a profile for `kubeharden check` and `kubeharden report` from a profile file, or
@@ -105,13 +108,16 @@ type CheckInputs struct {
 	KubernetesVersion string
 	// Namespace is the namespace of the objects in Paths that name none (default when empty).
 	Namespace string
+	// PreviewFile, when set, is the output of `pulumi preview --json`: the resources the stack would hold
+	// after the update are checked, each named by its URN.
+	PreviewFile string
 }
 
 // RunCheck reads the inputs and evaluates the control catalog on them. An error means nothing was
 // checked: no input, an invalid profile or exemption, or a cluster that cannot be reached.
 func RunCheck(ctx context.Context, in CheckInputs) (*controls.Report, error) {
-	if len(in.Paths) == 0 && in.Kubeconfig == "" {
-		return nil, errors.New("name at least one file or folder, or a cluster with --kubeconfig")
+	if len(in.Paths) == 0 && in.Kubeconfig == "" && in.PreviewFile == "" {
+		return nil, errors.New("name at least one file or folder, a cluster with --kubeconfig or a preview with --pulumi-preview")
 	}
 	opts := controls.CheckOptions{Catalog: controls.DefaultControls(), Paths: in.Paths, Namespace: in.Namespace, KubernetesVersion: config.DefaultKubernetesVersion}
 	if in.ProfileFile != "" {
@@ -132,10 +138,32 @@ func RunCheck(ctx context.Context, in CheckInputs) (*controls.Report, error) {
 		}
 		opts.Live, opts.LiveSource, liveErrors = snap.Objects, snap.Server, snap.Errors
 	}
+	var previewErrors []manifests.FileError
+	if in.PreviewFile != "" {
+		data, err := os.ReadFile(in.PreviewFile)
+		if err != nil {
+			return nil, fmt.Errorf("--pulumi-preview: %w", err)
+		}
+		resources, err := policypack.ReadPreview(data)
+		if err != nil {
+			return nil, fmt.Errorf("--pulumi-preview %s: %w", in.PreviewFile, err)
+		}
+		pi := policypack.NewInputs(resources)
+		opts.Sources = pi.Sources
+		for _, urn := range slices.Sorted(maps.Keys(pi.Unreadable)) {
+			previewErrors = append(previewErrors, manifests.FileError{Path: urn, Err: pi.Unreadable[urn]})
+		}
+		if len(pi.Sources)+len(pi.Unreadable) == 0 {
+			previewErrors = append(previewErrors, manifests.FileError{Path: in.PreviewFile, Err: "nothing to check: the preview holds no Kubernetes resource"})
+		}
+	}
 	r, err := controls.Check(opts)
 	if err != nil {
 		return nil, err
 	}
-	r.Errors = append(r.Errors, liveErrors...)
+	if in.PreviewFile != "" {
+		r.Sources = append(r.Sources, in.PreviewFile)
+	}
+	r.Errors = append(append(r.Errors, liveErrors...), previewErrors...)
 	return r, nil
 }

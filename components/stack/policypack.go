@@ -1,0 +1,25 @@
+package stack
+
+import (
+	"fmt"
+
+	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/policypack"
+)
+
+// PolicyPackOptions are the policy pack's options for a stack: the exemptions and Kubernetes version of the
+// profile its settings give (kubeharden:profile, kubeharden:profileFile under root), read and validated as
+// the stack program reads them; a stack without a profile (a user's own) is judged by the default
+// profile, with no exemptions but those it implies. get returns a stack config value by its key.
+func PolicyPackOptions(get func(key string) string, root string) (policypack.Options, error) {
+	src, err := ProfileSources(get(ConfigNamespace+":"+ProfileKey), get(ConfigNamespace+":"+ProfileFileKey), root)
+	if err != nil {
+		return policypack.Options{}, fmt.Errorf("stack config %w", err)
+	}
+	profile, err := config.Load(src)
+	if err != nil {
+		return policypack.Options{}, err
+	}
+	return policypack.Options{Catalog: controls.DefaultControls(), KubernetesVersion: profile.KubernetesVersion, Exemptions: Exemptions(profile)}, nil
+}
