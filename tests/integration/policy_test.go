@@ -44,8 +44,10 @@ func TestPolicyPackFailsAWeakeningUserProgram(t *testing.T) {
 	pack := pulumitest.BuildPolicyPack(t)
 	ws := pulumitest.NewWorkspace(t)
 	ws.Dir = filepath.Join(pulumitest.RepoRoot(t), "tests", "integration", "testdata", "userstack")
-	// The stack's settings live in a file of the test's, not beside the program.
+	// The stack's settings live in a file of the test's; stack init still writes the passphrase's salt
+	// beside the program, removed when the test ends.
 	settings := filepath.Join(t.TempDir(), "Pulumi.ci.yaml")
+	t.Cleanup(func() { _ = os.Remove(filepath.Join(ws.Dir, "Pulumi.ci.yaml")) })
 	ws.MustRun("stack", "init", "ci", "--non-interactive")
 	ws.MustRun("config", "set", "--stack", "ci", "--config-file", settings, "userstack:renderDir", t.TempDir())
 	out := ws.MustRun("preview", "--stack", "ci", "--config-file", settings, "--non-interactive", "--policy-pack", pack)
