@@ -16,7 +16,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 GO_TEST_FLAGS ?= -timeout 45m
 
-.PHONY: tools tools-pulumi stack up preview destroy test test-unit vet fmt bench fuzz fuzz-brief
+.PHONY: tools tools-pulumi stack up preview destroy ci-preview drift test test-unit vet fmt bench fuzz fuzz-brief
 
 tools: ## Build (once) the pinned Pulumi CLI, Go language host, kubernetes provider, kube-apiserver, kube-controller-manager and etcd.
 	@bash tests/toolchain/tools.sh all >/dev/null
@@ -34,6 +34,12 @@ up: stack ## Render the hardened dev stack into build/rendered/dev with `pulumi 
 
 preview: stack ## Show what `pulumi up` would change.
 	pulumi preview --diff --stack $(STACK) --non-interactive
+
+ci-preview: stack ## The gate of a change: preview --diff with the policy pack, kubeharden check, a summary (scripts/ci-preview.sh).
+	STACK=$(STACK) bash scripts/ci-preview.sh
+
+drift: stack ## Fail when the stack's objects in the cluster differ from its program (scripts/drift.sh).
+	STACK=$(STACK) bash scripts/drift.sh
 
 destroy: stack
 	pulumi destroy --yes --stack $(STACK) --non-interactive

@@ -203,12 +203,14 @@ func TestReadPreviewKeepsWhatTheStackWouldHold(t *testing.T) {
  {"op": "same", "newState": {"urn": "urn:b", "type": "kubernetes:apps/v1:Deployment",
    "inputs": {"metadata": {"name": "old"}},
    "outputs": {"metadata": {"name": "b", "uid": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}}}},
+ {"op": "same", "oldState": {"urn": "urn:e", "type": "kubernetes:core/v1:Namespace", "outputs": {"metadata": {"name": "e"}}}},
  {"op": "delete", "oldState": {"urn": "urn:c"}},
  {"op": "delete-replaced", "newState": {"urn": "urn:d", "type": "kubernetes:core/v1:Namespace", "inputs": {}}}
 ]}`
 	resources, err := ReadPreview([]byte(preview))
 	require.NoError(t, err)
-	require.Len(t, resources, 2, "deleted resources are not judged")
+	require.Len(t, resources, 3, "deleted resources are not judged")
+	assert.Equal(t, "urn:e", resources[2].URN, "an unchanged resource as the state has it")
 	assert.Equal(t, "a", resources[0].Properties.Get("metadata").AsMap().Get("name").AsString())
 	meta := resources[1].Properties.Get("metadata").AsMap()
 	assert.Equal(t, "b", meta.Get("name").AsString(), "the outputs, where the preview gives them")

@@ -11,18 +11,22 @@ import (
 // preview is what ReadPreview reads of `pulumi preview --json`: each step's resource as it would be.
 type preview struct {
 	Steps []struct {
-		Op       string `json:"op"`
-		NewState *struct {
-			URN     string         `json:"urn"`
-			Type    string         `json:"type"`
-			Inputs  map[string]any `json:"inputs"`
-			Outputs map[string]any `json:"outputs"`
-		} `json:"newState"`
+		Op       string        `json:"op"`
+		NewState *previewState `json:"newState"`
+		OldState *previewState `json:"oldState"`
 	} `json:"steps"`
 }
 
+type previewState struct {
+	URN     string         `json:"urn"`
+	Type    string         `json:"type"`
+	Inputs  map[string]any `json:"inputs"`
+	Outputs map[string]any `json:"outputs"`
+}
+
 // ReadPreview reads the output of `pulumi preview --json`: the resources the stack would hold after the
-// update, each with its outputs as the preview knows them (its inputs where it gives no outputs). The
+// update, each with its outputs as the preview knows them (its inputs where it gives no outputs); an
+// unchanged resource ("same", listed with --show-sames) as the state has it. The
 // preview writes a value not known until the update as the engine's unknown sentinel, read back as not
 // known; a secret it writes as "[secret]", which is judged as that string.
 func ReadPreview(data []byte) ([]Resource, error) {
@@ -36,14 +40,18 @@ func ReadPreview(data []byte) ([]Resource, error) {
 		case "delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace", "read-discard":
 			continue // gone after the update
 		}
-		if s.NewState == nil {
+		state := s.NewState
+		if state == nil && s.Op == "same" {
+			state = s.OldState
+		}
+		if state == nil {
 			continue
 		}
-		props := s.NewState.Outputs
+		props := state.Outputs
 		if len(props) == 0 {
-			props = s.NewState.Inputs
+			props = state.Inputs
 		}
-		out = append(out, Resource{URN: s.NewState.URN, Type: s.NewState.Type, Properties: JSONValue(props).AsMap()})
+		out = append(out, Resource{URN: state.URN, Type: state.Type, Properties: JSONValue(props).AsMap()})
 	}
 	return out, nil
 }

@@ -21,7 +21,7 @@ import (
 
 // ProfileFromFile loads a profile for `kubeharden check` and `kubeharden report` from a profile file, or
 // from a stack settings file (stacks/Pulumi.<stack>.yaml) through its kubeharden:profile and
-// kubeharden:profileFile keys. It needs no Pulumi CLI and no passphrase: a profile holds no secret.
+// kubeharden:profileFile keys (the default profile where it has neither). It needs no Pulumi CLI and no passphrase: a profile holds no secret.
 func ProfileFromFile(path string) (*config.Profile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -35,7 +35,10 @@ func ProfileFromFile(path string) (*config.Profile, error) {
 	}
 	profile, hasProfile := settings.Config[ConfigNamespace+":"+ProfileKey]
 	profileFile, hasFile := settings.Config[ConfigNamespace+":"+ProfileFileKey]
-	if !hasProfile && !hasFile {
+	switch {
+	case !hasProfile && !hasFile && settings.Config != nil:
+		return config.Load(config.Sources{}) // the settings of a stack without a profile: the default one
+	case !hasProfile && !hasFile:
 		return config.Load(config.Sources{File: path})
 	}
 	src := config.Sources{}

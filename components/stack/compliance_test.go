@@ -30,6 +30,14 @@ func TestProfileFromFileReadsAProfileOrAStackSettingsFile(t *testing.T) {
 	assert.Equal(t, "1.36.3", p.KubernetesVersion, "the stack's profile over the file's")
 	assert.Len(t, p.Compliance.Exemptions, 1, "the file's exemptions")
 
+	// A user's stack with no kubeharden profile: the default one, not its settings read as a profile.
+	userStack := filepath.Join(dir, "Pulumi.user.yaml")
+	require.NoError(t, os.WriteFile(userStack, []byte("encryptionsalt: v1:abc\nconfig:\n  app:renderDir: out\n"), 0o644))
+	p, err = ProfileFromFile(userStack)
+	require.NoError(t, err)
+	assert.Equal(t, config.DefaultKubernetesVersion, p.KubernetesVersion)
+	assert.Empty(t, p.Compliance.Exemptions)
+
 	require.NoError(t, os.WriteFile(profile, []byte("compliance:\n  exemptions:\n  - control: rbac-no-wildcards\n"), 0o644))
 	_, err = ProfileFromFile(profile)
 	assert.ErrorContains(t, err, "compliance.exemptions[0].reason: Required value")

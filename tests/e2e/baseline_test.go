@@ -91,6 +91,28 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 
 	ws.MustRun("preview", "--expect-no-changes", "--stack", "cluster", "--non-interactive")
 
+	// Drift: none after the update; a namespace relabelled behind Pulumi's back is drift, named in the
+	// diff; put back, none again.
+	out, code = ws.RunScript("drift.sh", "STACK=cluster")
+	require.Equal(t, 0, code, "%s", out)
+	assert.Contains(t, out, "drift: none in stack cluster")
+	ns, err := c.Client.CoreV1().Namespaces().Get(ctx, "team-a", metav1.GetOptions{})
+	require.NoError(t, err)
+	ns.Labels[psaapi.EnforceLevelLabel] = "privileged"
+	_, err = c.Client.CoreV1().Namespaces().Update(ctx, ns, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	out, code = ws.RunScript("drift.sh", "STACK=cluster")
+	assert.Equal(t, 1, code, "%s", out)
+	assert.Contains(t, out, "team-a")
+	assert.Contains(t, out, psaapi.EnforceLevelLabel)
+	ns, err = c.Client.CoreV1().Namespaces().Get(ctx, "team-a", metav1.GetOptions{})
+	require.NoError(t, err)
+	ns.Labels[psaapi.EnforceLevelLabel] = "restricted"
+	_, err = c.Client.CoreV1().Namespaces().Update(ctx, ns, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	out, code = ws.RunScript("drift.sh", "STACK=cluster")
+	assert.Equal(t, 0, code, "%s", out)
+
 	ws.MustRun("destroy", "--yes", "--stack", "cluster", "--non-interactive")
 	deadline := time.Now().Add(90 * time.Second)
 	for _, name := range tenants {

@@ -50,6 +50,7 @@ func TestPolicyPackFailsAWeakeningUserProgram(t *testing.T) {
 	t.Cleanup(func() { _ = os.Remove(filepath.Join(ws.Dir, "Pulumi.ci.yaml")) })
 	ws.MustRun("stack", "init", "ci", "--non-interactive")
 	ws.MustRun("config", "set", "--stack", "ci", "--config-file", settings, "userstack:renderDir", t.TempDir())
+	ws.MustRun("config", "set", "--stack", "ci", "--config-file", settings, "--path", "kubeharden:profile.tenants[0].name", "shop")
 	out := ws.MustRun("preview", "--stack", "ci", "--config-file", settings, "--non-interactive", "--policy-pack", pack)
 	assert.NotContains(t, out, "mandatory", "the compliant program passes:\n%s", out)
 
@@ -72,5 +73,43 @@ func TestPolicyPackFailsAWeakeningUserProgram(t *testing.T) {
 			assert.Contains(t, out, "["+tc.policy+"] ")
 			assert.Contains(t, out, "; fix: ")
 		})
+	}
+}
+
+// make ci-preview (scripts/ci-preview.sh) on a user's stack: unchanged after its update, it reports no
+// change and exits 0; after a weakening edit it prints the diff and the violation, and exits 1.
+func TestCIPreviewGatesAWeakeningChange(t *testing.T) {
+	ws := pulumitest.NewWorkspace(t)
+	ws.Dir = filepath.Join(pulumitest.RepoRoot(t), "tests", "integration", "testdata", "userstack")
+	settings := filepath.Join(t.TempDir(), "Pulumi.gate.yaml")
+	t.Cleanup(func() { _ = os.Remove(filepath.Join(ws.Dir, "Pulumi.gate.yaml")) })
+	ws.MustRun("stack", "init", "gate", "--non-interactive")
+	ws.MustRun("config", "set", "--stack", "gate", "--config-file", settings, "userstack:renderDir", t.TempDir())
+	ws.MustRun("config", "set", "--stack", "gate", "--config-file", settings, "--path", "kubeharden:profile.tenants[0].name", "shop")
+	ws.MustRun("up", "--yes", "--stack", "gate", "--config-file", settings, "--non-interactive")
+
+	outDir := t.TempDir()
+	env := []string{"STACK=gate", "PULUMI_CONFIG_FILE=" + settings, "CI_PREVIEW_DIR=" + outDir}
+	out, code := ws.RunScript("ci-preview.sh", env...)
+	require.Equal(t, 0, code, "%s", out)
+	summary, err := os.ReadFile(filepath.Join(outDir, "summary.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(summary), ": PASS")
+	assert.Regexp(t, `\*\*Changes:\*\* \d+ unchanged\n`, string(summary))
+	assert.Contains(t, string(summary), "**Mandatory policy violations:** none")
+
+	ws.MustRun("config", "set", "--stack", "gate", "--config-file", settings, "userstack:weaken", "privileged")
+	out, code = ws.RunScript("ci-preview.sh", env...)
+	assert.Equal(t, 1, code, "%s", out)
+	assert.Regexp(t, `~ +kubernetes:apps/v1:Deployment: \(update\)`, out, "the diff")
+	assert.Contains(t, out, "privileged")
+	summary, err = os.ReadFile(filepath.Join(outDir, "summary.md"))
+	require.NoError(t, err)
+	assert.Contains(t, string(summary), ": FAIL")
+	assert.Contains(t, string(summary), "1 to update")
+	assert.Contains(t, string(summary), "- workload-pod-security (kubernetes:apps/v1:Deployment: web)")
+	assert.Contains(t, string(summary), "**kubeharden check:** result: FAIL")
+	for _, f := range []string{"preview.txt", "preview.json", "check.txt", "check.sarif", "policy-report.json"} {
+		assert.FileExists(t, filepath.Join(outDir, f))
 	}
 }

@@ -2,6 +2,7 @@ package pulumitest
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -147,4 +148,25 @@ func Build(t testing.TB, name string) string {
 		t.Fatalf("building %s: %v\n%s", name, err, out)
 	}
 	return bin
+}
+
+// RunScript runs a script of the repository's scripts/ folder with bash in the workspace's environment
+// (and extraEnv), and returns its combined output and exit code.
+func (w *Workspace) RunScript(name string, extraEnv ...string) (string, int) {
+	w.t.Helper()
+	cmd := exec.Command("bash", filepath.Join(RepoRoot(w.t), "scripts", name))
+	cmd.Dir = w.Dir
+	cmd.Env = append(append(w.Env(), extraEnv...), "PULUMI_CWD="+w.Dir)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return out.String(), 0
+	case errors.As(err, &exit):
+		return out.String(), exit.ExitCode()
+	}
+	w.t.Fatalf("running scripts/%s: %v", name, err)
+	return "", -1
 }

@@ -1,5 +1,5 @@
-// Command userstack is a user's own Pulumi program beside kubeharden's Baseline: its own app in the
-// tenant namespace, compliant, and, where the stack config's "weaken" says so, one change that weakens the
+// Command userstack is a user's own Pulumi program beside kubeharden's Baseline (its profile, one tenant,
+// from the stack's kubeharden:profile): its own app in the tenant namespace, compliant, and, where the stack config's "weaken" says so, one change that weakens the
 // cluster. tests/integration runs it with the policy pack, which must pass the compliant program and fail
 // each weakening.
 package main
@@ -16,6 +16,7 @@ import (
 	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/kubeharden/kubeharden/components/baseline"
+	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/config"
 )
 
@@ -27,7 +28,20 @@ func main() {
 			return err
 		}
 		k8s := pulumi.Provider(provider)
-		b, err := baseline.NewBaseline(ctx, "hardening", &baseline.BaselineArgs{Profile: &config.Profile{Tenants: []config.Tenant{{Name: "shop"}}}}, k8s)
+		// The profile comes from the stack's settings (kubeharden:profile), where the policy pack and
+		// kubeharden check read it too, so that they know the exemptions it implies.
+		src, err := stack.ProfileSources(pulumiconfig.Get(ctx, stack.ConfigNamespace+":"+stack.ProfileKey), "", "")
+		if err != nil {
+			return err
+		}
+		profile, err := config.Load(src)
+		if err != nil {
+			return err
+		}
+		if len(profile.Tenants) != 1 {
+			return fmt.Errorf("kubeharden:profile: want one tenant, have %d", len(profile.Tenants))
+		}
+		b, err := baseline.NewBaseline(ctx, "hardening", &baseline.BaselineArgs{Profile: profile}, k8s)
 		if err != nil {
 			return err
 		}
