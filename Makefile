@@ -16,7 +16,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 GO_TEST_FLAGS ?= -timeout 45m
 
-.PHONY: tools tools-pulumi stack up preview destroy ci-preview drift test test-unit vet fmt bench fuzz fuzz-brief
+.PHONY: tools tools-pulumi stack up preview destroy ci-preview drift provider sdk test test-unit vet fmt bench fuzz fuzz-brief
 
 tools: ## Build (once) the pinned Pulumi CLI, Go language host, kubernetes provider, kube-apiserver, kube-controller-manager and etcd.
 	@bash tests/toolchain/tools.sh all >/dev/null
@@ -40,6 +40,13 @@ ci-preview: stack ## The gate of a change: preview --diff with the policy pack, 
 
 drift: stack ## Fail when the stack's objects in the cluster differ from its program (scripts/drift.sh).
 	STACK=$(STACK) bash scripts/drift.sh
+
+provider: ## Build the component provider into bin/ (the YAML, TypeScript and Python examples find it there).
+	go build -o bin/pulumi-resource-kubeharden ./cmd/pulumi-resource-kubeharden
+
+sdk: ## Generate the TypeScript and Python SDKs into sdk/ from the provider's schema.
+	cd tools/sdkgen && go build -o ../../bin/sdkgen .
+	bin/sdkgen -schema cmd/pulumi-resource-kubeharden/schema.json -out sdk
 
 destroy: stack
 	pulumi destroy --yes --stack $(STACK) --non-interactive

@@ -14,6 +14,7 @@ KUBERNETES_PROVIDER_VERSION=4.32.0
 KUBERNETES_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199 # the only version the proxy serves
 KUBERNETES_VERSION=1.36.3
 ETCD_VERSION=3.6.16
+PULUMI_YAML_VERSION=1.25.0 # the YAML language host, for the component provider's YAML example
 
 TOOLS_ROOT=${KUBEHARDEN_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeharden/tools}
 BIN="$TOOLS_ROOT/bin"
@@ -82,6 +83,22 @@ MOD
   # Beside the CLI, not on PATH: the CLI takes its language host from there without a warning.
   ln -sf "$lh/bin/pulumi-language-go" "$dir/bin/pulumi-language-go"
   rm -f "$BIN/pulumi-language-go"
+}
+
+# build_yaml_language_host: pulumi-language-yaml, beside the CLI as the Go one is.
+build_yaml_language_host() {
+  local lh="$TOOLS_ROOT/pulumi-language-yaml-v$PULUMI_YAML_VERSION"
+  if [ ! -x "$lh/bin/pulumi-language-yaml" ]; then
+    say "building the YAML language host v$PULUMI_YAML_VERSION (a few minutes cold)"
+    local w="$lh/src"
+    new_wrapper "$w" kubeharden.local/tools/languageyaml
+    printf '\nrequire github.com/pulumi/pulumi-yaml v%s\n' "$PULUMI_YAML_VERSION" >>"$w/go.mod"
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"\n' >"$w/tools.go"
+    (cd "$w" && go mod tidy && go build -o "$lh/bin/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml)
+  fi
+  local cli
+  cli=$(dirname "$(readlink -f "$BIN/pulumi")")
+  ln -sf "$lh/bin/pulumi-language-yaml" "$cli/pulumi-language-yaml" 2>/dev/null || link pulumi-language-yaml "$lh/bin/pulumi-language-yaml"
 }
 
 build_kubernetes_provider() {
@@ -157,7 +174,7 @@ build_etcd() {
 case "$what" in
   pulumi) build_pulumi; build_kubernetes_provider; register_kubernetes_provider ;;
   controlplane) build_etcd; build_kubernetes ;;
-  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_etcd; build_kubernetes ;;
+  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_etcd; build_kubernetes ;;
   *) echo "usage: $0 [all|pulumi|controlplane]" >&2; exit 2 ;;
 esac
 say "tools ready in $BIN"
