@@ -51,9 +51,10 @@ sdk: ## Generate the TypeScript and Python SDKs into sdk/ from the provider's sc
 destroy: stack
 	pulumi destroy --yes --stack $(STACK) --non-interactive
 
-test: tools vet ## Every test: unit, integration (real pulumi) and end to end, and each fuzz target briefly.
+test: tools vet ## Every test: unit, integration (real pulumi) and end to end, each fuzz target briefly, the generated SDKs.
 	go test $(GO_TEST_FLAGS) ./...
 	@$(MAKE) --no-print-directory fuzz-brief
+	bash tests/sdk/check.sh
 
 fuzz: ## Each fuzz target for FUZZTIME (default 10m).
 	bash tests/fuzz.sh

@@ -214,8 +214,8 @@ func Schema(configDir string) ([]byte, error) {
 		"resources":   resources,
 		"types":       types,
 		"language": map[string]any{
-			"nodejs": map[string]any{"packageName": "@kubeharden/kubeharden", "dependencies": map[string]string{"@pulumi/pulumi": "^3.0.0"}},
-			"python": map[string]any{"packageName": "pulumi_kubeharden", "requires": map[string]string{"pulumi": ">=3.0.0,<4.0.0"}},
+			"nodejs": map[string]any{"packageName": "@kubeharden/kubeharden", "respectSchemaVersion": true, "dependencies": map[string]string{"@pulumi/pulumi": "^3.0.0"}},
+			"python": map[string]any{"packageName": "pulumi_kubeharden", "respectSchemaVersion": true, "requires": map[string]string{"pulumi": ">=3.0.0,<4.0.0"}},
 		},
 	}
 	var buf bytes.Buffer

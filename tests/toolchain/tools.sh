@@ -101,6 +101,23 @@ build_yaml_language_host() {
   ln -sf "$lh/bin/pulumi-language-yaml" "$cli/pulumi-language-yaml" 2>/dev/null || link pulumi-language-yaml "$lh/bin/pulumi-language-yaml"
 }
 
+# build_node_language_host: pulumi-language-nodejs from sdk/v3 v3.60.0 (the last that carries it as a
+# package), beside the CLI; the TypeScript example runs through it with @pulumi/pulumi from npm.
+build_node_language_host() {
+  local lh="$TOOLS_ROOT/pulumi-language-nodejs-sdk-v$LANGUAGE_HOST_SDK_VERSION"
+  if [ ! -x "$lh/bin/pulumi-language-nodejs" ]; then
+    say "building the Node.js language host from sdk/v3 v$LANGUAGE_HOST_SDK_VERSION (under a minute)"
+    local w="$lh/src"
+    new_wrapper "$w" kubeharden.local/tools/languagenodejs
+    printf '\nrequire github.com/pulumi/pulumi/sdk/v3 v%s\n' "$LANGUAGE_HOST_SDK_VERSION" >>"$w/go.mod"
+    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"\n' >"$w/tools.go"
+    (cd "$w" && go mod tidy && go build -o "$lh/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
+  fi
+  local cli
+  cli=$(dirname "$(readlink -f "$BIN/pulumi")")
+  ln -sf "$lh/bin/pulumi-language-nodejs" "$cli/pulumi-language-nodejs" 2>/dev/null || link pulumi-language-nodejs "$lh/bin/pulumi-language-nodejs"
+}
+
 build_kubernetes_provider() {
   local dir="$TOOLS_ROOT/pulumi-resource-kubernetes-v$KUBERNETES_PROVIDER_VERSION"
   if [ ! -x "$dir/bin/pulumi-resource-kubernetes" ]; then
@@ -174,7 +191,7 @@ build_etcd() {
 case "$what" in
   pulumi) build_pulumi; build_kubernetes_provider; register_kubernetes_provider ;;
   controlplane) build_etcd; build_kubernetes ;;
-  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_etcd; build_kubernetes ;;
+  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes ;;
   *) echo "usage: $0 [all|pulumi|controlplane]" >&2; exit 2 ;;
 esac
 say "tools ready in $BIN"
