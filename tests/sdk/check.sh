@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 echo "[sdk] regenerating from cmd/pulumi-resource-kubeharden/schema.json"
 (cd tools/sdkgen && go build -o "$work/sdkgen" .)
 "$work/sdkgen" -schema cmd/pulumi-resource-kubeharden/schema.json -out "$work/gen" >/dev/null
-if ! diff -r "$work/gen" sdk >"$work/sdk.diff"; then
+if ! diff -r --exclude=node_modules --exclude=bin --exclude=build --exclude="*.egg-info" --exclude=__pycache__ "$work/gen" sdk >"$work/sdk.diff"; then
   head -n 40 "$work/sdk.diff"
   echo "[sdk] sdk/ is not what the schema generates: run make sdk" >&2
   exit 1
@@ -28,5 +28,5 @@ sed -i 's|"file:../../sdk/nodejs"|"file:../sdk"|' "$work/example/package.json"
 (cd "$work/example" && npm install --no-audit --no-fund --loglevel=error >/dev/null && npx tsc --noEmit -p .)
 
 echo "[sdk] Python: compiling sdk/python and examples/python"
-python3 -m compileall -q sdk/python/pulumi_kubeharden examples/python >/dev/null
+PYTHONPYCACHEPREFIX="$work/pycache" python3 -m compileall -q sdk/python/pulumi_kubeharden examples/python >/dev/null
 echo "[sdk] ok"
