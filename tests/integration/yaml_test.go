@@ -35,7 +35,8 @@ func TestYAMLExampleRunsThroughTheComponentProvider(t *testing.T) {
 	ws := pulumitest.NewWorkspace(t)
 	ws.Dir = filepath.Join(pulumitest.RepoRoot(t), "examples", "yaml")
 	settings := filepath.Join(t.TempDir(), "Pulumi.example.yaml")
-	t.Cleanup(func() { _ = os.Remove(filepath.Join(ws.Dir, "Pulumi.example.yaml")) })
+	stackFile := filepath.Join(ws.Dir, "Pulumi.example.yaml") // stack init writes it beside the program
+	t.Cleanup(func() { _ = os.Remove(stackFile) })
 	renderDir := t.TempDir()
 	ws.MustRun("stack", "init", "example", "--non-interactive")
 	ws.MustRun("config", "set", "--stack", "example", "--config-file", settings, "renderDir", renderDir)
