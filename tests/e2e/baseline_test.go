@@ -96,20 +96,19 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	out, code = ws.RunScript("drift.sh", "STACK=cluster")
 	require.Equal(t, 0, code, "%s", out)
 	assert.Contains(t, out, "drift: none in stack cluster")
-	ns, err := c.Client.CoreV1().Namespaces().Get(ctx, "team-a", metav1.GetOptions{})
-	require.NoError(t, err)
-	ns.Labels[psaapi.EnforceLevelLabel] = "privileged"
-	_, err = c.Client.CoreV1().Namespaces().Update(ctx, ns, metav1.UpdateOptions{})
-	require.NoError(t, err)
+	enforce := func(level string) { // as kubectl label would, behind Pulumi's back
+		ns, err := c.Client.CoreV1().Namespaces().Get(ctx, "team-a", metav1.GetOptions{})
+		require.NoError(t, err)
+		ns.Labels[psaapi.EnforceLevelLabel] = level
+		_, err = c.Client.CoreV1().Namespaces().Update(ctx, ns, metav1.UpdateOptions{})
+		require.NoError(t, err)
+	}
+	enforce("privileged")
 	out, code = ws.RunScript("drift.sh", "STACK=cluster")
 	assert.Equal(t, 1, code, "%s", out)
 	assert.Contains(t, out, "team-a")
 	assert.Contains(t, out, psaapi.EnforceLevelLabel)
-	ns, err = c.Client.CoreV1().Namespaces().Get(ctx, "team-a", metav1.GetOptions{})
-	require.NoError(t, err)
-	ns.Labels[psaapi.EnforceLevelLabel] = "restricted"
-	_, err = c.Client.CoreV1().Namespaces().Update(ctx, ns, metav1.UpdateOptions{})
-	require.NoError(t, err)
+	enforce("restricted")
 	out, code = ws.RunScript("drift.sh", "STACK=cluster")
 	assert.Equal(t, 0, code, "%s", out)
 

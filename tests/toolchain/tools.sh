@@ -85,37 +85,32 @@ MOD
   rm -f "$BIN/pulumi-language-go"
 }
 
-# build_yaml_language_host: pulumi-language-yaml, beside the CLI as the Go one is.
-build_yaml_language_host() {
-  local lh="$TOOLS_ROOT/pulumi-language-yaml-v$PULUMI_YAML_VERSION"
-  if [ ! -x "$lh/bin/pulumi-language-yaml" ]; then
-    say "building the YAML language host v$PULUMI_YAML_VERSION (a few minutes cold)"
+# build_language_host NAME FOLDER MODULE VERSION PACKAGE: a language host built once from a wrapper module
+# and put beside the CLI, where the CLI takes it from without a warning (else on the shared bin folder).
+build_language_host() {
+  local name=$1 lh="$TOOLS_ROOT/$2" module=$3 version=$4 pkg=$5
+  if [ ! -x "$lh/bin/$name" ]; then
+    say "building $name from $module v$version (a minute or a few, cold)"
     local w="$lh/src"
-    new_wrapper "$w" kubeharden.local/tools/languageyaml
-    printf '\nrequire github.com/pulumi/pulumi-yaml v%s\n' "$PULUMI_YAML_VERSION" >>"$w/go.mod"
-    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml"\n' >"$w/tools.go"
-    (cd "$w" && go mod tidy && go build -o "$lh/bin/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml)
+    new_wrapper "$w" "kubeharden.local/tools/$name"
+    printf '\nrequire %s v%s\n' "$module" "$version" >>"$w/go.mod"
+    printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >"$w/tools.go"
+    (cd "$w" && go mod tidy && go build -o "$lh/bin/$name" "$pkg")
   fi
   local cli
   cli=$(dirname "$(readlink -f "$BIN/pulumi")")
-  ln -sf "$lh/bin/pulumi-language-yaml" "$cli/pulumi-language-yaml" 2>/dev/null || link pulumi-language-yaml "$lh/bin/pulumi-language-yaml"
+  ln -sf "$lh/bin/$name" "$cli/$name" 2>/dev/null || link "$name" "$lh/bin/$name"
 }
 
-# build_node_language_host: pulumi-language-nodejs from sdk/v3 v3.60.0 (the last that carries it as a
-# package), beside the CLI; the TypeScript example runs through it with @pulumi/pulumi from npm.
+# The YAML host, for the component provider's YAML example; the Node.js one from sdk/v3 v3.60.0 (the last
+# that carries it as a package), for the TypeScript example, which takes @pulumi/pulumi from npm.
+build_yaml_language_host() {
+  build_language_host pulumi-language-yaml "pulumi-language-yaml-v$PULUMI_YAML_VERSION" \
+    github.com/pulumi/pulumi-yaml "$PULUMI_YAML_VERSION" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml
+}
 build_node_language_host() {
-  local lh="$TOOLS_ROOT/pulumi-language-nodejs-sdk-v$LANGUAGE_HOST_SDK_VERSION"
-  if [ ! -x "$lh/bin/pulumi-language-nodejs" ]; then
-    say "building the Node.js language host from sdk/v3 v$LANGUAGE_HOST_SDK_VERSION (under a minute)"
-    local w="$lh/src"
-    new_wrapper "$w" kubeharden.local/tools/languagenodejs
-    printf '\nrequire github.com/pulumi/pulumi/sdk/v3 v%s\n' "$LANGUAGE_HOST_SDK_VERSION" >>"$w/go.mod"
-    printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs"\n' >"$w/tools.go"
-    (cd "$w" && go mod tidy && go build -o "$lh/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
-  fi
-  local cli
-  cli=$(dirname "$(readlink -f "$BIN/pulumi")")
-  ln -sf "$lh/bin/pulumi-language-nodejs" "$cli/pulumi-language-nodejs" 2>/dev/null || link pulumi-language-nodejs "$lh/bin/pulumi-language-nodejs"
+  build_language_host pulumi-language-nodejs "pulumi-language-nodejs-sdk-v$LANGUAGE_HOST_SDK_VERSION" \
+    github.com/pulumi/pulumi/sdk/v3 "$LANGUAGE_HOST_SDK_VERSION" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
 }
 
 build_kubernetes_provider() {
