@@ -2,6 +2,7 @@ package policypack
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	psaapi "k8s.io/pod-security-admission/api"
 
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/manifests"
@@ -43,6 +45,10 @@ type Options struct {
 	Catalog           []controls.Control
 	KubernetesVersion string
 	Exemptions        []controls.Exemption
+	// PodSecurityLevels are the Pod Security levels the profile says each of its namespaces enforces (a
+	// tenant's, the log agent's), by namespace: a namespace of the preview that enforces a weaker one
+	// fails namespace-pod-security, even where the catalog would pass it for a recorded reason.
+	PodSecurityLevels map[string]string
 	// ReportFile, when set, is where each verdict's report is written as `kubeharden check -o json`
 	// writes one, for a CI summary (ReportFileEnv sets it for the pack's command).
 	ReportFile string
@@ -105,6 +111,8 @@ type Verdict struct {
 	Report *controls.Report
 	// Unjudged are the resources the catalog could not judge, and why.
 	Unjudged []Violation
+	// weakerThanProfile are the namespaces that enforce less than the profile says.
+	weakerThanProfile []Violation
 }
 
 // Violation is one resource's violation of a policy ("" for the stack as a whole).
@@ -117,6 +125,9 @@ func (v *Verdict) Violations(policy string) []Violation {
 		return v.Unjudged
 	}
 	var out []Violation
+	if policy == namespacePodSecurity {
+		out = append(out, v.weakerThanProfile...)
+	}
 	for _, f := range v.Report.FindingsOf(policy) {
 		out = append(out, Violation{URN: v.Inputs.URNs[f.Path], Message: Message(f)})
 	}
@@ -185,6 +196,7 @@ func Judge(opts Options, resources []Resource) (*Verdict, error) {
 		v.Unjudged = append(v.Unjudged, Violation{URN: in.URNs[e.Path], Message: e.Err})
 	}
 	sort.Slice(v.Unjudged, func(a, b int) bool { return v.Unjudged[a].URN < v.Unjudged[b].URN })
+	v.weakerThanProfile = weakerThanProfile(opts.PodSecurityLevels, in)
 	return v, nil
 }
 
@@ -204,4 +216,42 @@ func writeReport(path string, v *Verdict) error {
 		return fmt.Errorf("policy pack %s: writing %s: %w", Name, path, err)
 	}
 	return f.Close()
+}
+
+// namespacePodSecurity is the control a namespace weaker than its profile fails.
+const namespacePodSecurity = "namespace-pod-security"
+
+// weakerThanProfile finds the namespaces among the checked objects that enforce a weaker Pod Security
+// level than want says for them.
+func weakerThanProfile(want map[string]string, in Inputs) []Violation {
+	var out []Violation
+	for _, s := range in.Sources {
+		var ns struct {
+			Kind     string `json:"kind"`
+			Metadata struct {
+				Name   string            `json:"name"`
+				Labels map[string]string `json:"labels"`
+			} `json:"metadata"`
+		}
+		if json.Unmarshal(s.Data, &ns) != nil || ns.Kind != "Namespace" {
+			continue
+		}
+		level, ok := want[ns.Metadata.Name]
+		if !ok {
+			continue
+		}
+		wantLevel, err1 := psaapi.ParseLevel(level)
+		have := ns.Metadata.Labels[psaapi.EnforceLevelLabel]
+		haveLevel, err2 := psaapi.ParseLevel(have)
+		if err1 != nil || err2 == nil && psaapi.CompareLevels(haveLevel, wantLevel) >= 0 {
+			continue
+		}
+		out = append(out, Violation{URN: in.URNs[s.Name], Message: Message(controls.Finding{
+			Control: namespacePodSecurity, Object: "Namespace/" + ns.Metadata.Name,
+			Field:   "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
+			Message: fmt.Sprintf("enforces %q, weaker than the %s its profile says", have, level),
+			Remedy:  "label it " + psaapi.EnforceLevelLabel + "=" + level + ", or change the profile (with its exemption reason)",
+		})})
+	}
+	return out
 }

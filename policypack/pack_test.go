@@ -223,3 +223,45 @@ func TestReadPreviewKeepsWhatTheStackWouldHold(t *testing.T) {
 	_, err = ReadPreview([]byte("Previewing update (dev):"))
 	assert.ErrorContains(t, err, "pulumi preview --json")
 }
+
+func TestANamespaceWeakerThanItsProfileFails(t *testing.T) {
+	opts, err := stack.PolicyPackOptions(func(key string) string {
+		if key == "kubeharden:profile" {
+			return `{"tenants":[{"name":"team-a"},{"name":"legacy","podSecurity":{"enforce":"baseline","exemptionReason":"runs a vendor agent as root; SEC-9"}}]}`
+		}
+		return ""
+	}, t.TempDir())
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"team-a": "restricted", "legacy": "baseline"}, opts.PodSecurityLevels, "logging is off by default")
+
+	namespace := func(name, level string) policyx.AnalyzerResource {
+		return resource(t, name, "kubernetes:core/v1:Namespace", `
+metadata:
+  name: `+name+`
+  labels: {pod-security.kubernetes.io/enforce: `+level+`, pod-security.kubernetes.io/enforce-version: v1.36}
+  annotations: {kubeharden.io/pod-security-exemption-reason: "a reason the catalog accepts"}
+`)
+	}
+	weakened, asSaid := namespace("team-a", "baseline"), namespace("legacy", "baseline")
+	got := violations(t, opts, weakened, asSaid)
+	require.Len(t, got["namespace-pod-security"], 1, "the catalog passes both for their reasons; the profile says team-a is restricted")
+	assert.Equal(t, weakened.URN, got["namespace-pod-security"][0].URN)
+	assert.Contains(t, got["namespace-pod-security"][0].Message, `enforces "baseline", weaker than the restricted its profile says`)
+}
+
+func TestAPatchIsJudgedAsWhatItMakesOfItsObject(t *testing.T) {
+	ns := resource(t, "shop", "kubernetes:core/v1:Namespace", hardenedNamespace)
+	patch := resource(t, "shop-relabel", "kubernetes:core/v1:NamespacePatch", `
+metadata: {name: shop, labels: {pod-security.kubernetes.io/enforce: privileged}}
+`)
+	got := violations(t, defaults(), ns, patch)
+	require.NotEmpty(t, got["namespace-pod-security"])
+	assert.Equal(t, patch.URN, got["namespace-pod-security"][0].URN, "the patch is what weakens it")
+	assert.Contains(t, got["namespace-pod-security"][0].Message, "enforces privileged")
+
+	// A patch of an object the preview does not hold is judged by the fields it sets.
+	sa := resource(t, "default-sa", "kubernetes:core/v1:ServiceAccountPatch", `{metadata: {name: default, namespace: shop}, automountServiceAccountToken: false}`)
+	in := NewInputs([]Resource{{URN: sa.URN, Type: sa.Type, Properties: sa.Properties}})
+	require.Len(t, in.Sources, 1)
+	assert.Contains(t, string(in.Sources[0].Data), `"kind":"ServiceAccount"`)
+}

@@ -41,30 +41,100 @@ var componentTypes = []string{"yaml", "helm.sh", "kustomize"}
 // object, as `kubectl apply` would send it, and each ControlPlane component's files into the file set.
 // A value that is secret is judged as its plaintext, which never leaves the pack: findings name fields,
 // not values.
+//
+// A patch resource (<Kind>Patch: server-side apply of some fields of an object, often one the cluster
+// made) is judged as what it makes of its object: merged over that object where the preview holds it,
+// else as an object of its own with only the fields it sets. Otherwise a NamespacePatch could lower a
+// namespace's Pod Security level unseen.
 func NewInputs(resources []Resource) Inputs {
 	in := Inputs{URNs: map[string]string{}, Unreadable: map[string]string{}}
+	var objects, patches []object
 	for _, r := range resources {
 		switch {
 		case r.Type == controlplanecomponent.ControlPlaneType:
 			in.addControlPlane(r)
 		case strings.HasPrefix(r.Type, "kubernetes:"):
-			in.addObject(r)
+			o, ok := in.object(r)
+			switch {
+			case !ok:
+			case strings.HasSuffix(o.kind(), "Patch"):
+				o.m["kind"] = strings.TrimSuffix(o.kind(), "Patch")
+				patches = append(patches, o)
+			default:
+				objects = append(objects, o)
+			}
+		}
+	}
+	for _, p := range patches {
+		i := slices.IndexFunc(objects, func(o object) bool { return o.key() == p.key() })
+		if i < 0 {
+			objects = append(objects, p)
+			continue
+		}
+		objects[i].m = merge(objects[i].m, p.m).(map[string]any)
+		objects[i].patchedBy = append(objects[i].patchedBy, p.urn)
+	}
+	for _, o := range objects {
+		data, err := json.Marshal(o.m)
+		if err != nil {
+			in.Unreadable[o.urn] = err.Error()
+			continue
+		}
+		in.Sources = append(in.Sources, manifests.Source{Name: o.urn, Data: data})
+		in.URNs[o.urn] = o.urn
+		if n := len(o.patchedBy); n > 0 {
+			in.URNs[o.urn] = o.patchedBy[n-1] // the patch decides the fields it sets: its change is judged
 		}
 	}
 	return in
 }
 
-// addObject adds a Kubernetes resource, "kubernetes:<group>/<version>:<Kind>" ("core" for the core
-// group), as its object.
-func (in *Inputs) addObject(r Resource) {
+// object is a Kubernetes resource's object, as JSON values, and the URN it is named by.
+type object struct {
+	urn       string
+	m         map[string]any
+	patchedBy []string
+}
+
+func (o object) kind() string { k, _ := o.m["kind"].(string); return k }
+
+// key is what names the object in the cluster: apiVersion, kind, namespace and name.
+func (o object) key() string {
+	meta, _ := o.m["metadata"].(map[string]any)
+	ns, _ := meta["namespace"].(string)
+	name, _ := meta["name"].(string)
+	return fmt.Sprintf("%v/%s/%s/%s", o.m["apiVersion"], o.kind(), ns, name)
+}
+
+// merge lays patch over base as a merge patch does: maps merged key by key, anything else replaced.
+func merge(base, patch any) any {
+	b, okB := base.(map[string]any)
+	p, okP := patch.(map[string]any)
+	if !okB || !okP {
+		return patch
+	}
+	out := make(map[string]any, len(b)+len(p))
+	for k, v := range b {
+		out[k] = v
+	}
+	for k, v := range p {
+		out[k] = merge(b[k], v)
+	}
+	return out
+}
+
+// object is a Kubernetes resource, "kubernetes:<group>/<version>:<Kind>" ("core" for the core group),
+// as its object; false for the provider's own component resources and what cannot be read (then in
+// Unreadable).
+func (in *Inputs) object(r Resource) (object, bool) {
 	parts := strings.Split(r.Type, ":")
 	if len(parts) != 3 {
 		in.Unreadable[r.URN] = fmt.Sprintf("type %q: want kubernetes:<group>/<version>:<Kind>", r.Type)
-		return
+		return object{}, false
 	}
 	group, version, ok := strings.Cut(parts[1], "/")
 	if !ok || slices.Contains(componentTypes, group) {
-		return // the provider itself, or a component of it
+		return object{}, false // the provider itself, or a component of it
 	}
 	apiVersion := group + "/" + version
 	if group == "core" {
@@ -74,7 +144,7 @@ func (in *Inputs) addObject(r Resource) {
 	if len(unknown) > 0 {
 		in.Unreadable[r.URN] = "not known until the update runs: " + strings.Join(unknown, ", ") +
 			"; judge what `pulumi up` renders with `kubeharden check`"
-		return
+		return object{}, false
 	}
 	m, _ := obj.(map[string]any)
 	if m == nil {
@@ -86,13 +156,7 @@ func (in *Inputs) addObject(r Resource) {
 		}
 	}
 	m["apiVersion"], m["kind"] = apiVersion, parts[2]
-	data, err := json.Marshal(m)
-	if err != nil {
-		in.Unreadable[r.URN] = err.Error()
-		return
-	}
-	in.Sources = append(in.Sources, manifests.Source{Name: r.URN, Data: data})
-	in.URNs[r.URN] = r.URN
+	return object{urn: r.URN, m: m}, true
 }
 
 // addControlPlane adds the YAML and JSON files of a ControlPlane component's files and sensitiveFiles

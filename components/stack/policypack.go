@@ -11,7 +11,9 @@ import (
 // PolicyPackOptions are the policy pack's options for a stack: the exemptions and Kubernetes version of the
 // profile its settings give (kubeharden:profile, kubeharden:profileFile under root), read and validated as
 // the stack program reads them; a stack without a profile (a user's own) is judged by the default
-// profile, with no exemptions but those it implies. get returns a stack config value by its key.
+// profile, with no exemptions but those it implies. The Pod Security level the profile says each of its
+// namespaces enforces comes along (policypack.Options.PodSecurityLevels). get returns a stack config
+// value by its key.
 func PolicyPackOptions(get func(key string) string, root string) (policypack.Options, error) {
 	src, err := ProfileSources(get(ConfigNamespace+":"+ProfileKey), get(ConfigNamespace+":"+ProfileFileKey), root)
 	if err != nil {
@@ -21,5 +23,13 @@ func PolicyPackOptions(get func(key string) string, root string) (policypack.Opt
 	if err != nil {
 		return policypack.Options{}, err
 	}
-	return policypack.Options{Catalog: controls.DefaultControls(), KubernetesVersion: profile.KubernetesVersion, Exemptions: Exemptions(profile)}, nil
+	levels := map[string]string{}
+	for i := range profile.Tenants {
+		levels[profile.Tenants[i].Name] = profile.EffectivePodSecurity(&profile.Tenants[i]).Enforce
+	}
+	if profile.Logging.Enabled {
+		levels[profile.Logging.Namespace] = profile.Logging.PodSecurity.Enforce
+	}
+	return policypack.Options{Catalog: controls.DefaultControls(), KubernetesVersion: profile.KubernetesVersion,
+		Exemptions: Exemptions(profile), PodSecurityLevels: levels}, nil
 }

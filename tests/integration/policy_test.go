@@ -36,6 +36,17 @@ func TestPolicyPackPassesTheDevStack(t *testing.T) {
 	assert.Greater(t, report.Objects, 30)
 	assert.Greater(t, report.Configs, 3, "the ControlPlane component's files were judged")
 	pulumitest.AssertCompliant(t, &report, []string{"the tenant's namespace admins "}, "service-exposure")
+
+	// A stack config that weakens a namespace without saying why never reaches the pack: the profile is
+	// refused, naming the field. (With a reason it is an exemption, reported as one.)
+	weakened := filepath.Join(t.TempDir(), "Pulumi.dev.yaml")
+	settings, err := os.ReadFile(filepath.Join(ws.Dir, "stacks", "Pulumi.dev.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(weakened, settings, 0o600))
+	ws.MustRun("config", "set", "--stack", "dev", "--config-file", weakened, "--path", "kubeharden:profile.tenants[0].podSecurity.enforce", "baseline")
+	out, err = ws.Run("preview", "--stack", "dev", "--config-file", weakened, "--non-interactive", "--policy-pack", pack)
+	require.Error(t, err, "%s", out)
+	assert.Contains(t, out, "tenants[0].podSecurity.exemptionReason: Required value")
 }
 
 // A user's own program beside the components: compliant, the preview passes; each weakening it adds next
