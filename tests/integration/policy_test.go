@@ -85,6 +85,14 @@ func TestPolicyPackFailsAWeakeningUserProgram(t *testing.T) {
 			assert.Contains(t, out, "; fix: ")
 		})
 	}
+
+	// The pack's config sets a policy's level: advisory, the privileged Deployment is reported, not stopped.
+	packConfig := filepath.Join(t.TempDir(), "pack.json")
+	require.NoError(t, os.WriteFile(packConfig, []byte(`{"workload-pod-security": "advisory"}`), 0o644))
+	ws.MustRun("config", "set", "--stack", "ci", "--config-file", settings, "userstack:weaken", "privileged")
+	out = ws.MustRun("preview", "--stack", "ci", "--config-file", settings, "--non-interactive", "--policy-pack", pack, "--policy-pack-config", packConfig)
+	assert.Regexp(t, `- \[advisory\]\s+workload-pod-security\s+\(kubernetes:apps/v1:Deployment: web\)`, out)
+	assert.NotContains(t, out, "[mandatory]")
 }
 
 // make ci-preview (scripts/ci-preview.sh) on a user's stack: unchanged after its update, it reports no
