@@ -69,6 +69,7 @@ func TestPolicyPackFailsAWeakeningUserProgram(t *testing.T) {
 		weaken, policy, resource string
 	}{
 		{"privileged", "workload-pod-security", "kubernetes:apps/v1:Deployment: web"},
+		{"latest", "container-image-tag", "kubernetes:apps/v1:Deployment: web"},
 		{"cluster-admin", "rbac-cluster-admin-binding", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding: web-admin"},
 		{"wildcard", "rbac-no-wildcards", "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole: web-everything"},
 		{"open-namespace", "namespace-pod-security", "kubernetes:core/v1:Namespace: scratch"},

@@ -67,6 +67,10 @@ func main() {
 			security.Privileged = pulumi.Bool(true)
 			security.AllowPrivilegeEscalation = pulumi.Bool(true)
 		}
+		image := "registry.k8s.io/pause:3.10"
+		if weaken == "latest" {
+			image = "registry.k8s.io/pause:latest"
+		}
 		labels := pulumi.StringMap{"app": pulumi.String("web")}
 		if _, err := appsv1.NewDeployment(ctx, "web", &appsv1.DeploymentArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("web"), Namespace: ns},
@@ -79,7 +83,7 @@ func main() {
 						AutomountServiceAccountToken: pulumi.Bool(false),
 						Containers: corev1.ContainerArray{&corev1.ContainerArgs{
 							Name:            pulumi.String("web"),
-							Image:           pulumi.String("registry.k8s.io/pause:3.10"),
+							Image:           pulumi.String(image),
 							SecurityContext: security,
 							Resources: &corev1.ResourceRequirementsArgs{
 								Limits: pulumi.StringMap{"cpu": pulumi.String("250m"), "memory": pulumi.String("128Mi")},
@@ -93,7 +97,7 @@ func main() {
 		}
 
 		switch weaken {
-		case "", "privileged":
+		case "", "privileged", "latest":
 		case "cluster-admin":
 			_, err = rbacv1.NewClusterRoleBinding(ctx, "web-admin", &rbacv1.ClusterRoleBindingArgs{
 				Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("web-admin")},
@@ -112,7 +116,7 @@ func main() {
 				Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String("scratch"), Labels: pulumi.StringMap{"pod-security.kubernetes.io/enforce": pulumi.String("privileged")}},
 			}, k8s)
 		default:
-			return fmt.Errorf("userstack:weaken: %q: want privileged, cluster-admin, wildcard or open-namespace", weaken)
+			return fmt.Errorf("userstack:weaken: %q: want privileged, latest, cluster-admin, wildcard or open-namespace", weaken)
 		}
 		return err
 	})
