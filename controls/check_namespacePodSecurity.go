@@ -2,6 +2,8 @@ package controls
 
 import (
 	psaapi "k8s.io/pod-security-admission/api"
+
+	"github.com/kubeharden/kubeharden/contract"
 )
 
 /*
@@ -18,9 +20,6 @@ Sources: CIS 5.2.1, kubescape C-0013/C-0057 (through the standard they enforce).
 
 func init() { addControl(CheckNamespacePodSecurity) }
 
-// ExemptionReasonAnnotation records why a namespace's level is weaker than restricted.
-const ExemptionReasonAnnotation = "kubeharden.io/pod-security-exemption-reason"
-
 // CheckNamespacePodSecurity is the namespace Pod Security labels control.
 func CheckNamespacePodSecurity() Control {
 	return Control{
@@ -35,7 +34,7 @@ func namespacePodSecurity_1_31(inv *Inventory) Result {
 	for ns := range inv.userNamespaces() {
 		labels := ns.Meta().GetLabels()
 		enforce, version := labels[psaapi.EnforceLevelLabel], labels[psaapi.EnforceVersionLabel]
-		reason := ns.Meta().GetAnnotations()[ExemptionReasonAnnotation]
+		reason := ns.Meta().GetAnnotations()[contract.PodSecurityExemptionReasonAnnotation]
 		switch {
 		case enforce == "":
 			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
@@ -44,7 +43,7 @@ func namespacePodSecurity_1_31(inv *Inventory) Result {
 		case enforce != string(psaapi.LevelRestricted) && reason == "":
 			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
 				Message: "enforces " + enforce + ", weaker than restricted, with no recorded reason",
-				Remedy:  "enforce restricted, or record the reason in the " + ExemptionReasonAnnotation + " annotation"})
+				Remedy:  "enforce restricted, or record the reason in the " + contract.PodSecurityExemptionReasonAnnotation + " annotation"})
 		case version == "" || version == "latest":
 			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceVersionLabel + "]",
 				Message: "the enforced standard is not pinned to a version, so an upgrade can change it silently",

@@ -27,8 +27,6 @@ const (
 	AgentName       = "fluent-bit"
 	AgentRole       = "kubeharden:log-agent"
 	OnlyAgentPolicy = "kubeharden-logging-only"
-	// ExemptionReasonAnnotation records, on the namespace, why its Pod Security level is not restricted.
-	ExemptionReasonAnnotation = "kubeharden.io/pod-security-exemption-reason"
 )
 
 // LogAgentArgs are the inputs of a LogAgent.
@@ -72,7 +70,7 @@ func NewLogAgent(ctx *pulumi.Context, name string, args *LogAgentArgs, opts ...p
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
 			Name: pulumi.String(l.Namespace), Labels: pulumi.ToStringMap(nsLabels),
-			Annotations: pulumi.StringMap{ExemptionReasonAnnotation: pulumi.String(l.PodSecurity.ExemptionReason)},
+			Annotations: pulumi.ToStringMap(tenant.NamespaceAnnotations(l.PodSecurity)),
 		},
 	}, parent)
 	if err != nil {

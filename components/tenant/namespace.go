@@ -16,6 +16,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 )
 
 // NamespaceType is the Pulumi type token of the Namespace component.
@@ -28,9 +29,10 @@ const (
 	CIDREgressPolicyName  = "allow-cidr-egress"
 	QuotaName             = "tenant-quota"
 	LimitRangeName        = "tenant-limits"
-	ManagedByLabel        = "app.kubernetes.io/managed-by"
-	TenantLabel           = "kubeharden.io/tenant"
-	ManagedByValue        = "kubeharden"
+	// The labels every tenant namespace carries (defined in package contract, which the controls read).
+	ManagedByLabel = contract.ManagedByLabel
+	TenantLabel    = contract.TenantLabel
+	ManagedByValue = contract.ManagedByValue
 )
 
 // NamespaceArgs are the inputs of a tenant Namespace. They are plain values: a namespace's Pod Security
@@ -71,10 +73,15 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 	t := args.Tenant
 	parent := pulumi.Parent(c)
 
+	var annotations pulumi.StringMapInput
+	if a := NamespaceAnnotations(args.PodSecurity); a != nil {
+		annotations = pulumi.ToStringMap(a)
+	}
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
 		Metadata: &metav1.ObjectMetaArgs{
-			Name:   pulumi.String(t.Name),
-			Labels: pulumi.ToStringMap(NamespaceLabels(t.Name, args.PodSecurity)),
+			Name:        pulumi.String(t.Name),
+			Labels:      pulumi.ToStringMap(NamespaceLabels(t.Name, args.PodSecurity)),
+			Annotations: annotations,
 		},
 	}, parent)
 	if err != nil {
@@ -239,6 +246,15 @@ func NamespaceLabels(namespace string, ps config.PodSecurity) map[string]string 
 	labels[ManagedByLabel] = ManagedByValue
 	labels[TenantLabel] = namespace
 	return labels
+}
+
+// NamespaceAnnotations are the annotations of a tenant namespace: the reason it enforces less than
+// restricted, where it does (the profile's exemptionReason), for the namespace-pod-security control.
+func NamespaceAnnotations(ps config.PodSecurity) map[string]string {
+	if ps.ExemptionReason == "" || ps.Enforce == "restricted" {
+		return nil
+	}
+	return map[string]string{contract.PodSecurityExemptionReasonAnnotation: ps.ExemptionReason}
 }
 
 // PodSecurityLabels are the Pod Security Admission labels of a namespace: each mode's level and the

@@ -1,6 +1,7 @@
 package tenant
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -11,6 +12,9 @@ import (
 
 	"github.com/kubeharden/kubeharden/components/componenttest"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
+	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
 func validArgs() *NamespaceArgs {
@@ -192,4 +196,42 @@ func TestMetadataExcept(t *testing.T) {
 	assert.Equal(t, []string{"169.254.169.254/32"}, MetadataExcept("0.0.0.0/0"))
 	assert.Nil(t, MetadataExcept("10.0.0.0/8"))
 	assert.Nil(t, MetadataExcept("not a cidr"))
+}
+
+// A tenant at baseline with its reason: the namespace carries the reason, and the catalog passes it,
+// showing the reason in its evidence.
+func TestAWeakerTenantRecordsItsReasonAndPassesTheCheck(t *testing.T) {
+	p := &config.Profile{Tenants: []config.Tenant{{Name: "legacy", PodSecurity: &config.PodSecurity{Enforce: "baseline", ExemptionReason: "a vendor agent runs as root; SEC-9"}}}}
+	config.SetDefaultsProfile(p)
+	require.Empty(t, config.ValidateProfile(p))
+	tn := p.Tenants[0]
+	rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
+		_, err := NewNamespace(ctx, "kh-legacy", &NamespaceArgs{Tenant: tn, PodSecurity: p.EffectivePodSecurity(&tn), DNS: p.DNS})
+		return err
+	})
+	require.NoError(t, err)
+	ns := object(t, rec, "kubernetes:core/v1:Namespace", "legacy")
+	assert.Equal(t, "a vendor agent runs as root; SEC-9", get(ns.Inputs, "metadata", "annotations", contract.PodSecurityExemptionReasonAnnotation).StringValue())
+
+	doc := ns.Inputs.Mappable()
+	doc["apiVersion"], doc["kind"] = "v1", "Namespace"
+	data, err := json.Marshal(doc)
+	require.NoError(t, err)
+	r, err := controls.Check(controls.CheckOptions{Catalog: controls.DefaultControls(), KubernetesVersion: config.DefaultKubernetesVersion,
+		Sources: []manifests.Source{{Name: "legacy", Data: data}}})
+	require.NoError(t, err)
+	var result controls.ControlResult
+	for _, c := range r.Controls {
+		if c.ID == "namespace-pod-security" {
+			result = c
+		}
+	}
+	assert.Equal(t, controls.StatusPass, result.Status, "%+v", r.FindingsOf("namespace-pod-security"))
+	require.Len(t, result.Evidence, 1)
+	assert.Contains(t, result.Evidence[0].Detail, "reason recorded: a vendor agent runs as root; SEC-9")
+
+	// At restricted there is nothing to record.
+	rec, err = run(t, validArgs())
+	require.NoError(t, err)
+	assert.True(t, get(object(t, rec, "kubernetes:core/v1:Namespace", "team-a").Inputs, "metadata", "annotations").IsNull())
 }

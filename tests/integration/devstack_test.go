@@ -28,6 +28,7 @@ import (
 	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
@@ -196,7 +197,7 @@ func checkLogAgent(t *testing.T, byKey map[string]manifests.Object, profile *con
 	ns := profile.Logging.Namespace
 	nsObj := byKey["Namespace/"+ns].Typed().(*corev1.Namespace)
 	assert.Equal(t, "privileged", nsObj.Labels[psaapi.EnforceLevelLabel])
-	assert.Equal(t, profile.Logging.PodSecurity.ExemptionReason, nsObj.Annotations[logging.ExemptionReasonAnnotation])
+	assert.Equal(t, profile.Logging.PodSecurity.ExemptionReason, nsObj.Annotations[contract.PodSecurityExemptionReasonAnnotation])
 
 	ds := byKey["DaemonSet/"+ns+"/"+logging.AgentName].Typed().(*appsv1.DaemonSet)
 	spec := ds.Spec.Template.Spec

@@ -1,0 +1,14 @@
+package contract
+
+const (
+	// ManagedByLabel, with the value ManagedByValue, marks every object kubeharden makes.
+	ManagedByLabel = "app.kubernetes.io/managed-by"
+	ManagedByValue = "kubeharden"
+	// TenantLabel names, on a tenant namespace, the tenant it belongs to; the admission guardrails bind to
+	// the namespaces that carry it.
+	TenantLabel = "kubeharden.io/tenant"
+	// PodSecurityExemptionReasonAnnotation records, on a namespace that enforces less than restricted,
+	// why: the profile's exemptionReason. The namespace-pod-security control passes such a namespace and
+	// reports the reason.
+	PodSecurityExemptionReasonAnnotation = "kubeharden.io/pod-security-exemption-reason"
+)
