@@ -41,8 +41,7 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 	if args == nil || args.Profile == nil {
 		return nil, errors.New("baseline " + name + ": a profile is required")
 	}
-	profile := *args.Profile
-	profile.Tenants = append([]config.Tenant(nil), args.Profile.Tenants...)
+	profile := *args.Profile.DeepCopy() // defaulted below: the caller's profile stays as it is
 	config.SetDefaultsProfile(&profile)
 	if errs := config.ValidateProfile(&profile); len(errs) > 0 {
 		return nil, fmt.Errorf("baseline %s: %w", name, config.NewInvalidProfileError(errs))

@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -123,4 +124,25 @@ func TestNewBaselineRefusesAnInvalidProfileBeforeRegisteringAnything(t *testing.
 			assert.Empty(t, rec.Resources())
 		})
 	}
+}
+
+// Building a Baseline leaves the caller's profile as it was: defaulting works on a deep copy, so neither
+// its tenants, its pointers nor its maps are written.
+func TestNewBaselineLeavesTheCallersProfileAsItWas(t *testing.T) {
+	profile := &config.Profile{
+		Tenants:    []config.Tenant{{Name: "team-a"}, {Name: "legacy", PodSecurity: &config.PodSecurity{Enforce: "baseline", ExemptionReason: "vendor image runs as root"}}},
+		Guardrails: config.Guardrails{Actions: map[string]string{"imageTag": "Deny"}},
+	}
+	before, err := json.Marshal(profile)
+	require.NoError(t, err)
+	_, err = componenttest.Run(func(ctx *pulumi.Context) error {
+		_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: profile})
+		return err
+	})
+	require.NoError(t, err)
+	after, err := json.Marshal(profile)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(before), string(after))
+	assert.Empty(t, profile.Tenants[0].Quota.LimitsCPU, "no default written into the caller's tenant")
+	assert.Len(t, profile.Guardrails.Actions, 1, "no default written into the caller's map")
 }

@@ -51,7 +51,7 @@ func NewControlPlane(ctx *pulumi.Context, name string, args *ControlPlaneArgs, o
 	if args == nil || args.Profile == nil || args.PKI == nil || args.EncryptionKeys == nil {
 		return nil, errors.New("control plane " + name + ": a profile, a PKI bundle and encryption keys are required")
 	}
-	profile := *args.Profile
+	profile := *args.Profile.DeepCopy() // defaulted below: the caller's profile stays as it is
 	config.SetDefaultsProfile(&profile)
 	if errs := config.ValidateProfile(&profile); len(errs) > 0 {
 		return nil, fmt.Errorf("control plane %s: %w", name, config.NewInvalidProfileError(errs))
