@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/policypack"
@@ -36,6 +37,17 @@ func TestPolicyPackPassesTheDevStack(t *testing.T) {
 	assert.Greater(t, report.Objects, 30)
 	assert.Greater(t, report.Configs, 3, "the ControlPlane component's files were judged")
 	pulumitest.AssertCompliant(t, &report, []string{"the tenant's namespace admins "}, "service-exposure")
+
+	// The pack judged the encryption keys and private keys in plaintext; neither its report nor the
+	// preview's output holds them.
+	keysJSON := ws.MustRun("config", "get", "kubeharden:encryptionKeys", "--stack", "dev")
+	var keys []controlplane.EncryptionKey
+	require.NoError(t, json.Unmarshal([]byte(keysJSON), &keys))
+	require.NotEmpty(t, keys)
+	for name, text := range map[string]string{"the pack's report": string(data), "the preview": out} {
+		assert.NotContains(t, text, keys[0].Secret, "%s holds the encryption key", name)
+		assert.NotContains(t, text, "PRIVATE KEY", "%s holds a private key", name)
+	}
 
 	// A stack config that weakens a namespace without saying why never reaches the pack: the profile is
 	// refused, naming the field. (With a reason it is an exemption, reported as one.)
