@@ -28,9 +28,8 @@ stack: tools-pulumi
 	@mkdir -p $(STATE_DIR)
 	@pulumi stack select --create $(STACK) --non-interactive >/dev/null
 
-up: stack ## Render the hardened dev stack into build/rendered/dev with `pulumi up`.
-	pulumi up --yes --stack $(STACK) --non-interactive
-	@echo "kubeharden: rendered the hardened objects into $$(pulumi stack output renderDir --stack $(STACK))/1-manifest"
+up: stack ## Render the hardened dev stack into build/rendered/dev with `pulumi up`, then a summary (scripts/up.sh; SENSITIVE=1 also writes the key files).
+	STACK=$(STACK) bash scripts/up.sh
 
 preview: stack ## Show what `pulumi up` would change.
 	pulumi preview --diff --stack $(STACK) --non-interactive

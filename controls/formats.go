@@ -239,9 +239,11 @@ func (r *Report) Write(w io.Writer, format string, verbose bool) error {
 		return r.WriteSARIF(w)
 	case "junit":
 		return r.WriteJUnit(w)
+	case "summary":
+		return r.WriteSummary(w)
 	}
 	return fmt.Errorf("output %q: supported values: %s", format, strings.Join(Formats, ", "))
 }
 
 // Formats are the report formats.
-var Formats = []string{"text", "json", "sarif", "junit"}
+var Formats = []string{"text", "json", "sarif", "junit", "summary"}

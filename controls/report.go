@@ -3,6 +3,7 @@ package controls
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -55,10 +56,14 @@ type Report struct {
 	// UnusedExemptions cover no finding: stale, or mistyped.
 	UnusedExemptions []Exemption `json:"unusedExemptions,omitempty"`
 	// Objects and Configs are how many objects and control-plane configuration documents were checked.
-	Objects int                   `json:"objects"`
-	Configs int                   `json:"configs"`
-	Skipped int                   `json:"skipped"`
-	Errors  []manifests.FileError `json:"errors"`
+	Objects int `json:"objects"`
+	// ObjectKinds counts the objects checked by kind (their sum is Objects).
+	ObjectKinds map[string]int `json:"objectKinds,omitempty"`
+	Configs     int            `json:"configs"`
+	// Skipped counts the objects of kinds no control inspects, SkippedKinds by kind.
+	Skipped      int                   `json:"skipped"`
+	SkippedKinds map[string]int        `json:"skippedKinds,omitempty"`
+	Errors       []manifests.FileError `json:"errors"`
 }
 
 // CheckOptions say what a check reads and how it judges.
@@ -118,6 +123,13 @@ func Check(opts CheckOptions) (*Report, error) {
 	// Workloads the reader deferred and that do not decode are errors of their files, not objects checked.
 	deferredErrors := manifests.DeferredErrors(tree.Objects)
 	r.Objects, r.Configs, r.Skipped = len(objects)-len(deferredErrors), len(tree.Configs), tree.Skipped
+	r.SkippedKinds = tree.SkippedKinds
+	r.ObjectKinds = map[string]int{}
+	for _, o := range objects {
+		if !o.Undecodable() {
+			r.ObjectKinds[o.GVK.Kind]++
+		}
+	}
 	r.Errors = append(tree.Errors, deferredErrors...)
 	locate(r, objects, tree.Configs)
 	return r, nil
@@ -322,6 +334,39 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 		}
 	}
 	tw.blank()
+	r.summary(tw, verbose)
+	return tw.err
+}
+
+// WriteSummary writes the text report's last lines alone, with the objects checked by kind: what `make
+// up` ends with.
+func (r *Report) WriteSummary(w io.Writer) error {
+	tw := &textWriter{w: w}
+	if len(r.ObjectKinds) > 0 {
+		tw.para("", "objects: "+countsByKind(r.ObjectKinds))
+	}
+	if len(r.SkippedKinds) > 0 {
+		tw.para("", "not inspected by any control: "+countsByKind(r.SkippedKinds))
+	}
+	r.summary(tw, false)
+	return tw.err
+}
+
+// countsByKind is "2 Namespace, 1 Pod": kinds in order.
+func countsByKind(counts map[string]int) string {
+	kinds := make([]string, 0, len(counts))
+	for k := range counts {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for i, k := range kinds {
+		kinds[i] = fmt.Sprintf("%d %s", counts[k], k)
+	}
+	return strings.Join(kinds, ", ")
+}
+
+// summary writes what was checked, the controls by status and the result.
+func (r *Report) summary(tw *textWriter, verbose bool) {
 	notEvaluated := fmt.Sprintf("%d not evaluated", r.Count(StatusNotEvaluated))
 	if !verbose && r.Count(StatusNotEvaluated) > 0 {
 		notEvaluated += " (--verbose says why)"
@@ -340,7 +385,6 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 	default:
 		tw.para("", "result: PASS")
 	}
-	return tw.err
 }
 
 // location is "path:line", or the path alone when the line is unknown.

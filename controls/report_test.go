@@ -100,6 +100,12 @@ func TestCheckReportsAWorkloadThatDoesNotDecode(t *testing.T) {
 	r, err := CheckManifests(DefaultControls(), "1.36.3", dir)
 	require.NoError(t, err)
 	assert.Equal(t, 2, r.Objects, "the Namespace and the Pod")
+	assert.Equal(t, map[string]int{"Namespace": 1, "Pod": 1}, r.ObjectKinds, "the broken Deployment is an error, not an object checked")
+	var summary bytes.Buffer
+	require.NoError(t, r.Write(&summary, "summary", false))
+	assert.Contains(t, summary.String(), "objects: 1 Namespace, 1 Pod\n")
+	assert.Contains(t, summary.String(), "result: ")
+	assert.NotContains(t, summary.String(), "privileged", "the summary lists no finding")
 	require.Len(t, r.Errors, 1)
 	assert.Equal(t, path, r.Errors[0].Path)
 	assert.Contains(t, r.Errors[0].Err, "document 3: Deployment broken: ")
@@ -209,7 +215,7 @@ func TestSARIFAndJUnit(t *testing.T) {
 	}
 	assert.Equal(t, []string{"rbac-no-wildcards: Roles name every API group, resource and verb they grant"}, failed)
 
-	assert.EqualError(t, r.Write(&jb, "html", false), `output "html": supported values: text, json, sarif, junit`)
+	assert.EqualError(t, r.Write(&jb, "html", false), `output "html": supported values: text, json, sarif, junit, summary`)
 }
 
 // TestUpstreamManifests checks the round-trip fixtures of k8s.io/api (every built-in kind, every field
@@ -263,4 +269,18 @@ func TestUpstreamBundle(t *testing.T) {
 			assert.Equal(t, "Deployment/default/prometheus-operator", c.Evidence[0].Object)
 		}
 	}
+}
+
+// TestSummaryCountsKinds: the summary counts what was checked and what no control inspects, by kind.
+func TestSummaryCountsKinds(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, "app.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n---\n"+
+		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: settings\n  namespace: app\n---\n"+
+		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: more\n  namespace: app\n")
+	r, err := CheckManifests(DefaultControls(), "1.36.3", dir)
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, r.WriteSummary(&out))
+	assert.Contains(t, out.String(), "objects: 1 Namespace\nnot inspected by any control: 2 Widget.example.com\nchecked 1 objects")
+	assert.Contains(t, out.String(), "result: FAIL")
 }

@@ -211,7 +211,7 @@ func newRootCommand() *cobra.Command {
 			return err
 		},
 	}
-	check.Flags().StringVarP(&output, "output", "o", "text", "text, json, sarif or junit")
+	check.Flags().StringVarP(&output, "output", "o", "text", "text, json, sarif, junit or summary (the last lines of text, with the objects by kind)")
 	check.Flags().BoolVarP(&verbose, "verbose", "v", false, "text: also list the controls the inputs could not answer, and why")
 	checkFlags(check)
 	root.AddCommand(check)
@@ -259,6 +259,7 @@ func newRootCommand() *cobra.Command {
 	// files
 	filesCmd := &cobra.Command{Use: "files", Short: "The control-plane file set"}
 	var outDir string
+	var publicOnly bool
 	filesWrite := &cobra.Command{
 		Use:   "write",
 		Short: "Write the control-plane files from the stack's outputs under --dir, keys 0600",
@@ -267,7 +268,7 @@ func newRootCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			files, err := stack.ReadFileSet(p)
+			files, err := stack.ReadFileSet(p, !publicOnly)
 			if err != nil {
 				return err
 			}
@@ -280,6 +281,7 @@ func newRootCommand() *cobra.Command {
 	}
 	filesWrite.Flags().StringVar(&outDir, "dir", "", "the folder that stands for / (required; / writes in place)")
 	_ = filesWrite.MarkFlagRequired("dir")
+	filesWrite.Flags().BoolVar(&publicOnly, "public-only", false, "only the files that hold no key (certificates, policies, configuration), as make up writes them")
 	filesCmd.AddCommand(filesWrite)
 	root.AddCommand(filesCmd)
 	return root

@@ -162,10 +162,15 @@ func SetEncryptionKeys(p PulumiCLI, keys []controlplane.EncryptionKey) error {
 	return p.ConfigSetSecret(EncryptionKeysKey, string(raw))
 }
 
-// ReadFileSet reads the control-plane files from the stack's outputs (after `pulumi up`).
-func ReadFileSet(p PulumiCLI) ([]controlplane.File, error) {
+// ReadFileSet reads the control-plane files from the stack's outputs (after `pulumi up`): the public
+// ones, and with sensitive those that hold a private or encryption key.
+func ReadFileSet(p PulumiCLI, sensitive bool) ([]controlplane.File, error) {
 	var files []controlplane.File
-	for _, output := range []string{ControlPlaneFilesOutput, ControlPlaneSensitiveFilesOutput} {
+	outputs := []string{ControlPlaneFilesOutput}
+	if sensitive {
+		outputs = append(outputs, ControlPlaneSensitiveFilesOutput)
+	}
+	for _, output := range outputs {
 		raw, err := p.StackOutput(output)
 		if err != nil {
 			return nil, err

@@ -115,3 +115,15 @@ func DeferredErrors(objs []Object) []FileError {
 	}
 	return errs
 }
+
+// Undecodable is true for a deferred workload that was decoded and did not fit its type: an error of its
+// file (DeferredErrors), not an object checked.
+func (o Object) Undecodable() bool {
+	d := o.deferred
+	if d == nil {
+		return false
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.err != nil
+}

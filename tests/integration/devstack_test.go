@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -188,6 +189,54 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 
 	node := checkControlPlaneOutputs(t, ws, profile)
 	checkCompliance(t, ws, filepath.Join(renderDir, "1-manifest"), node)
+	checkMakeUp(t, ws, profile, objs)
+}
+
+// checkMakeUp runs what `make up` runs (scripts/up.sh) on the stack that is up already: the outputs stay
+// off the screen, the public control-plane files are written with their modes and no key among them
+// (SENSITIVE=1 adds the keys, 0600), and the summary counts the rendered objects by kind and passes.
+func checkMakeUp(t *testing.T, ws *pulumitest.Workspace, profile *config.Profile, objs []manifests.Object) {
+	t.Helper()
+	cpDir := filepath.Join(t.TempDir(), "control-plane")
+	out, code := ws.RunScript("up.sh", "STACK=dev", "CONTROL_PLANE_DIR="+cpDir)
+	require.Equal(t, 0, code, "%s", out)
+	assertNoKeyMaterial(t, "make up", out)
+	assert.NotContains(t, out, "BEGIN CERTIFICATE", "the outputs stay off the screen")
+	assert.LessOrEqual(t, strings.Count(out, "\n"), 40, "make up is short:\n%s", out)
+	kinds := map[string]int{}
+	for _, o := range objs {
+		kinds[o.GVK.Kind]++
+	}
+	require.Contains(t, kinds, "Namespace")
+	summary := regexp.MustCompile(`\s+`).ReplaceAllString(out, " ") // the summary's lines wrap at 100 columns
+	for k, n := range kinds {
+		assert.Regexp(t, fmt.Sprintf(`[:,] %d %s(\.[a-z0-9.-]+)?(,|$| )`, n, k), summary, "the summary counts the rendered objects by kind")
+	}
+	assert.Contains(t, summary, "objects: ")
+	assert.Contains(t, out, "result: PASS")
+	public, sensitive := 0, 0
+	for _, f := range controlplane.Layout(profile) {
+		fi, err := os.Stat(filepath.Join(cpDir, f.Path))
+		if f.Sensitive {
+			sensitive++
+			assert.True(t, os.IsNotExist(err), "%s holds a key: written only on request", f.Path)
+			continue
+		}
+		public++
+		if assert.NoError(t, err, f.Path) {
+			assert.Equal(t, f.Mode, fi.Mode().Perm(), f.Path)
+		}
+	}
+	require.NotZero(t, public)
+	require.NotZero(t, sensitive)
+
+	out, code = ws.RunScript("up.sh", "STACK=dev", "CONTROL_PLANE_DIR="+cpDir, "SENSITIVE=1")
+	require.Equal(t, 0, code, "%s", out)
+	for _, f := range controlplane.Layout(profile) {
+		if fi, err := os.Stat(filepath.Join(cpDir, f.Path)); f.Sensitive && assert.NoError(t, err, f.Path) {
+			assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm(), f.Path)
+		}
+	}
 }
 
 // checkLogAgent checks the agent's hardening on the rendered DaemonSet, and that the only thing Pod
