@@ -40,15 +40,20 @@ func SetDefaultsProfile(p *Profile) {
 	}
 	SetDefaultsControlPlane(&p.ControlPlane)
 	setDefaultsLogging(&p.Logging, p.PodSecurity.Version)
+	SetDefaultsGuardrails(&p.Guardrails)
+}
+
+// SetDefaultsGuardrails fills the guardrails' engine and the action of every rule the profile leaves out.
+func SetDefaultsGuardrails(g *Guardrails) {
 	// Native policies need nothing installed beyond the API server.
-	setDefault(&p.Guardrails.Engine, "native")
+	setDefault(&g.Engine, NativeEngine)
 	// Every guardrail refuses unless the profile says otherwise.
-	if p.Guardrails.Actions == nil {
-		p.Guardrails.Actions = map[string]string{}
+	if g.Actions == nil {
+		g.Actions = map[string]string{}
 	}
 	for _, rule := range GuardrailRules {
-		if p.Guardrails.Actions[rule] == "" {
-			p.Guardrails.Actions[rule] = "Deny"
+		if g.Actions[rule] == "" {
+			g.Actions[rule] = "Deny"
 		}
 	}
 }

@@ -18,7 +18,13 @@ type Guardrails struct {
 }
 
 // GuardrailEngines are the guardrail engines.
-var GuardrailEngines = []string{"native", "gatekeeper"}
+var GuardrailEngines = []string{NativeEngine, GatekeeperEngine}
+
+// The guardrail engines: ValidatingAdmissionPolicy, built into the API server, or OPA Gatekeeper.
+const (
+	NativeEngine     = "native"
+	GatekeeperEngine = "gatekeeper"
+)
 
 // GuardrailRules are the guardrail rules, by name.
 var GuardrailRules = []string{"allowedRegistries", "imageTag", "resourceLimits", "serviceAccount", "serviceType"}

@@ -11,4 +11,7 @@ const (
 	// why: the profile's exemptionReason. The namespace-pod-security control passes such a namespace and
 	// reports the reason.
 	PodSecurityExemptionReasonAnnotation = "kubeharden.io/pod-security-exemption-reason"
+	// BreakGlassReasonAnnotation records, on a break-glass binding to cluster-admin, the profile's reason
+	// for it; the check exempts the binding with the same reason.
+	BreakGlassReasonAnnotation = "kubeharden.io/break-glass-reason"
 )

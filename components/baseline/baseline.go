@@ -4,10 +4,7 @@ import (
 	"errors"
 	"fmt"
 
-	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
-	rbacpulumi "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/kubeharden/kubeharden/components/guardrails"
 	"github.com/kubeharden/kubeharden/components/logging"
@@ -51,14 +48,11 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 	if err := ctx.RegisterComponentResource(BaselineType, name, b, opts...); err != nil {
 		return nil, err
 	}
-	if err := newClusterRBAC(ctx, name, &profile.RBAC, pulumi.Parent(b)); err != nil {
+	// The RBAC and guardrail components carry the Baseline's name, so their children keep theirs.
+	if _, err := rbac.NewClusterRBAC(ctx, name, &rbac.ClusterRBACArgs{RBAC: profile.RBAC}, pulumi.Parent(b)); err != nil {
 		return nil, err
 	}
-	newGuardrails := guardrails.New
-	if profile.Guardrails.Engine == "gatekeeper" {
-		newGuardrails = guardrails.NewGatekeeper
-	}
-	if err := newGuardrails(ctx, name, profile.Guardrails, tenant.TenantLabel, pulumi.Parent(b)); err != nil {
+	if _, err := guardrails.NewGuardrails(ctx, name, &guardrails.GuardrailsArgs{Guardrails: profile.Guardrails}, pulumi.Parent(b)); err != nil {
 		return nil, err
 	}
 	if profile.Logging.Enabled {
@@ -85,52 +79,4 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 		return nil, err
 	}
 	return b, nil
-}
-
-// newClusterRBAC creates the cluster reader and auditor roles, their bindings to the profile's subjects,
-// and the break-glass bindings to cluster-admin: the only ones kubeharden makes, each with its reason.
-func newClusterRBAC(ctx *pulumi.Context, name string, r *config.RBAC, parent pulumi.ResourceOption) error {
-	managed := pulumi.StringMap{tenant.ManagedByLabel: pulumi.String(tenant.ManagedByValue)}
-	for _, role := range []struct {
-		suffix, name string
-		rules        []rbacv1.PolicyRule
-		subjects     []config.Subject
-	}{
-		{"cluster-reader", rbac.ClusterReaderRole, rbac.ClusterReaderRules(), r.ClusterReaders},
-		{"auditor", rbac.AuditorRole, rbac.AuditorRules(), r.Auditors},
-	} {
-		cr, err := rbacpulumi.NewClusterRole(ctx, name+"-"+role.suffix, &rbacpulumi.ClusterRoleArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(role.name), Labels: managed},
-			Rules:    rbac.PulumiRules(role.rules),
-		}, parent)
-		if err != nil {
-			return fmt.Errorf("cluster role %s: %w", role.name, err)
-		}
-		if len(role.subjects) == 0 {
-			continue
-		}
-		if _, err := rbacpulumi.NewClusterRoleBinding(ctx, name+"-"+role.suffix, &rbacpulumi.ClusterRoleBindingArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(role.name), Labels: managed},
-			RoleRef: &rbacpulumi.RoleRefArgs{ApiGroup: pulumi.String("rbac.authorization.k8s.io"), Kind: pulumi.String("ClusterRole"),
-				Name: cr.Metadata.Name().Elem()},
-			Subjects: rbac.PulumiSubjects(role.subjects),
-		}, parent); err != nil {
-			return fmt.Errorf("cluster role binding %s: %w", role.name, err)
-		}
-	}
-	for _, bg := range r.BreakGlass {
-		if _, err := rbacpulumi.NewClusterRoleBinding(ctx, name+"-break-glass-"+bg.Name, &rbacpulumi.ClusterRoleBindingArgs{
-			Metadata: &metav1.ObjectMetaArgs{
-				Name:        pulumi.String(rbac.BreakGlassPrefix + bg.Name),
-				Labels:      managed,
-				Annotations: pulumi.StringMap{"kubeharden.io/break-glass-reason": pulumi.String(bg.Reason)},
-			},
-			RoleRef: &rbacpulumi.RoleRefArgs{ApiGroup: pulumi.String("rbac.authorization.k8s.io"), Kind: pulumi.String("ClusterRole"),
-				Name: pulumi.String("cluster-admin")},
-			Subjects: rbac.PulumiSubjects([]config.Subject{bg.Subject}),
-		}, parent); err != nil {
-			return fmt.Errorf("break-glass binding %s: %w", bg.Name, err)
-		}
-	}
-	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/kubeharden/kubeharden/components/componenttest"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 )
 
 func TestNewBaselineCreatesATenantPerProfileEntry(t *testing.T) {
@@ -66,7 +67,7 @@ func TestNewBaselineBindsClusterRolesAndBreakGlassAsAsked(t *testing.T) {
 		names = append(names, meta["name"].StringValue())
 		if meta["name"].StringValue() == "kubeharden:break-glass:oncall" {
 			assert.Equal(t, "cluster-admin", b.Inputs["roleRef"].ObjectValue()["name"].StringValue())
-			assert.Equal(t, "incident response", meta["annotations"].ObjectValue()["kubeharden.io/break-glass-reason"].StringValue())
+			assert.Equal(t, "incident response", meta["annotations"].ObjectValue()[contract.BreakGlassReasonAnnotation].StringValue())
 		} else {
 			assert.NotEqual(t, "cluster-admin", b.Inputs["roleRef"].ObjectValue()["name"].StringValue(), "only break-glass binds cluster-admin")
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 )
 
 // Resource is one resource a program registered under the mocks.
@@ -17,6 +18,9 @@ type Resource struct {
 	Inputs resource.PropertyMap
 	// Parent is the URN of the parent resource.
 	Parent string
+	// Aliases are the resource's aliases as the engine received them: URNs, or specs of name, type and
+	// parent.
+	Aliases []*pulumirpc.Alias
 }
 
 // Recorder is a pulumi.MockResourceMonitor that records every resource and echoes its inputs as outputs.
@@ -29,7 +33,7 @@ type Recorder struct {
 func (r *Recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.resources = append(r.resources, Resource{Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs, Parent: string(args.RegisterRPC.GetParent())})
+	r.resources = append(r.resources, Resource{Type: args.TypeToken, Name: args.Name, Inputs: args.Inputs, Parent: string(args.RegisterRPC.GetParent()), Aliases: args.RegisterRPC.GetAliases()})
 	return args.Name + "-id", args.Inputs, nil
 }
 

@@ -1,18 +1,86 @@
 package guardrails
 
 import (
+	"errors"
 	"fmt"
 
 	admissionv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/admissionregistration/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 )
 
-// New creates each policy and its binding as children of parent; child names start with name. The
-// bindings select the namespaces that carry the label namespaceLabel, whatever its value.
-func New(ctx *pulumi.Context, name string, g config.Guardrails, namespaceLabel string, parent pulumi.ResourceOption) error {
+// GuardrailsType is the Pulumi type token of the Guardrails component.
+const GuardrailsType = "kubeharden:guardrails:Guardrails"
+
+// GuardrailsArgs are the inputs of Guardrails. They are plain values: the rules decide which resources
+// exist.
+type GuardrailsArgs struct {
+	// Guardrails is the profile's defaulted guardrails section.
+	Guardrails config.Guardrails
+	// NamespaceLabel is the label whose namespaces the rules apply to, whatever its value (default: the
+	// tenant label every kubeharden tenant namespace carries).
+	NamespaceLabel string
+}
+
+// Guardrails are the admission rules beyond Pod Security: native ValidatingAdmissionPolicies and their
+// bindings, or Gatekeeper ConstraintTemplates and Constraints, as the profile's engine says.
+type Guardrails struct {
+	pulumi.ResourceState
+
+	// PolicyNames are the names of the admission policies (engine native) or constraints (gatekeeper).
+	PolicyNames pulumi.StringArrayOutput `pulumi:"policyNames"`
+}
+
+// NewGuardrails validates args and creates the rules as its children. Invalid args are refused, with
+// their field paths, before anything is registered. Children keep the names they had before Guardrails
+// was a component, with an alias to the component's own parent, so that a stack made by an earlier
+// kubeharden keeps its objects rather than replacing them.
+func NewGuardrails(ctx *pulumi.Context, name string, args *GuardrailsArgs, opts ...pulumi.ResourceOption) (*Guardrails, error) {
+	if args == nil {
+		return nil, errors.New("guardrails " + name + ": args are required")
+	}
+	g := *args.Guardrails.DeepCopy()
+	config.SetDefaultsGuardrails(&g)
+	if errs := config.ValidateGuardrails(&g, field.NewPath("guardrails")); len(errs) > 0 {
+		return nil, fmt.Errorf("guardrails %s: %w", name, config.NewInvalidProfileError(errs))
+	}
+	label := args.NamespaceLabel
+	if label == "" {
+		label = contract.TenantLabel
+	}
+	c := &Guardrails{}
+	if err := ctx.RegisterComponentResource(GuardrailsType, name, c, opts...); err != nil {
+		return nil, err
+	}
+	children, err := child.Options(c, opts...)
+	if err != nil {
+		return nil, err
+	}
+	newRules := newPolicies
+	if g.Engine == config.GatekeeperEngine {
+		newRules = newGatekeeper
+	}
+	names, err := newRules(ctx, name, g, label, children...)
+	if err != nil {
+		return nil, fmt.Errorf("guardrails %s: %w", name, err)
+	}
+	c.PolicyNames = pulumi.ToStringArray(names).ToStringArrayOutput()
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"policyNames": c.PolicyNames}); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// newPolicies creates each ValidatingAdmissionPolicy and its binding with opts; child names start with
+// name. The bindings select the namespaces that carry the label namespaceLabel, whatever its value. It
+// returns the policies' names.
+func newPolicies(ctx *pulumi.Context, name string, g config.Guardrails, namespaceLabel string, opts ...pulumi.ResourceOption) ([]string, error) {
+	var names []string
 	labels := pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("kubeharden")}
 	for _, p := range Policies(g) {
 		rules := admissionv1.NamedRuleWithOperationsArray{}
@@ -40,9 +108,9 @@ func New(ctx *pulumi.Context, name string, g config.Guardrails, namespaceLabel s
 					Reason:            pulumi.String("Forbidden"),
 				}},
 			},
-		}, parent)
+		}, opts...)
 		if err != nil {
-			return fmt.Errorf("guardrail %s: %w", p.Name, err)
+			return nil, fmt.Errorf("guardrail %s: %w", p.Name, err)
 		}
 		if _, err := admissionv1.NewValidatingAdmissionPolicyBinding(ctx, name+"-"+p.Name, &admissionv1.ValidatingAdmissionPolicyBindingArgs{
 			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: labels},
@@ -55,9 +123,10 @@ func New(ctx *pulumi.Context, name string, g config.Guardrails, namespaceLabel s
 					}},
 				},
 			},
-		}, parent); err != nil {
-			return fmt.Errorf("guardrail binding %s: %w", p.Name, err)
+		}, opts...); err != nil {
+			return nil, fmt.Errorf("guardrail binding %s: %w", p.Name, err)
 		}
+		names = append(names, p.Name)
 	}
-	return nil
+	return names, nil
 }

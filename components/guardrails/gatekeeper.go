@@ -72,17 +72,18 @@ func regoSource(file string) (string, error) {
 	return string(b), err
 }
 
-// NewGatekeeper creates the ConstraintTemplates and Constraints. Gatekeeper itself (its CRDs and
-// controller) must already run in the cluster.
-func NewGatekeeper(ctx *pulumi.Context, name string, g config.Guardrails, namespaceLabel string, parent pulumi.ResourceOption) error {
+// newGatekeeper creates the ConstraintTemplates and Constraints with opts, and returns the constraints'
+// names. Gatekeeper itself (its CRDs and controller) must already run in the cluster.
+func newGatekeeper(ctx *pulumi.Context, name string, g config.Guardrails, namespaceLabel string, opts ...pulumi.ResourceOption) ([]string, error) {
+	var names []string
 	lib, err := regoSource("lib.rego")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for _, t := range Templates(g) {
 		src, err := regoSource(t.File)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		templateName := strings.ToLower(t.Kind)
 		params := map[string]any{"type": "object"}
@@ -104,9 +105,9 @@ func NewGatekeeper(ctx *pulumi.Context, name string, g config.Guardrails, namesp
 				}},
 				"targets": []any{map[string]any{"target": "admission.k8s.gatekeeper.sh", "rego": src, "libs": []any{lib}}},
 			}},
-		}, parent)
+		}, opts...)
 		if err != nil {
-			return fmt.Errorf("gatekeeper template %s: %w", templateName, err)
+			return nil, fmt.Errorf("gatekeeper template %s: %w", templateName, err)
 		}
 		spec := map[string]any{
 			"enforcementAction": EnforcementAction(g.Actions[t.Rule]),
@@ -118,14 +119,16 @@ func NewGatekeeper(ctx *pulumi.Context, name string, g config.Guardrails, namesp
 		if t.Parameters != nil {
 			spec["parameters"] = t.Parameters
 		}
+		constraint := "kubeharden-" + strings.ToLower(strings.TrimPrefix(t.Kind, "Kubeharden"))
 		if _, err := apiextensions.NewCustomResource(ctx, name+"-"+templateName, &apiextensions.CustomResourceArgs{
 			ApiVersion:  pulumi.String("constraints.gatekeeper.sh/v1beta1"),
 			Kind:        pulumi.String(t.Kind),
-			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String("kubeharden-" + strings.ToLower(strings.TrimPrefix(t.Kind, "Kubeharden")))},
+			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(constraint)},
 			OtherFields: kubernetes.UntypedArgs{"spec": spec},
-		}, parent, pulumi.DependsOn([]pulumi.Resource{tmpl})); err != nil {
-			return fmt.Errorf("gatekeeper constraint %s: %w", t.Kind, err)
+		}, append(opts, pulumi.DependsOn([]pulumi.Resource{tmpl}))...); err != nil {
+			return nil, fmt.Errorf("gatekeeper constraint %s: %w", t.Kind, err)
 		}
+		names = append(names, constraint)
 	}
-	return nil
+	return names, nil
 }

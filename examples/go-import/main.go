@@ -47,7 +47,7 @@ func main() {
 		if err != nil {
 			return err
 		}
-		if err := guardrails.New(ctx, "guardrails", profile.Guardrails, tenant.TenantLabel, k8s); err != nil {
+		if _, err := guardrails.NewGuardrails(ctx, "guardrails", &guardrails.GuardrailsArgs{Guardrails: profile.Guardrails}, k8s); err != nil {
 			return err
 		}
 
