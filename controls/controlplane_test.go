@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kubeharden/kubeharden/components/controlplane"
-	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controlplane"
+	"github.com/kubeharden/kubeharden/pki"
 )
 
 // renderFileSet writes kubeharden's control-plane file set for a profile under a folder standing for /.

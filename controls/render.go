@@ -1,9 +1,11 @@
 package controls
 
 import (
+	"bytes"
 	"embed"
 	htmltemplate "html/template"
 	"io"
+	"os"
 	"strings"
 	texttemplate "text/template"
 	"time"
@@ -41,4 +43,27 @@ func (r *Report) WriteMarkdown(w io.Writer, now time.Time) error {
 // markdownCell escapes text for a Markdown table cell.
 func markdownCell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// WriteFiles writes the HTML page to htmlPath and the Markdown to markdownPath, each only where its path
+// is not empty, each rendered whole before its file is written. It returns the paths it wrote.
+func (r *Report) WriteFiles(htmlPath, markdownPath string, now time.Time) ([]string, error) {
+	var written []string
+	for _, out := range []struct {
+		path  string
+		write func(io.Writer, time.Time) error
+	}{{htmlPath, r.WriteHTML}, {markdownPath, r.WriteMarkdown}} {
+		if out.path == "" {
+			continue
+		}
+		var buf bytes.Buffer
+		if err := out.write(&buf, now); err != nil {
+			return written, err
+		}
+		if err := os.WriteFile(out.path, buf.Bytes(), 0o644); err != nil {
+			return written, err
+		}
+		written = append(written, out.path)
+	}
+	return written, nil
 }

@@ -40,7 +40,7 @@ var Mandatory = []string{
 }
 
 // Options say how the pack judges: the catalog, the Kubernetes version whose checks apply and the
-// exemptions (a stack's profile gives them; see components/stack.Exemptions).
+// exemptions (a stack's profile gives them; see check.Exemptions).
 type Options struct {
 	Catalog           []controls.Control
 	KubernetesVersion string

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubeharden/kubeharden/check"
 	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
-	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
 	. "github.com/kubeharden/kubeharden/policypack"
@@ -155,7 +155,7 @@ func TestWhatIsNotKnownYetIsNeverPassed(t *testing.T) {
 
 func TestTheStackProfileGivesTheExemptions(t *testing.T) {
 	profile := `{"tenants":[{"name":"team-a"}]}`
-	opts, err := stack.PolicyPackOptions(func(key string) string {
+	opts, err := check.PolicyPackOptions(func(key string) string {
 		if key == "kubeharden:profile" {
 			return profile
 		}
@@ -169,7 +169,7 @@ rules: [{apiGroups: [""], resources: [secrets, pods/exec], verbs: [get, create]}
 	assert.NotContains(t, violations(t, opts, role), "rbac-secrets-access")
 	assert.Contains(t, violations(t, defaults(), role), "rbac-secrets-access")
 
-	_, err = stack.PolicyPackOptions(func(key string) string {
+	_, err = check.PolicyPackOptions(func(key string) string {
 		if key == "kubeharden:profile" {
 			return `{"podSecurity":{"enforce":"sometimes"}}`
 		}
@@ -225,7 +225,7 @@ func TestReadPreviewKeepsWhatTheStackWouldHold(t *testing.T) {
 }
 
 func TestANamespaceWeakerThanItsProfileFails(t *testing.T) {
-	opts, err := stack.PolicyPackOptions(func(key string) string {
+	opts, err := check.PolicyPackOptions(func(key string) string {
 		if key == "kubeharden:profile" {
 			return `{"tenants":[{"name":"team-a"},{"name":"legacy","podSecurity":{"enforce":"baseline","exemptionReason":"runs a vendor agent as root; SEC-9"}}]}`
 		}

@@ -1,3 +1,3 @@
 // Command kubeharden-stack is the Pulumi program of this repository (Pulumi.yaml's main). It only wires:
-// the program itself is components/stack/program.Run.
+// the program itself is program.Run.
 package main

@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/kubeharden/kubeharden/components/stack/program"
+	"github.com/kubeharden/kubeharden/program"
 )
 
 func main() {

@@ -30,6 +30,7 @@ func TestExitCodes(t *testing.T) {
 		{"an unknown flag", []string{"check", "--no-such-flag", "../../controls/testdata/workload-pod-security/pass"}, 2},
 		{"a flag of the wrong type", []string{"check", "--verbose=maybe", "."}, 2},
 		{"an unknown command", []string{"chekc"}, 2},
+		{"a flag of another command: check reads no stack", []string{"check", "--stack", "dev", "../../controls/testdata/workload-pod-security/pass"}, 2},
 		{"an unknown output format", []string{"check", "-o", "xml", "."}, 2},
 		{"an empty folder", []string{"check", empty}, 2},
 		{"a missing path", []string{"check", filepath.Join(empty, "missing")}, 2},

@@ -7,7 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/provider"
 
-	"github.com/kubeharden/kubeharden/components/componentprovider"
+	"github.com/kubeharden/kubeharden/componentprovider"
 )
 
 // schema is componentprovider.Schema as committed (a test holds the two equal).

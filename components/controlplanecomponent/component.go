@@ -8,9 +8,9 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/kubeharden/kubeharden/components/controlplane"
-	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controlplane"
+	"github.com/kubeharden/kubeharden/pki"
 )
 
 // ControlPlaneType is the Pulumi type token of the ControlPlane component.

@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubeharden/kubeharden/components/componenttest"
-	"github.com/kubeharden/kubeharden/components/controlplane"
-	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controlplane"
+	"github.com/kubeharden/kubeharden/pki"
 )
 
 func testInputs(t *testing.T) controlplane.Inputs {

@@ -22,10 +22,10 @@ import (
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/kubeharden/kubeharden/components/controlplane"
-	"github.com/kubeharden/kubeharden/components/pki"
-	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controlplane"
+	"github.com/kubeharden/kubeharden/pki"
+	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
 

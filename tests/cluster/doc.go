@@ -1,4 +1,4 @@
 // Package cluster starts a real control plane for end-to-end tests: etcd, kube-apiserver and
 // kube-controller-manager on 127.0.0.1, configured only by the files and flags that
-// components/controlplane renders, and stops it when the test ends.
+// package controlplane renders, and stops it when the test ends.
 package cluster

@@ -18,12 +18,12 @@ import (
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/utils/ptr"
 
-	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/logging"
 	"github.com/kubeharden/kubeharden/components/rbac"
-	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/components/tenant"
+	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )

@@ -20,8 +20,8 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 
-	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/controls/live"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 )

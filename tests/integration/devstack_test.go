@@ -21,17 +21,17 @@ import (
 	"k8s.io/pod-security-admission/policy"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/guardrails"
 	"github.com/kubeharden/kubeharden/components/logging"
-	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/components/rbac"
-	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/contract"
+	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/manifests"
+	"github.com/kubeharden/kubeharden/pki"
+	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
 

@@ -10,10 +10,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kubeharden/kubeharden/components/controlplane"
-	"github.com/kubeharden/kubeharden/components/stack"
+	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/policypack"
+	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
 

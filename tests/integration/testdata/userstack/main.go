@@ -16,8 +16,8 @@ import (
 	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 
 	"github.com/kubeharden/kubeharden/components/baseline"
-	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/stack"
 )
 
 func main() {

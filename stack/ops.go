@@ -14,10 +14,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kubeharden/kubeharden/components/controlplane"
-	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/controls/live"
+	"github.com/kubeharden/kubeharden/pki"
 )
 
 // PulumiCLI runs the pulumi CLI against one stack of the project in Dir. Secret values travel on
@@ -115,6 +115,20 @@ func PKIOptionsFor(p *config.Profile, opts pki.Options) (pki.Options, error) {
 	return opts, nil
 }
 
+// InitStackPKI generates the control plane's PKI for the names in the stack's profile (PKIOptionsFor)
+// and the extra names, CA and lifetimes of extra, into the stack's secret config (InitPKI).
+func InitStackPKI(p PulumiCLI, extra pki.Options, replace bool) (*pki.Bundle, error) {
+	profile, err := StackProfile(p)
+	if err != nil {
+		return nil, err
+	}
+	opts, err := PKIOptionsFor(profile, extra)
+	if err != nil {
+		return nil, err
+	}
+	return InitPKI(p, opts, replace)
+}
+
 // InitPKI generates the control plane's PKI bundle into the stack's secret config. An existing bundle is
 // kept unless replace is set: regenerating it changes every certificate of a running cluster.
 func InitPKI(p PulumiCLI, opts pki.Options, replace bool) (*pki.Bundle, error) {
@@ -160,6 +174,19 @@ func SetEncryptionKeys(p PulumiCLI, keys []controlplane.EncryptionKey) error {
 		return err
 	}
 	return p.ConfigSetSecret(EncryptionKeysKey, string(raw))
+}
+
+// ChangeEncryptionKeys reads the stack's encryption keys, changes them with change (one rotation step)
+// and stores the result in the secret config; it returns the keys stored.
+func ChangeEncryptionKeys(p PulumiCLI, change func([]controlplane.EncryptionKey) ([]controlplane.EncryptionKey, error)) ([]controlplane.EncryptionKey, error) {
+	keys, err := EncryptionKeys(p)
+	if err != nil {
+		return nil, err
+	}
+	if keys, err = change(keys); err != nil {
+		return nil, err
+	}
+	return keys, SetEncryptionKeys(p, keys)
 }
 
 // ReadFileSet reads the control-plane files from the stack's outputs (after `pulumi up`): the public

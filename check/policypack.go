@@ -1,4 +1,4 @@
-package stack
+package check
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/policypack"
+	"github.com/kubeharden/kubeharden/stack"
 )
 
 // PolicyPackOptions are the policy pack's options for a stack: the exemptions and Kubernetes version of the
@@ -15,7 +16,7 @@ import (
 // namespaces enforces comes along (policypack.Options.PodSecurityLevels). get returns a stack config
 // value by its key.
 func PolicyPackOptions(get func(key string) string, root string) (policypack.Options, error) {
-	src, err := ProfileSources(get(ConfigNamespace+":"+ProfileKey), get(ConfigNamespace+":"+ProfileFileKey), root)
+	src, err := stack.ProfileSources(get(stack.ConfigNamespace+":"+stack.ProfileKey), get(stack.ConfigNamespace+":"+stack.ProfileFileKey), root)
 	if err != nil {
 		return policypack.Options{}, fmt.Errorf("stack config %w", err)
 	}

@@ -2,5 +2,5 @@
 // a profile file and the environment, builds the kubernetes provider the stack asks for and creates the
 // Baseline and, when the stack has a PKI and encryption keys, the ControlPlane component.
 // cmd/kubeharden-stack only hands Run to pulumi.Run. The stack settings it reads are named in
-// components/stack.
+// package stack.
 package program

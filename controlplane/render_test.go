@@ -20,8 +20,8 @@ import (
 	psaload "k8s.io/pod-security-admission/admission/api/load"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/pki"
 )
 
 // newTestKey returns a fresh 32-byte encryption key.

@@ -11,22 +11,22 @@ import (
 )
 
 // schemaFile is the schema the provider embeds and `pulumi package gen-sdk` reads.
-var schemaFile = filepath.Join("..", "..", "cmd", "pulumi-resource-kubeharden", "schema.json")
+var schemaFile = filepath.Join("..", "cmd", "pulumi-resource-kubeharden", "schema.json")
 
 // The committed schema is the one the config types give; KUBEHARDEN_UPDATE_SCHEMA=1 writes it anew.
 func TestCommittedSchemaIsGenerated(t *testing.T) {
-	got, err := Schema(filepath.Join("..", "..", "config"))
+	got, err := Schema(filepath.Join("..", "config"))
 	require.NoError(t, err)
 	if os.Getenv("KUBEHARDEN_UPDATE_SCHEMA") != "" {
 		require.NoError(t, os.WriteFile(schemaFile, got, 0o644))
 	}
 	want, err := os.ReadFile(schemaFile)
 	require.NoError(t, err)
-	assert.Equal(t, string(want), string(got), "run KUBEHARDEN_UPDATE_SCHEMA=1 go test ./components/componentprovider")
+	assert.Equal(t, string(want), string(got), "run KUBEHARDEN_UPDATE_SCHEMA=1 go test ./componentprovider")
 }
 
 func TestSchemaTypesTheProfile(t *testing.T) {
-	data, err := Schema(filepath.Join("..", "..", "config"))
+	data, err := Schema(filepath.Join("..", "config"))
 	require.NoError(t, err)
 	var s struct {
 		Resources map[string]struct {

@@ -11,8 +11,8 @@ import (
 	clientcmdv1 "k8s.io/client-go/tools/clientcmd/api/v1"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubeharden/kubeharden/components/pki"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/pki"
 )
 
 // File is one file of the control-plane set.

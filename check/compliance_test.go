@@ -1,4 +1,4 @@
-package stack
+package check
 
 import (
 	"os"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/stack"
 )
 
 func TestProfileFromFileReadsAProfileOrAStackSettingsFile(t *testing.T) {
@@ -44,17 +45,17 @@ func TestProfileFromFileReadsAProfileOrAStackSettingsFile(t *testing.T) {
 }
 
 func TestProfileSourcesFromTheTwoStackSettings(t *testing.T) {
-	src, err := ProfileSources(`{"kubernetesVersion":"1.36.3"}`, "profiles/dev.yaml", "/repo")
+	src, err := stack.ProfileSources(`{"kubernetesVersion":"1.36.3"}`, "profiles/dev.yaml", "/repo")
 	require.NoError(t, err)
 	assert.Equal(t, map[string]any{"kubernetesVersion": "1.36.3"}, src.Stack)
 	assert.Equal(t, "/repo/profiles/dev.yaml", src.File)
 
-	src, err = ProfileSources("", "/etc/kubeharden/profile.yaml", "/repo")
+	src, err = stack.ProfileSources("", "/etc/kubeharden/profile.yaml", "/repo")
 	require.NoError(t, err)
 	assert.Nil(t, src.Stack)
 	assert.Equal(t, "/etc/kubeharden/profile.yaml", src.File)
 
-	_, err = ProfileSources(`"a string"`, "", "/repo")
+	_, err = stack.ProfileSources(`"a string"`, "", "/repo")
 	assert.ErrorContains(t, err, "kubeharden:profile: must be an object")
 }
 

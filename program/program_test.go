@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubeharden/kubeharden/components/componenttest"
-	"github.com/kubeharden/kubeharden/components/pki"
-	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/pki"
+	"github.com/kubeharden/kubeharden/stack"
 )
 
 // runStack runs the stack program under the mocks with the given kubeharden:* settings, handed to the

@@ -1,4 +1,4 @@
-package stack
+package check
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/kubeharden/kubeharden/controls/live"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/policypack"
+	"github.com/kubeharden/kubeharden/stack"
 )
 
 // ProfileFromFile loads a profile for `kubeharden check` and `kubeharden report` from a profile file, or
@@ -33,8 +34,8 @@ func ProfileFromFile(path string) (*config.Profile, error) {
 	if err := yaml.Unmarshal(data, &settings); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	profile, hasProfile := settings.Config[ConfigNamespace+":"+ProfileKey]
-	profileFile, hasFile := settings.Config[ConfigNamespace+":"+ProfileFileKey]
+	profile, hasProfile := settings.Config[stack.ConfigNamespace+":"+stack.ProfileKey]
+	profileFile, hasFile := settings.Config[stack.ConfigNamespace+":"+stack.ProfileFileKey]
 	switch {
 	case !hasProfile && !hasFile && settings.Config != nil:
 		return config.Load(config.Sources{}) // the settings of a stack without a profile: the default one
@@ -45,20 +46,20 @@ func ProfileFromFile(path string) (*config.Profile, error) {
 	if hasProfile {
 		m, ok := profile.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("%s: %s:%s must be an object", path, ConfigNamespace, ProfileKey)
+			return nil, fmt.Errorf("%s: %s:%s must be an object", path, stack.ConfigNamespace, stack.ProfileKey)
 		}
 		src.Stack = m
 	}
 	if hasFile {
 		f, ok := profileFile.(string)
 		if !ok {
-			return nil, fmt.Errorf("%s: %s:%s must be a path", path, ConfigNamespace, ProfileFileKey)
+			return nil, fmt.Errorf("%s: %s:%s must be a path", path, stack.ConfigNamespace, stack.ProfileFileKey)
 		}
-		root, err := ProjectRootFrom(filepath.Dir(path))
+		root, err := stack.ProjectRootFrom(filepath.Dir(path))
 		if err != nil {
 			return nil, err
 		}
-		src.File = UnderRoot(root, f)
+		src.File = stack.UnderRoot(root, f)
 	}
 	return config.Load(src)
 }
@@ -99,8 +100,8 @@ func Exemptions(p *config.Profile) []controls.Exemption {
 	return out
 }
 
-// CheckInputs say what `kubeharden check` and `kubeharden report` read.
-type CheckInputs struct {
+// Inputs say what `kubeharden check` and `kubeharden report` read.
+type Inputs struct {
 	// Paths are files and folders: manifests (such as the rendered stack) and the control-plane file set.
 	Paths []string
 	// Kubeconfig, when set, names a live cluster to read (list only).
@@ -116,9 +117,9 @@ type CheckInputs struct {
 	PreviewFile string
 }
 
-// RunCheck reads the inputs and evaluates the control catalog on them. An error means nothing was
+// Run reads the inputs and evaluates the control catalog on them. An error means nothing was
 // checked: no input, an invalid profile or exemption, or a cluster that cannot be reached.
-func RunCheck(ctx context.Context, in CheckInputs) (*controls.Report, error) {
+func Run(ctx context.Context, in Inputs) (*controls.Report, error) {
 	if len(in.Paths) == 0 && in.Kubeconfig == "" && in.PreviewFile == "" {
 		return nil, errors.New("name at least one file or folder, a cluster with --kubeconfig or a preview with --pulumi-preview")
 	}

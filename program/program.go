@@ -14,10 +14,10 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kubeharden/kubeharden/components/baseline"
-	"github.com/kubeharden/kubeharden/components/controlplane"
 	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
-	"github.com/kubeharden/kubeharden/components/stack"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controlplane"
+	"github.com/kubeharden/kubeharden/stack"
 )
 
 // Run is the kubeharden stack program. Every input is read and checked before the first resource is
