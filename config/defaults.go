@@ -16,6 +16,8 @@ const MetadataCIDR = "169.254.169.254/32"
 // SetDefaultsProfile fills the zero-valued fields of p with kubeharden's defaults. It never overwrites a
 // value the user set, and it is safe to call more than once.
 func SetDefaultsProfile(p *Profile) {
+	setDefault(&p.APIVersion, APIVersion)
+	setDefault(&p.Kind, Kind)
 	// An unset version means "the version kubeharden is tested against", not "whatever the server runs".
 	if p.KubernetesVersion == "" {
 		p.KubernetesVersion = DefaultKubernetesVersion

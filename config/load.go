@@ -1,26 +1,52 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	kjson "sigs.k8s.io/json"
+	"sigs.k8s.io/yaml"
 )
 
-// EnvPrefix is the prefix of the environment variables that override scalar profile fields:
-// KUBEHARDEN_KUBERNETESVERSION, KUBEHARDEN_PODSECURITY_ENFORCE, KUBEHARDEN_DNS_NAMESPACE and so on.
-const EnvPrefix = "KUBEHARDEN"
+// APIVersion and Kind name the profile's schema. A profile may leave them out (every profile written
+// before they existed does); one that names another version or kind is refused.
+const (
+	APIVersion = "kubeharden.io/v1alpha1"
+	Kind       = "Profile"
+)
+
+// EnvOverride is an environment variable that overrides one profile field.
+type EnvOverride struct {
+	// Var is the variable's name.
+	Var string
+	// Path is the field it sets, as the profile spells it (dotted JSON names).
+	Path string
+}
+
+// EnvOverrides are the environment variables that override the profile, and the only ones: a field
+// not listed here is set in the profile file or the stack config.
+var EnvOverrides = []EnvOverride{
+	{"KUBEHARDEN_KUBERNETESVERSION", "kubernetesVersion"},
+	{"KUBEHARDEN_PODSECURITY_ENFORCE", "podSecurity.enforce"},
+	{"KUBEHARDEN_PODSECURITY_AUDIT", "podSecurity.audit"},
+	{"KUBEHARDEN_PODSECURITY_WARN", "podSecurity.warn"},
+	{"KUBEHARDEN_PODSECURITY_VERSION", "podSecurity.version"},
+	{"KUBEHARDEN_DNS_NAMESPACE", "dns.namespace"},
+	{"KUBEHARDEN_CONTROLPLANE_AUDIT_MAXAGE", "controlPlane.audit.maxAge"},
+}
 
 // Sources are the places a profile is read from. Later sources override earlier ones:
-// the profile file, then the Pulumi stack config, then the environment.
+// the profile file, then the Pulumi stack config, then the environment (EnvOverrides only).
 type Sources struct {
 	// File is a YAML or JSON profile file; empty means none.
 	File string
@@ -30,51 +56,57 @@ type Sources struct {
 	Environ []string
 }
 
-// Load reads a profile from its sources, refuses unknown keys and values of the wrong type, fills the
-// defaults and validates the result. The error lists every problem with its field path.
+// Load reads a profile from its sources into one document, decodes it strictly once (an unknown or
+// duplicate key, or a value of the wrong type, is refused with its field path), fills the defaults once
+// and validates the result once. The error lists the problems with their field paths. The profile it
+// returns is resolved (Resolve).
 func Load(src Sources) (*Profile, error) {
-	v := viper.New()
-	v.SetConfigType("yaml")
+	doc := map[string]any{}
 	if src.File != "" {
-		f, err := os.Open(src.File)
+		data, err := os.ReadFile(src.File)
 		if err != nil {
 			return nil, fmt.Errorf("reading profile file: %w", err)
 		}
-		defer f.Close()
-		if err := v.ReadConfig(f); err != nil {
+		var fromFile map[string]any
+		if err := yaml.UnmarshalStrict(data, &fromFile); err != nil {
 			return nil, fmt.Errorf("parsing profile file %s: %w", src.File, err)
+		}
+		doc = fromFile
+		if doc == nil {
+			doc = map[string]any{}
 		}
 	}
 	if src.Stack != nil {
-		if err := v.MergeConfigMap(src.Stack); err != nil {
-			return nil, fmt.Errorf("merging the stack's kubeharden:profile: %w", err)
+		stack, err := jsonCopy(src.Stack)
+		if err != nil {
+			return nil, fmt.Errorf("the stack's kubeharden:profile: %w", err)
 		}
+		merge(doc, stack)
 	}
-	env := envMap(src.Environ)
-	for _, key := range scalarKeys(reflect.TypeOf(Profile{}), "") {
-		name := EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
-		if val, ok := env[name]; ok {
-			v.Set(key, val)
-		}
+	if errs := applyEnvironment(doc, src.Environ); len(errs) > 0 {
+		return nil, NewInvalidProfileError(errs)
 	}
+	p, errs := Decode(doc)
+	if len(errs) > 0 {
+		return nil, NewInvalidProfileError(errs)
+	}
+	return Resolve(p)
+}
 
-	raw := v.AllSettings()
-	if errs := checkShape(raw, reflect.TypeOf(Profile{}), nil); len(errs) > 0 {
+// Resolve is the one place a profile is defaulted and validated: on a deep copy of p, which it returns,
+// so that p stays as the caller wrote it. Load resolves what it decodes; the components resolve the
+// profile they are given, whether Load made it or a program wrote it in Go. Resolving a resolved profile
+// gives the same profile.
+func Resolve(p *Profile) (*Profile, error) {
+	if p == nil {
+		return nil, errors.New("a profile is required")
+	}
+	out := p.DeepCopy()
+	SetDefaultsProfile(out)
+	if errs := ValidateProfile(out); len(errs) > 0 {
 		return nil, NewInvalidProfileError(errs)
 	}
-	var p Profile
-	if err := v.Unmarshal(&p, func(dc *mapstructure.DecoderConfig) {
-		dc.TagName = "json"
-		dc.ErrorUnused = true
-		dc.WeaklyTypedInput = true // `cpu: 1` in YAML is the quantity "1"
-	}); err != nil {
-		return nil, fmt.Errorf("decoding profile: %w", err)
-	}
-	SetDefaultsProfile(&p)
-	if errs := ValidateProfile(&p); len(errs) > 0 {
-		return nil, NewInvalidProfileError(errs)
-	}
-	return &p, nil
+	return out, nil
 }
 
 // ErrInvalidProfile is wrapped by every error that reports a profile's contents, as opposed to a file
@@ -91,35 +123,343 @@ func NewInvalidProfileError(errs field.ErrorList) error {
 	return fmt.Errorf("%w: %d problem(s):\n%s", ErrInvalidProfile, len(errs), strings.Join(lines, "\n"))
 }
 
-func envMap(environ []string) map[string]string {
-	if environ == nil {
-		environ = os.Environ()
+// Decode decodes a profile document (JSON-like values) strictly into a Profile, through the strict JSON
+// decoder Kubernetes uses (sigs.k8s.io/json): every unknown or duplicate key is an error with its path,
+// and so is a value of the wrong type. A number where text belongs is read as its text (`limitsCPU: 4`),
+// and text that spells a number or a boolean where one belongs is read as that value, as YAML and
+// `pulumi config set --path` write them. It neither defaults nor validates.
+func Decode(doc map[string]any) (*Profile, field.ErrorList) {
+	if doc == nil {
+		doc = map[string]any{}
 	}
-	m := map[string]string{}
-	for _, kv := range environ {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			m[k] = v
+	for {
+		data, err := json.Marshal(doc)
+		if err != nil {
+			return nil, field.ErrorList{field.Invalid(field.NewPath("profile"), "", err.Error())}
 		}
+		p := &Profile{}
+		strict, err := kjson.UnmarshalStrict(data, p)
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && coerce(doc, typeErr) {
+			continue // the value is read as its text, or its text as the value: decode again
+		}
+		var errs field.ErrorList
+		for _, e := range strict {
+			errs = append(errs, strictError(e))
+		}
+		switch {
+		case typeErr != nil: // the decoder stops at the first value of the wrong type
+			errs = append(errs, wrongType(doc, typeErr))
+		case err != nil:
+			errs = append(errs, field.Invalid(field.NewPath("profile"), "", err.Error()))
+		}
+		if len(errs) > 0 {
+			return nil, errs
+		}
+		return p, nil
 	}
-	return m
 }
 
-// scalarKeys lists the dotted, lower-cased keys of the string fields reachable from t through structs
-// (not through lists or maps): the fields an environment variable can set.
-func scalarKeys(t reflect.Type, prefix string) []string {
-	var keys []string
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		name := strings.ToLower(jsonName(f))
-		ft := f.Type
-		switch ft.Kind() {
-		case reflect.String, reflect.Int, reflect.Bool:
-			keys = append(keys, prefix+name)
-		case reflect.Struct:
-			keys = append(keys, scalarKeys(ft, prefix+name+".")...)
+// applyEnvironment sets the fields EnvOverrides name from the environment (nil: the process's, read
+// through viper, each variable bound to its field), typed as the field is.
+func applyEnvironment(doc map[string]any, environ []string) field.ErrorList {
+	lookup := func(o EnvOverride) (string, bool) {
+		for _, kv := range environ {
+			if k, v, ok := strings.Cut(kv, "="); ok && k == o.Var {
+				return v, true
+			}
+		}
+		return "", false
+	}
+	if environ == nil {
+		v := viper.New()
+		for _, o := range EnvOverrides {
+			_ = v.BindEnv(o.Path, o.Var) // a key and a variable name: it cannot fail
+		}
+		lookup = func(o EnvOverride) (string, bool) { return v.GetString(o.Path), v.IsSet(o.Path) }
+	}
+	var errs field.ErrorList
+	for _, o := range EnvOverrides {
+		raw, ok := lookup(o)
+		if !ok {
+			continue
+		}
+		keys := strings.Split(o.Path, ".")
+		var value any = raw
+		if t := fieldType(reflect.TypeOf(Profile{}), keys); t != nil && t.Kind() == reflect.Int {
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				errs = append(errs, field.Invalid(field.NewPath(keys[0], keys[1:]...), raw, "must be a whole number (from "+o.Var+")"))
+				continue
+			}
+			value = n
+		}
+		m := doc
+		for _, k := range keys[:len(keys)-1] {
+			next, ok := m[k].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				m[k] = next
+			}
+			m = next
+		}
+		m[keys[len(keys)-1]] = value
+	}
+	return errs
+}
+
+// merge writes over into base: maps merge key by key, anything else replaces what base holds.
+func merge(base, over map[string]any) {
+	for k, v := range over {
+		if vm, ok := v.(map[string]any); ok {
+			if bm, ok := base[k].(map[string]any); ok {
+				merge(bm, vm)
+				continue
+			}
+		}
+		base[k] = v
+	}
+}
+
+// jsonCopy is m as JSON values (maps of strings, lists, strings, float64s, booleans), sharing nothing
+// with it.
+func jsonCopy(m map[string]any) (map[string]any, error) {
+	data, err := json.Marshal(m)
+	if err != nil {
+		return nil, err
+	}
+	var out map[string]any
+	return out, json.Unmarshal(data, &out)
+}
+
+// strictPath is the path in a strict decoding error: unknown field "tenants[0].quota.cpu".
+var strictPath = regexp.MustCompile(`^(unknown|duplicate) field "(.*)"$`)
+
+// strictError turns a strict decoding error into a field error: an unknown key names the keys its place
+// allows (and the right spelling, keys being case-sensitive); a duplicate key is a duplicate.
+func strictError(e error) *field.Error {
+	m := strictPath.FindStringSubmatch(e.Error())
+	if m == nil {
+		return field.Invalid(field.NewPath("profile"), "", e.Error())
+	}
+	segments := splitPath(m[2])
+	key := segments[len(segments)-1]
+	path := fieldPath(segments)
+	if m[1] == "duplicate" {
+		return field.Duplicate(path, key)
+	}
+	allowed := jsonNames(fieldType(reflect.TypeOf(Profile{}), segments[:len(segments)-1]))
+	err := field.NotSupported(path, key, allowed)
+	for _, a := range allowed {
+		if strings.EqualFold(a, key) {
+			err.Detail += "; keys are case-sensitive: write " + a
 		}
 	}
-	return keys
+	return err
+}
+
+// coerce reads, at the place of a type error, a number as its text where text belongs, and text that
+// spells a number or boolean as that value where one belongs. It returns false when it changed nothing.
+func coerce(doc map[string]any, e *json.UnmarshalTypeError) bool {
+	path, v, set := locate(doc, splitField(e.Field), e.Value)
+	if path == nil {
+		return false
+	}
+	switch x := v.(type) {
+	case float64:
+		if e.Type.Kind() == reflect.String {
+			set(strconv.FormatFloat(x, 'f', -1, 64))
+			return true
+		}
+	case string:
+		switch e.Type.Kind() {
+		case reflect.Int:
+			if n, err := strconv.Atoi(x); err == nil {
+				set(n)
+				return true
+			}
+		case reflect.Bool:
+			if b, err := strconv.ParseBool(x); err == nil {
+				set(b)
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// wrongType is the field error of a value that does not fit its field's type, with its full path
+// (list indices included) and the value itself.
+func wrongType(doc map[string]any, e *json.UnmarshalTypeError) *field.Error {
+	path, value, _ := locate(doc, splitField(e.Field), e.Value)
+	if path == nil {
+		path, value = fieldPath(append([]string{"profile"}, splitField(e.Field)...)), e.Value
+	}
+	detail := "must be a single value, not a list or a map"
+	switch e.Type.Kind() {
+	case reflect.Struct, reflect.Map:
+		detail = "must be a map"
+	case reflect.Slice:
+		detail = "must be a list"
+	case reflect.Int:
+		detail = "must be a whole number"
+	case reflect.Bool:
+		detail = "must be true or false"
+	}
+	return field.Invalid(path, value, detail)
+}
+
+// locate finds the value a type error is about. The error names the field by its keys but no list
+// index or map key, so locate walks doc along the keys through every element of the lists and maps on
+// the way, to the first value of the JSON kind the error names (kind: "string", "number", "number 0.5",
+// "bool", "array", "object"). It returns the value's full path, the value, and a function that replaces
+// it in doc; a nil path when nothing matched.
+func locate(doc map[string]any, keys []string, kind string) (*field.Path, any, func(any)) {
+	var walk func(v any, keys []string, path *field.Path, set func(any)) (*field.Path, any, func(any))
+	walk = func(v any, keys []string, path *field.Path, set func(any)) (*field.Path, any, func(any)) {
+		if len(keys) == 0 && strings.HasPrefix(kind, jsonKind(v)) && jsonKind(v) != "" {
+			return path, v, set
+		}
+		switch x := v.(type) {
+		case []any:
+			for i := range x {
+				if p, found, s := walk(x[i], keys, path.Index(i), func(n any) { x[i] = n }); p != nil {
+					return p, found, s
+				}
+			}
+		case map[string]any:
+			if len(keys) == 0 { // the values of a map of strings
+				for _, k := range slices.Sorted(maps.Keys(x)) {
+					if p, found, s := walk(x[k], nil, path.Key(k), func(n any) { x[k] = n }); p != nil {
+						return p, found, s
+					}
+				}
+				return nil, nil, nil
+			}
+			child, ok := x[keys[0]]
+			if !ok {
+				return nil, nil, nil
+			}
+			next := field.NewPath(keys[0])
+			if path != nil {
+				next = path.Child(keys[0])
+			}
+			return walk(child, keys[1:], next, func(n any) { x[keys[0]] = n })
+		}
+		return nil, nil, nil
+	}
+	return walk(doc, keys, nil, func(any) {})
+}
+
+// jsonKind is the JSON kind of v as json.UnmarshalTypeError spells it.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case string:
+		return "string"
+	case float64, int:
+		return "number"
+	case bool:
+		return "bool"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return ""
+}
+
+// splitField splits a type error's field ("tenants.quota.pods") into its keys.
+func splitField(f string) []string {
+	if f == "" {
+		return nil
+	}
+	return strings.Split(f, ".")
+}
+
+// splitPath splits a strict error's path ("tenants[0].quota.cpu") into keys and "[0]" indices.
+func splitPath(p string) []string {
+	var out []string
+	for _, part := range strings.Split(p, ".") {
+		key, rest, _ := strings.Cut(part, "[")
+		if key != "" {
+			out = append(out, key)
+		}
+		for rest != "" {
+			index, more, _ := strings.Cut(rest, "]")
+			out = append(out, "["+index+"]")
+			rest = strings.TrimPrefix(more, "[")
+		}
+	}
+	return out
+}
+
+// fieldPath is the field.Path of keys and "[0]" indices.
+func fieldPath(segments []string) *field.Path {
+	var path *field.Path
+	for _, s := range segments {
+		switch {
+		case strings.HasPrefix(s, "["):
+			n, _ := strconv.Atoi(strings.Trim(s, "[]"))
+			path = path.Index(n)
+		case path == nil:
+			path = field.NewPath(s)
+		default:
+			path = path.Child(s)
+		}
+	}
+	return path
+}
+
+// fieldType is the Go type at segments (keys and indices) below t, nil when there is none.
+func fieldType(t reflect.Type, segments []string) reflect.Type {
+	for _, s := range segments {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if strings.HasPrefix(s, "[") {
+			if t.Kind() != reflect.Slice && t.Kind() != reflect.Map {
+				return nil
+			}
+			t = t.Elem()
+			continue
+		}
+		if t.Kind() != reflect.Struct {
+			return nil
+		}
+		f, ok := structField(t, s)
+		if !ok {
+			return nil
+		}
+		t = f.Type
+	}
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// structField is t's field whose JSON name is name.
+func structField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i); f.IsExported() && jsonName(f) == name {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// jsonNames are the JSON names of a struct type's fields, in order.
+func jsonNames(t reflect.Type) []string {
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	var names []string
+	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i); f.IsExported() {
+			names = append(names, jsonName(f))
+		}
+	}
+	return names
 }
 
 func jsonName(f reflect.StructField) string {
@@ -128,119 +468,4 @@ func jsonName(f reflect.StructField) string {
 		return f.Name
 	}
 	return name
-}
-
-// checkShape walks a decoded YAML value against the Go type it must fill and reports unknown keys and
-// values of the wrong kind, with field paths in the profile's own spelling. Viper folds keys to lower
-// case, so keys are matched without regard to case.
-func checkShape(val any, t reflect.Type, path *field.Path) field.ErrorList {
-	if val == nil {
-		return nil
-	}
-	if t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Struct:
-		m, ok := asMap(val)
-		if !ok {
-			return field.ErrorList{field.Invalid(pathOr(path), val, "must be a map")}
-		}
-		fields := map[string]reflect.StructField{}
-		var allowed []string
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			fields[strings.ToLower(jsonName(f))] = f
-			allowed = append(allowed, jsonName(f))
-		}
-		var errs field.ErrorList
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			f, known := fields[strings.ToLower(k)]
-			if !known {
-				errs = append(errs, field.NotSupported(child(path, k), k, allowed))
-				continue
-			}
-			errs = append(errs, checkShape(m[k], f.Type, child(path, jsonName(f)))...)
-		}
-		return errs
-	case reflect.Slice:
-		list, ok := val.([]any)
-		if !ok {
-			return field.ErrorList{field.Invalid(pathOr(path), val, "must be a list")}
-		}
-		var errs field.ErrorList
-		for i, item := range list {
-			errs = append(errs, checkShape(item, t.Elem(), pathOr(path).Index(i))...)
-		}
-		return errs
-	case reflect.Map:
-		m, ok := asMap(val)
-		if !ok {
-			return field.ErrorList{field.Invalid(pathOr(path), val, "must be a map of strings")}
-		}
-		var errs field.ErrorList
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			errs = append(errs, checkShape(m[k], t.Elem(), pathOr(path).Key(k))...)
-		}
-		return errs
-	case reflect.Int:
-		switch n := val.(type) {
-		case int, int64, uint64:
-			return nil
-		case float64:
-			if n == float64(int64(n)) {
-				return nil
-			}
-		case string:
-			if _, err := strconv.Atoi(n); err == nil {
-				return nil
-			}
-		}
-		return field.ErrorList{field.Invalid(pathOr(path), val, "must be a whole number")}
-	case reflect.Bool:
-		switch b := val.(type) {
-		case bool:
-			return nil
-		case string:
-			if _, err := strconv.ParseBool(b); err == nil {
-				return nil
-			}
-		}
-		return field.ErrorList{field.Invalid(pathOr(path), val, "must be true or false")}
-	case reflect.String:
-		switch val.(type) {
-		case string, int, int64, float64, uint64, bool:
-			return nil
-		}
-		return field.ErrorList{field.Invalid(pathOr(path), val, "must be a single value, not a list or a map")}
-	}
-	return nil
-}
-
-func asMap(val any) (map[string]any, bool) {
-	switch m := val.(type) {
-	case map[string]any:
-		return m, true
-	case map[any]any:
-		out := make(map[string]any, len(m))
-		for k, v := range m {
-			out[fmt.Sprint(k)] = v
-		}
-		return out, true
-	}
-	return nil, false
-}
-
-func child(path *field.Path, name string) *field.Path {
-	if path == nil {
-		return field.NewPath(name)
-	}
-	return path.Child(name)
-}
-
-func pathOr(path *field.Path) *field.Path {
-	if path == nil {
-		return field.NewPath("profile")
-	}
-	return path
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
 )
 
 func writeProfile(t *testing.T, body string) string {
@@ -91,4 +92,116 @@ func TestLoadReportsUnreadableFile(t *testing.T) {
 	require.Error(t, err)
 	assert.NotErrorIs(t, err, ErrInvalidProfile)
 	assert.Contains(t, err.Error(), "reading profile file")
+}
+
+// TestLoadReadsTheVersionedProfile: apiVersion and kind may be written (and must then be the profile's)
+// or left out, as every profile written before them does; either way the profile carries them.
+func TestLoadReadsTheVersionedProfile(t *testing.T) {
+	p, err := Load(Sources{File: writeProfile(t, "apiVersion: kubeharden.io/v1alpha1\nkind: Profile\ntenants:\n  - name: a\n"), Environ: []string{}})
+	require.NoError(t, err)
+	assert.Equal(t, APIVersion, p.APIVersion)
+	assert.Equal(t, Kind, p.Kind)
+
+	p, err = Load(Sources{File: writeProfile(t, "tenants:\n  - name: a\n"), Environ: []string{}})
+	require.NoError(t, err, "a profile of before apiVersion loads unchanged")
+	assert.Equal(t, APIVersion, p.APIVersion)
+
+	_, err = Load(Sources{File: writeProfile(t, "apiVersion: kubeharden.io/v2\nkind: Policy\n"), Environ: []string{}})
+	require.ErrorIs(t, err, ErrInvalidProfile)
+	assert.Contains(t, err.Error(), `apiVersion: Unsupported value: "kubeharden.io/v2": supported values: "kubeharden.io/v1alpha1"`)
+	assert.Contains(t, err.Error(), `kind: Unsupported value: "Policy": supported values: "Profile"`)
+}
+
+// TestLoadDecodesStrictly: keys are case-sensitive (the message names the right spelling), every
+// unknown key is reported, a duplicate key is refused, and a value of the wrong type deep in a list is
+// located by its index.
+func TestLoadDecodesStrictly(t *testing.T) {
+	_, err := Load(Sources{File: writeProfile(t, "kubernetesversion: 1.36.3\ntenants:\n  - name: a\n    quota:\n      limitscpu: 2\n"), Environ: []string{}})
+	require.ErrorIs(t, err, ErrInvalidProfile)
+	assert.Contains(t, err.Error(), "2 problem(s)")
+	assert.Contains(t, err.Error(), `kubernetesversion: Unsupported value: "kubernetesversion": supported values: `)
+	assert.Contains(t, err.Error(), `; keys are case-sensitive: write kubernetesVersion`)
+	assert.Contains(t, err.Error(), `tenants[0].quota.limitscpu: Unsupported value: "limitscpu"`)
+	assert.Contains(t, err.Error(), `write limitsCPU`)
+
+	_, err = Load(Sources{File: writeProfile(t, "tenants:\n  - name: a\n    name: b\n"), Environ: []string{}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `"name" already set`)
+
+	_, err = Load(Sources{Stack: map[string]any{"tenants": []any{map[string]any{"name": "a"}, map[string]any{"name": "b", "access": map[string]any{"allowExec": "sometimes"}}}}, Environ: []string{}})
+	require.ErrorIs(t, err, ErrInvalidProfile)
+	assert.Contains(t, err.Error(), `tenants[1].access.allowExec: Invalid value: "sometimes": must be true or false`)
+}
+
+// TestLoadReadsValuesAsYAMLAndPulumiWriteThem: a number where text belongs is its text, and text that
+// spells a number or a boolean is that value, wherever it is (here in a list and a map of strings).
+func TestLoadReadsValuesAsYAMLAndPulumiWriteThem(t *testing.T) {
+	p, err := Load(Sources{Stack: map[string]any{
+		"dns":          map[string]any{"podLabels": map[string]any{"k8s-app": "kube-dns", "tier": 1}},
+		"tenants":      []any{map[string]any{"name": "a", "access": map[string]any{"allowExec": "true"}, "quota": map[string]any{"pods": 30}}},
+		"controlPlane": map[string]any{"audit": map[string]any{"maxAge": "45"}},
+	}, Environ: []string{}})
+	require.NoError(t, err)
+	assert.Equal(t, "1", p.DNS.PodLabels["tier"])
+	assert.True(t, p.Tenants[0].Access.AllowExec)
+	assert.Equal(t, "30", p.Tenants[0].Quota.Pods)
+	assert.Equal(t, 45, p.ControlPlane.Audit.MaxAge)
+}
+
+// TestLoadTakesOnlyTheListedEnvironment: the variables of EnvOverrides apply, typed as their fields, from
+// the process environment too; any other KUBEHARDEN_ variable changes nothing.
+func TestLoadTakesOnlyTheListedEnvironment(t *testing.T) {
+	p, err := Load(Sources{Environ: []string{"KUBEHARDEN_LOGGING_ENABLED=true", "KUBEHARDEN_GUARDRAILS_ENGINE=gatekeeper", "KUBEHARDEN_DNS_NAMESPACE=dns"}})
+	require.NoError(t, err)
+	assert.False(t, p.Logging.Enabled, "not a listed variable")
+	assert.Equal(t, NativeEngine, p.Guardrails.Engine, "not a listed variable")
+	assert.Equal(t, "dns", p.DNS.Namespace)
+
+	_, err = Load(Sources{Environ: []string{"KUBEHARDEN_CONTROLPLANE_AUDIT_MAXAGE=a month"}})
+	require.ErrorIs(t, err, ErrInvalidProfile)
+	assert.Contains(t, err.Error(), `controlPlane.audit.maxAge: Invalid value: "a month": must be a whole number (from KUBEHARDEN_CONTROLPLANE_AUDIT_MAXAGE)`)
+
+	t.Setenv("KUBEHARDEN_KUBERNETESVERSION", "1.35.2")
+	t.Setenv("KUBEHARDEN_CONTROLPLANE_AUDIT_MAXAGE", "60")
+	p, err = Load(Sources{Stack: map[string]any{"kubernetesVersion": "1.34.0"}})
+	require.NoError(t, err)
+	assert.Equal(t, "1.35.2", p.KubernetesVersion, "the process environment overrides the stack")
+	assert.Equal(t, 60, p.ControlPlane.Audit.MaxAge)
+
+	p, err = Load(Sources{Stack: map[string]any{"kubernetesVersion": "1.34.0"}, Environ: []string{}})
+	require.NoError(t, err)
+	assert.Equal(t, "1.34.0", p.KubernetesVersion, "an empty environment is no environment")
+}
+
+// TestTheStacksOfTodayLoadUnchanged: both stack settings files of the repository load as they are.
+func TestTheStacksOfTodayLoadUnchanged(t *testing.T) {
+	for _, name := range []string{"Pulumi.dev.yaml", "Pulumi.cluster.yaml"} {
+		data, err := os.ReadFile(filepath.Join("..", "stacks", name))
+		require.NoError(t, err)
+		var settings struct {
+			Config map[string]any `json:"config"`
+		}
+		require.NoError(t, yaml.Unmarshal(data, &settings))
+		profile, ok := settings.Config["kubeharden:profile"].(map[string]any)
+		require.True(t, ok, name)
+		p, err := Load(Sources{Stack: profile, Environ: []string{}})
+		require.NoError(t, err, name)
+		assert.Equal(t, APIVersion, p.APIVersion, name)
+	}
+}
+
+// TestResolveLeavesTheCallerAlone: Resolve defaults and validates a copy; resolving again changes
+// nothing.
+func TestResolveLeavesTheCallerAlone(t *testing.T) {
+	in := &Profile{Tenants: []Tenant{{Name: "a"}}, Guardrails: Guardrails{Actions: map[string]string{"imageTag": "Warn"}}}
+	out, err := Resolve(in)
+	require.NoError(t, err)
+	assert.Empty(t, in.Tenants[0].Quota.Pods)
+	assert.Len(t, in.Guardrails.Actions, 1)
+	assert.Equal(t, "20", out.Tenants[0].Quota.Pods)
+	again, err := Resolve(out)
+	require.NoError(t, err)
+	assert.Equal(t, out, again)
+	_, err = Resolve(&Profile{APIVersion: "v1"})
+	assert.ErrorContains(t, err, `apiVersion: Unsupported value: "v1"`)
 }

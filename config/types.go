@@ -31,6 +31,11 @@ type Profile struct {
 
 	// Compliance says how `kubeharden check` and `kubeharden report` judge the cluster.
 	Compliance Compliance `json:"compliance"`
+
+	// APIVersion is the profile schema's version, kubeharden.io/v1alpha1 (the default).
+	APIVersion string `json:"apiVersion,omitempty"`
+	// Kind is Profile (the default).
+	Kind string `json:"kind,omitempty"`
 }
 
 // PodSecurity selects Pod Security Standards levels for the enforce, audit and warn modes of

@@ -29,6 +29,12 @@ var reservedNamespaces = map[string]bool{"default": true, "kube-system": true, "
 // the offending value and what is allowed. An empty list means the profile is usable.
 func ValidateProfile(p *Profile) field.ErrorList {
 	var errs field.ErrorList
+	if p.APIVersion != APIVersion {
+		errs = append(errs, field.NotSupported(field.NewPath("apiVersion"), p.APIVersion, []string{APIVersion}))
+	}
+	if p.Kind != Kind {
+		errs = append(errs, field.NotSupported(field.NewPath("kind"), p.Kind, []string{Kind}))
+	}
 	errs = append(errs, ValidateKubernetesVersion(p.KubernetesVersion, field.NewPath("kubernetesVersion"))...)
 	errs = append(errs, ValidatePodSecurity(&p.PodSecurity, field.NewPath("podSecurity"), false)...)
 	errs = append(errs, validateDNS(&p.DNS, field.NewPath("dns"))...)

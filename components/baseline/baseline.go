@@ -38,10 +38,9 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 	if args == nil || args.Profile == nil {
 		return nil, errors.New("baseline " + name + ": a profile is required")
 	}
-	profile := *args.Profile.DeepCopy() // defaulted below: the caller's profile stays as it is
-	config.SetDefaultsProfile(&profile)
-	if errs := config.ValidateProfile(&profile); len(errs) > 0 {
-		return nil, fmt.Errorf("baseline %s: %w", name, config.NewInvalidProfileError(errs))
+	profile, err := config.Resolve(args.Profile) // a resolved copy: the caller's profile stays as it is
+	if err != nil {
+		return nil, fmt.Errorf("baseline %s: %w", name, err)
 	}
 
 	b := &Baseline{}

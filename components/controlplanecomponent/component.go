@@ -1,7 +1,6 @@
 package controlplanecomponent
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controlplane"
-	"github.com/kubeharden/kubeharden/pki"
 )
 
 // ControlPlaneType is the Pulumi type token of the ControlPlane component.
@@ -51,26 +49,23 @@ func NewControlPlane(ctx *pulumi.Context, name string, args *ControlPlaneArgs, o
 	if args == nil || args.Profile == nil || args.PKI == nil || args.EncryptionKeys == nil {
 		return nil, errors.New("control plane " + name + ": a profile, a PKI bundle and encryption keys are required")
 	}
-	profile := *args.Profile.DeepCopy() // defaulted below: the caller's profile stays as it is
-	config.SetDefaultsProfile(&profile)
-	if errs := config.ValidateProfile(&profile); len(errs) > 0 {
-		return nil, fmt.Errorf("control plane %s: %w", name, config.NewInvalidProfileError(errs))
+	profile, err := config.Resolve(args.Profile) // a resolved copy: the caller's profile stays as it is
+	if err != nil {
+		return nil, fmt.Errorf("control plane %s: %w", name, err)
 	}
 
 	c := &ControlPlane{}
 	if err := ctx.RegisterComponentResource(ControlPlaneType, name, c, opts...); err != nil {
 		return nil, err
 	}
-	rendered := pulumi.All(args.PKI, args.EncryptionKeys).ApplyT(func(v []any) ([]controlplane.File, error) {
-		in, err := controlplane.DecodeInputs(&profile, v[0].(string), v[1].(string))
-		if err != nil {
-			return nil, err
-		}
-		return controlplane.Render(in)
+	// The secret inputs are decoded once; the files and the expiries are both made from what was decoded.
+	inputs := pulumi.All(args.PKI, args.EncryptionKeys).ApplyT(func(v []any) (controlplane.Inputs, error) {
+		return controlplane.DecodeInputs(profile, v[0].(string), v[1].(string))
 	})
+	rendered := inputs.ApplyT(func(v any) ([]controlplane.File, error) { return controlplane.Render(v.(controlplane.Inputs)) })
 
 	public, sensitive := pulumi.MapArray{}, pulumi.MapArray{}
-	for i, f := range controlplane.Layout(&profile) {
+	for i, f := range controlplane.Layout(profile) {
 		content := rendered.ApplyT(func(v any) string { return v.([]controlplane.File)[i].Content }).(pulumi.StringOutput)
 		entry := pulumi.Map{"path": pulumi.String(f.Path), "mode": pulumi.String(fmt.Sprintf("%04o", f.Mode))}
 		if f.Sensitive {
@@ -84,18 +79,14 @@ func NewControlPlane(ctx *pulumi.Context, name string, args *ControlPlaneArgs, o
 	c.Files = public.ToMapArrayOutput()
 	c.SensitiveFiles = pulumi.ToSecret(sensitive.ToMapArrayOutput()).(pulumi.MapArrayOutput)
 	c.CloudInit = pulumi.ToSecret(rendered.ApplyT(func(v any) (string, error) { return controlplane.CloudInit(v.([]controlplane.File)) })).(pulumi.StringOutput)
-	c.CertificateExpiries = pulumi.Unsecret(pulumi.All(args.PKI).ApplyT(func(v []any) (map[string]string, error) {
-		var b pki.Bundle
-		if err := json.Unmarshal([]byte(v[0].(string)), &b); err != nil {
-			return nil, fmt.Errorf("reading the PKI bundle: %w", err)
-		}
+	c.CertificateExpiries = pulumi.Unsecret(inputs.ApplyT(func(v any) map[string]string {
 		out := map[string]string{}
-		for n, t := range b.Expiries() {
+		for n, t := range v.(controlplane.Inputs).PKI.Expiries() {
 			out[n] = t.UTC().Format(time.RFC3339)
 		}
-		return out, nil
+		return out
 	})).(pulumi.StringMapOutput)
-	c.APIServerFlags = pulumi.ToStringArray(controlplane.APIServerArgs(&profile).Flags()).ToStringArrayOutput()
+	c.APIServerFlags = pulumi.ToStringArray(controlplane.APIServerArgs(profile).Flags()).ToStringArrayOutput()
 
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"files": c.Files, "sensitiveFiles": c.SensitiveFiles, "cloudInit": c.CloudInit,

@@ -411,6 +411,10 @@ export interface PodSecurityArgs {
  */
 export interface ProfileArgs {
     /**
+     * APIVersion is the profile schema's version, kubeharden.io/v1alpha1 (the default).
+     */
+    apiVersion?: pulumi.Input<string | undefined>;
+    /**
      * Compliance says how `kubeharden check` and `kubeharden report` judge the cluster.
      */
     compliance?: pulumi.Input<inputs.ComplianceArgs | undefined>;
@@ -426,6 +430,10 @@ export interface ProfileArgs {
      * Guardrails are the admission rules beyond Pod Security.
      */
     guardrails?: pulumi.Input<inputs.GuardrailsArgs | undefined>;
+    /**
+     * Kind is Profile (the default).
+     */
+    kind?: pulumi.Input<string | undefined>;
     /**
      * KubernetesVersion is the Kubernetes version the cluster runs, such as "1.36.3". It pins the Pod Security Admission version labels and gates version-dependent settings.
      */

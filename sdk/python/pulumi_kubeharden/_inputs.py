@@ -1892,6 +1892,10 @@ class ProfileArgsDict(TypedDict):
     """
     Profile is a cluster's hardening profile. Every field has a documented default (see SetDefaultsProfile), so an empty profile is already a hardened one.
     """
+    api_version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    APIVersion is the profile schema's version, kubeharden.io/v1alpha1 (the default).
+    """
     compliance: NotRequired[pulumi.Input[Optional['ComplianceArgsDict']]]
     """
     Compliance says how `kubeharden check` and `kubeharden report` judge the cluster.
@@ -1907,6 +1911,10 @@ class ProfileArgsDict(TypedDict):
     guardrails: NotRequired[pulumi.Input[Optional['GuardrailsArgsDict']]]
     """
     Guardrails are the admission rules beyond Pod Security.
+    """
+    kind: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Kind is Profile (the default).
     """
     kubernetes_version: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
@@ -1932,10 +1940,12 @@ class ProfileArgsDict(TypedDict):
 @pulumi.input_type
 class ProfileArgs:
     def __init__(__self__, *,
+                 api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  compliance: pulumi.Input[Optional['ComplianceArgs']] = None,
                  control_plane: pulumi.Input[Optional['ControlPlaneArgs']] = None,
                  dns: pulumi.Input[Optional['DNSArgs']] = None,
                  guardrails: pulumi.Input[Optional['GuardrailsArgs']] = None,
+                 kind: pulumi.Input[Optional[_builtins.str]] = None,
                  kubernetes_version: pulumi.Input[Optional[_builtins.str]] = None,
                  logging: pulumi.Input[Optional['LoggingArgs']] = None,
                  pod_security: pulumi.Input[Optional['PodSecurityArgs']] = None,
@@ -1944,16 +1954,20 @@ class ProfileArgs:
         """
         Profile is a cluster's hardening profile. Every field has a documented default (see SetDefaultsProfile), so an empty profile is already a hardened one.
 
+        :param pulumi.Input[_builtins.str] api_version: APIVersion is the profile schema's version, kubeharden.io/v1alpha1 (the default).
         :param pulumi.Input['ComplianceArgs'] compliance: Compliance says how `kubeharden check` and `kubeharden report` judge the cluster.
         :param pulumi.Input['ControlPlaneArgs'] control_plane: ControlPlane is the hardening of the control-plane nodes.
         :param pulumi.Input['DNSArgs'] dns: DNS says where the cluster DNS runs: tenant namespaces may send DNS queries there and nowhere else unless a tenant lists egress CIDRs.
         :param pulumi.Input['GuardrailsArgs'] guardrails: Guardrails are the admission rules beyond Pod Security.
+        :param pulumi.Input[_builtins.str] kind: Kind is Profile (the default).
         :param pulumi.Input[_builtins.str] kubernetes_version: KubernetesVersion is the Kubernetes version the cluster runs, such as "1.36.3". It pins the Pod Security Admission version labels and gates version-dependent settings.
         :param pulumi.Input['LoggingArgs'] logging: Logging is the node and container log agent.
         :param pulumi.Input['PodSecurityArgs'] pod_security: PodSecurity is the Pod Security Admission standard every tenant namespace gets unless it overrides it.
         :param pulumi.Input['RBACArgs'] rbac: RBAC holds the cluster-wide role bindings.
         :param pulumi.Input[Sequence[pulumi.Input['TenantArgs']]] tenants: Tenants are the namespaces kubeharden creates, one per team or application.
         """
+        if api_version is not None:
+            pulumi.set(__self__, "api_version", api_version)
         if compliance is not None:
             pulumi.set(__self__, "compliance", compliance)
         if control_plane is not None:
@@ -1962,6 +1976,8 @@ class ProfileArgs:
             pulumi.set(__self__, "dns", dns)
         if guardrails is not None:
             pulumi.set(__self__, "guardrails", guardrails)
+        if kind is not None:
+            pulumi.set(__self__, "kind", kind)
         if kubernetes_version is not None:
             pulumi.set(__self__, "kubernetes_version", kubernetes_version)
         if logging is not None:
@@ -1972,6 +1988,18 @@ class ProfileArgs:
             pulumi.set(__self__, "rbac", rbac)
         if tenants is not None:
             pulumi.set(__self__, "tenants", tenants)
+
+    @_builtins.property
+    @pulumi.getter(name="apiVersion")
+    def api_version(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        APIVersion is the profile schema's version, kubeharden.io/v1alpha1 (the default).
+        """
+        return pulumi.get(self, "api_version")
+
+    @api_version.setter
+    def api_version(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "api_version", value)
 
     @_builtins.property
     @pulumi.getter
@@ -2020,6 +2048,18 @@ class ProfileArgs:
     @guardrails.setter
     def guardrails(self, value: pulumi.Input[Optional['GuardrailsArgs']]):
         pulumi.set(self, "guardrails", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def kind(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Kind is Profile (the default).
+        """
+        return pulumi.get(self, "kind")
+
+    @kind.setter
+    def kind(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "kind", value)
 
     @_builtins.property
     @pulumi.getter(name="kubernetesVersion")
