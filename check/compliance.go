@@ -73,10 +73,7 @@ func ProfileFromFile(path string) (*config.Profile, error) {
 //   - each tenant's kubeharden:namespace-admin Role reads the namespace's Secrets and may exec into its
 //     pods, and its kubeharden:developer Role may exec where tenants[].access.allowExec says so.
 func Exemptions(p *config.Profile) []controls.Exemption {
-	out := make([]controls.Exemption, 0, len(p.Compliance.Exemptions))
-	for _, e := range p.Compliance.Exemptions {
-		out = append(out, controls.Exemption{Control: e.Control, Object: e.Object, Reason: e.Reason})
-	}
+	out := append([]controls.Exemption(nil), p.Compliance.Exemptions...)
 	for _, e := range p.ControlPlane.Admission.Exemptions {
 		if e.Kind == "namespace" {
 			out = append(out, controls.Exemption{Control: "workload-pod-security", Object: "*/" + e.Name + "/*",

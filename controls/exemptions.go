@@ -1,28 +1,21 @@
 package controls
 
 import (
-	"fmt"
-	"path"
-	"strings"
+	pathpkg "path"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	"github.com/kubeharden/kubeharden/config"
 )
 
 // Exemption excuses a control's findings, for one object or for all of them, with the reason an auditor
-// reads. It comes from the profile (compliance.exemptions).
-type Exemption struct {
-	// Control is the exempted control's ID.
-	Control string `json:"control"`
-	// Object is a finding's object, such as "Namespace/legacy" or "kube-apiserver"; "*" matches within a
-	// segment (path.Match). Empty exempts every finding of the control.
-	Object string `json:"object,omitempty"`
-	// Reason says why; it is required.
-	Reason string `json:"reason"`
-}
+// reads. It is the profile's own type (compliance.exemptions), defined once in package config.
+type Exemption = config.ControlExemption
 
-// ValidateExemptions checks exemptions against a catalog: every one names a control of it and gives a
-// reason, and an object pattern must be well formed.
-func ValidateExemptions(catalog []Control, exemptions []Exemption, path_ *field.Path) field.ErrorList {
+// ValidateExemptions checks exemptions against a catalog: each has the shape the profile requires
+// (config.ValidateExemption: a control, a reason, a well-formed object pattern) and names a control of
+// the catalog.
+func ValidateExemptions(catalog []Control, exemptions []Exemption, path *field.Path) field.ErrorList {
 	ids := make([]string, len(catalog))
 	known := map[string]bool{}
 	for i, c := range catalog {
@@ -31,29 +24,28 @@ func ValidateExemptions(catalog []Control, exemptions []Exemption, path_ *field.
 	}
 	var errs field.ErrorList
 	for i, e := range exemptions {
-		p := path_.Index(i)
+		p := path.Index(i)
 		if !known[e.Control] {
 			errs = append(errs, field.NotSupported(p.Child("control"), e.Control, ids))
 		}
-		if strings.TrimSpace(e.Reason) == "" {
-			errs = append(errs, field.Required(p.Child("reason"), "an exemption must say why; the reason appears in every report"))
-		}
-		if _, err := path.Match(e.Object, ""); err != nil {
-			errs = append(errs, field.Invalid(p.Child("object"), e.Object, fmt.Sprintf("not a valid pattern: %v", err)))
+		for _, err := range config.ValidateExemption(&e, p) {
+			if err.Field != p.Child("control").String() { // the catalog says more about the control than "required"
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errs
 }
 
-// matches is true when the exemption covers a finding.
-func (e Exemption) matches(f Finding) bool {
+// exemptionMatches is true when the exemption covers a finding.
+func exemptionMatches(e Exemption, f Finding) bool {
 	if e.Control != f.Control {
 		return false
 	}
 	if e.Object == "" {
 		return true
 	}
-	ok, _ := path.Match(e.Object, f.Object)
+	ok, _ := pathpkg.Match(e.Object, f.Object)
 	return ok
 }
 

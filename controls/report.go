@@ -192,7 +192,7 @@ func NewReport(outcomes []Outcome, exemptions []Exemption, bootstrap map[string]
 			}
 			exempted := false
 			for i, e := range exemptions {
-				if e.matches(f) {
+				if exemptionMatches(e, f) {
 					r.Exempted = append(r.Exempted, ExemptedFinding{Finding: f, Reason: e.Reason})
 					used[i], exempted = true, true
 					cr.Exempted++
