@@ -11,7 +11,9 @@ import (
 
 	"github.com/kubeharden/kubeharden/components/baseline"
 	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
+	"github.com/kubeharden/kubeharden/components/guardrails"
 	"github.com/kubeharden/kubeharden/components/logging"
+	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
 )
@@ -69,6 +71,26 @@ func Construct(ctx *pulumi.Context, typ, name string, inputs provider.ConstructI
 			return nil, err
 		}
 		return provider.NewConstructResult(cp)
+	case guardrails.GuardrailsType:
+		profile, err := profileInput(ctx, in, "guardrails", func(v any) map[string]any { return map[string]any{"guardrails": v} })
+		if err != nil {
+			return nil, err
+		}
+		g, err := guardrails.NewGuardrails(ctx, name, &guardrails.GuardrailsArgs{Guardrails: profile.Guardrails}, options)
+		if err != nil {
+			return nil, err
+		}
+		return provider.NewConstructResult(g)
+	case rbac.ClusterRBACType:
+		profile, err := profileInput(ctx, in, "rbac", func(v any) map[string]any { return map[string]any{"rbac": v} })
+		if err != nil {
+			return nil, err
+		}
+		r, err := rbac.NewClusterRBAC(ctx, name, &rbac.ClusterRBACArgs{RBAC: profile.RBAC}, options)
+		if err != nil {
+			return nil, err
+		}
+		return provider.NewConstructResult(r)
 	case logging.LogAgentType:
 		profile, err := profileInput(ctx, in, "logging", func(v any) map[string]any {
 			l := asMap(v)

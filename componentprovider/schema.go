@@ -14,7 +14,9 @@ import (
 
 	"github.com/kubeharden/kubeharden/components/baseline"
 	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
+	"github.com/kubeharden/kubeharden/components/guardrails"
 	"github.com/kubeharden/kubeharden/components/logging"
+	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
 )
@@ -103,6 +105,23 @@ func components() []component {
 				"cloudInit":           str("A #cloud-config document that writes every file with its mode.", true),
 				"certificateExpiries": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}, "description": "Each certificate's expiry (RFC 3339), by name."},
 				"apiServerFlags":      stringList("kube-apiserver's hardened flags."),
+			},
+		},
+		{
+			token:       guardrails.GuardrailsType,
+			description: "The admission guardrails beyond Pod Security, in the namespaces that carry kubeharden's tenant label: ValidatingAdmissionPolicies and their bindings (engine native), or Gatekeeper ConstraintTemplates and Constraints.",
+			inputs:      map[string]map[string]any{"guardrails": withDescription(ref(reflect.TypeOf(config.Guardrails{})), "The rules' settings (engine, allowed registries, actions); {} refuses everything the rules forbid.")},
+			required:    []string{"guardrails"},
+			outputs:     map[string]map[string]any{"policyNames": stringList("The names of the admission policies (native) or constraints (gatekeeper).")},
+		},
+		{
+			token:       rbac.ClusterRBACType,
+			description: "The cluster-wide RBAC: the cluster reader and auditor roles, their bindings to the subjects named, and the break-glass bindings to cluster-admin, each with its reason.",
+			inputs:      map[string]map[string]any{"rbac": withDescription(ref(reflect.TypeOf(config.RBAC{})), "The subjects to bind and the break-glass bindings.")},
+			required:    []string{"rbac"},
+			outputs: map[string]map[string]any{
+				"clusterRoles":       stringList("The names of the cluster roles."),
+				"breakGlassBindings": stringList("The names of the break-glass bindings to cluster-admin."),
 			},
 		},
 		{

@@ -18,13 +18,17 @@ utilities.lazyLoad(exports, ["Provider"], () => require("./provider"));
 
 // Export sub-modules:
 import * as controlplane from "./controlplane";
+import * as guardrails from "./guardrails";
 import * as logging from "./logging";
+import * as rbac from "./rbac";
 import * as tenant from "./tenant";
 import * as types from "./types";
 
 export {
     controlplane,
+    guardrails,
     logging,
+    rbac,
     tenant,
     types,
 };

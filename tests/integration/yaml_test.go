@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	admissionv1 "k8s.io/api/admissionregistration/v1"
 
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/controls/manifests"
@@ -84,4 +85,71 @@ func TestYAMLExampleRunsThroughTheComponentProvider(t *testing.T) {
 	made, err := filepath.Glob(filepath.Join(badRender, "1-manifest", "*eporting*"))
 	require.NoError(t, err)
 	assert.Empty(t, made, "the invalid tenant rendered nothing")
+}
+
+// TestYAMLUsesGuardrailsAndClusterRBACAlone: the Guardrails and ClusterRBAC components, each on its own
+// through the component provider, render their policies and roles as the profile's sections say.
+func TestYAMLUsesGuardrailsAndClusterRBACAlone(t *testing.T) {
+	buildComponentProvider(t)
+	ws := pulumitest.NewWorkspace(t)
+	ws.Dir = t.TempDir()
+	program := `name: kubeharden-parts
+runtime: yaml
+plugins:
+  providers:
+    - name: kubeharden
+      path: ` + filepath.Join(pulumitest.RepoRoot(t), "bin") + `
+config:
+  renderDir:
+    type: string
+resources:
+  render:
+    type: pulumi:providers:kubernetes
+    properties:
+      renderYamlToDirectory: ${renderDir}
+  rules:
+    type: kubeharden:guardrails:Guardrails
+    properties:
+      guardrails:
+        actions:
+          imageTag: Warn
+    options:
+      providers:
+        - ${render}
+  access:
+    type: kubeharden:rbac:ClusterRBAC
+    properties:
+      rbac:
+        auditors:
+          - kind: Group
+            name: oidc:audit
+    options:
+      providers:
+        - ${render}
+outputs:
+  policies: ${rules.policyNames}
+  roles: ${access.clusterRoles}
+`
+	require.NoError(t, os.WriteFile(filepath.Join(ws.Dir, "Pulumi.yaml"), []byte(program), 0o644))
+	renderDir := t.TempDir()
+	ws.MustRun("stack", "init", "parts", "--non-interactive")
+	ws.MustRun("config", "set", "--stack", "parts", "renderDir", renderDir)
+	ws.MustRun("up", "--yes", "--stack", "parts", "--non-interactive")
+
+	objs, err := manifests.LoadDir(filepath.Join(renderDir, "1-manifest"))
+	require.NoError(t, err)
+	kinds := map[string]int{}
+	for _, o := range objs {
+		kinds[o.GVK.Kind]++
+		if b, ok := o.Typed().(*admissionv1.ValidatingAdmissionPolicyBinding); ok && b.Name == "kubeharden-image-tag" {
+			assert.Contains(t, b.Spec.ValidationActions, admissionv1.Warn)
+		}
+	}
+	assert.Equal(t, 4, kinds["ValidatingAdmissionPolicy"], "image tag, limits, ServiceAccount, Service type: no registry rule without registries")
+	assert.Equal(t, kinds["ValidatingAdmissionPolicy"], kinds["ValidatingAdmissionPolicyBinding"])
+	assert.Equal(t, 2, kinds["ClusterRole"])
+	assert.Equal(t, 1, kinds["ClusterRoleBinding"], "the auditors' binding only")
+	outputs := ws.MustRun("stack", "output", "--stack", "parts", "--json")
+	assert.Contains(t, outputs, `"kubeharden:auditor"`)
+	assert.Contains(t, outputs, `"kubeharden-image-tag"`)
 }

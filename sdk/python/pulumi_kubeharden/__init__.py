@@ -14,13 +14,19 @@ from ._inputs import *
 if typing.TYPE_CHECKING:
     import pulumi_kubeharden.controlplane as __controlplane
     controlplane = __controlplane
+    import pulumi_kubeharden.guardrails as __guardrails
+    guardrails = __guardrails
     import pulumi_kubeharden.logging as __logging
     logging = __logging
+    import pulumi_kubeharden.rbac as __rbac
+    rbac = __rbac
     import pulumi_kubeharden.tenant as __tenant
     tenant = __tenant
 else:
     controlplane = _utilities.lazy_import('pulumi_kubeharden.controlplane')
+    guardrails = _utilities.lazy_import('pulumi_kubeharden.guardrails')
     logging = _utilities.lazy_import('pulumi_kubeharden.logging')
+    rbac = _utilities.lazy_import('pulumi_kubeharden.rbac')
     tenant = _utilities.lazy_import('pulumi_kubeharden.tenant')
 
 _utilities.register(
@@ -32,6 +38,14 @@ _utilities.register(
   "fqn": "pulumi_kubeharden.controlplane",
   "classes": {
    "kubeharden:controlplane:ControlPlane": "ControlPlane"
+  }
+ },
+ {
+  "pkg": "kubeharden",
+  "mod": "guardrails",
+  "fqn": "pulumi_kubeharden.guardrails",
+  "classes": {
+   "kubeharden:guardrails:Guardrails": "Guardrails"
   }
  },
  {
@@ -48,6 +62,14 @@ _utilities.register(
   "fqn": "pulumi_kubeharden.logging",
   "classes": {
    "kubeharden:logging:LogAgent": "LogAgent"
+  }
+ },
+ {
+  "pkg": "kubeharden",
+  "mod": "rbac",
+  "fqn": "pulumi_kubeharden.rbac",
+  "classes": {
+   "kubeharden:rbac:ClusterRBAC": "ClusterRBAC"
   }
  },
  {
