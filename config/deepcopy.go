@@ -9,9 +9,6 @@ func (p *Profile) DeepCopy() *Profile { return deepCopy(p) }
 // DeepCopy is a copy of the guardrails section that shares nothing with it.
 func (g *Guardrails) DeepCopy() *Guardrails { return deepCopy(g) }
 
-// DeepCopy is a copy of the RBAC section that shares nothing with it.
-func (r *RBAC) DeepCopy() *RBAC { return deepCopy(r) }
-
 // deepCopy goes through the JSON form, which holds every field of the profile's types.
 func deepCopy[T any](in *T) *T {
 	if in == nil {

@@ -43,7 +43,7 @@ func NewClusterRBAC(ctx *pulumi.Context, name string, args *ClusterRBACArgs, opt
 	if args == nil {
 		return nil, errors.New("cluster RBAC " + name + ": args are required")
 	}
-	r := args.RBAC.DeepCopy()
+	r := &args.RBAC // only read: nothing here defaults or writes it
 	if errs := config.ValidateRBAC(r, field.NewPath("rbac")); len(errs) > 0 {
 		return nil, fmt.Errorf("cluster RBAC %s: %w", name, config.NewInvalidProfileError(errs))
 	}
