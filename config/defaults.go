@@ -10,9 +10,6 @@ import (
 // release kubeharden is tested against with a real kube-apiserver.
 const DefaultKubernetesVersion = "1.36.3"
 
-// MetadataCIDR is the cloud instance metadata endpoint that no tenant pod may reach.
-const MetadataCIDR = "169.254.169.254/32"
-
 // SetDefaultsProfile fills the zero-valued fields of p with kubeharden's defaults. It never overwrites a
 // value the user set, and it is safe to call more than once.
 func SetDefaultsProfile(p *Profile) {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"reflect"
@@ -63,9 +64,9 @@ type Sources struct {
 func Load(src Sources) (*Profile, error) {
 	doc := map[string]any{}
 	if src.File != "" {
-		data, err := os.ReadFile(src.File)
+		data, err := readProfileFile(src.File)
 		if err != nil {
-			return nil, fmt.Errorf("reading profile file: %w", err)
+			return nil, err
 		}
 		var fromFile map[string]any
 		if err := yaml.UnmarshalStrict(data, &fromFile); err != nil {
@@ -93,6 +94,27 @@ func Load(src Sources) (*Profile, error) {
 	return Resolve(p)
 }
 
+// MaxProfileFileSize is the largest profile file Load reads: a profile is tens of lines, and a file of
+// megabytes is a mistake (or a YAML bomb's cousin) that is refused before it is parsed.
+const MaxProfileFileSize = 1 << 20
+
+// readProfileFile reads a profile file of at most MaxProfileFileSize bytes.
+func readProfileFile(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("reading profile file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxProfileFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading profile file %s: %w", name, err)
+	}
+	if len(data) > MaxProfileFileSize {
+		return nil, fmt.Errorf("profile file %s: larger than %d bytes; a profile is a short YAML or JSON document", name, MaxProfileFileSize)
+	}
+	return data, nil
+}
+
 // Resolve is the one place a profile is defaulted and validated: on a deep copy of p, which it returns,
 // so that p stays as the caller wrote it. Load resolves what it decodes; the components resolve the
 // profile they are given, whether Load made it or a program wrote it in Go. Resolving a resolved profile
@@ -114,10 +136,10 @@ func Resolve(p *Profile) (*Profile, error) {
 var ErrInvalidProfile = errors.New("invalid kubeharden profile")
 
 // NewInvalidProfileError turns a field.ErrorList into one error, wrapping ErrInvalidProfile, that lists
-// every problem on a line of its own.
+// every problem on a line of its own, its values cut to a readable length (ShortenErrors).
 func NewInvalidProfileError(errs field.ErrorList) error {
 	lines := make([]string, len(errs))
-	for i, e := range errs {
+	for i, e := range ShortenErrors(errs) {
 		lines[i] = "  - " + e.Error()
 	}
 	return fmt.Errorf("%w: %d problem(s):\n%s", ErrInvalidProfile, len(errs), strings.Join(lines, "\n"))

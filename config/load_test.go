@@ -1,8 +1,10 @@
 package config
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -204,4 +206,36 @@ func TestResolveLeavesTheCallerAlone(t *testing.T) {
 	assert.Equal(t, out, again)
 	_, err = Resolve(&Profile{APIVersion: "v1"})
 	assert.ErrorContains(t, err, `apiVersion: Unsupported value: "v1"`)
+}
+
+// TestLoadRefusesHostileFiles: a value of 100,000 characters is named by its head and its length; a YAML
+// bomb, a nesting thousands deep and a file of megabytes are refused without exhausting the machine.
+func TestLoadRefusesHostileFiles(t *testing.T) {
+	long := strings.Repeat("a", 100_000)
+	_, err := Load(Sources{File: writeProfile(t, "tenants:\n  - name: "+long+"\n"), Environ: []string{}})
+	require.ErrorIs(t, err, ErrInvalidProfile)
+	assert.Contains(t, err.Error(), `tenants[0].name: Invalid value: "`+strings.Repeat("a", 80)+`… (100000 characters)"`)
+	assert.Less(t, len(err.Error()), 2_000, "the message is cut to a readable length")
+
+	_, err = Load(Sources{Stack: map[string]any{"tenants": []any{map[string]any{"name": "a", long: 1}}}, Environ: []string{}})
+	require.ErrorIs(t, err, ErrInvalidProfile)
+	assert.Contains(t, err.Error(), "(100011 characters)", "an unknown key of 100,000 characters is cut in the path")
+	assert.Less(t, len(err.Error()), 2_000)
+
+	bomb := "a: &a [x, x, x, x, x, x, x, x, x]\n"
+	for i, prev := 'b', 'a'; i <= 'k'; i, prev = i+1, i {
+		bomb += fmt.Sprintf("%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", i, i, prev, prev, prev, prev, prev, prev, prev, prev, prev)
+	}
+	_, err = Load(Sources{File: writeProfile(t, bomb), Environ: []string{}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "parsing profile file")
+
+	deep := strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000)
+	_, err = Load(Sources{File: writeProfile(t, "tenants: "+deep+"\n"), Environ: []string{}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "parsing profile file")
+
+	_, err = Load(Sources{File: writeProfile(t, "# "+strings.Repeat("x", MaxProfileFileSize)+"\n"), Environ: []string{}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "larger than 1048576 bytes")
 }

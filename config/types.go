@@ -74,8 +74,9 @@ type Tenant struct {
 	LimitRange LimitRange `json:"limitRange"`
 	// Access binds the tenant's roles to users and groups.
 	Access Access `json:"access"`
-	// EgressCIDRs are extra destinations the namespace's pods may reach. The cloud metadata address
-	// 169.254.169.254 is always excepted from them.
+	// EgressCIDRs are extra destinations (IPv4 or IPv6 networks) the namespace's pods may reach. The cloud
+	// metadata endpoints they contain (169.254.169.254, fd00:ec2::254 and the rest of MetadataEndpoints) are
+	// always excepted from them.
 	EgressCIDRs []string `json:"egressCIDRs,omitempty"`
 }
 

@@ -35,8 +35,15 @@ func ValidateProfile(p *Profile) field.ErrorList {
 	if p.Kind != Kind {
 		errs = append(errs, field.NotSupported(field.NewPath("kind"), p.Kind, []string{Kind}))
 	}
-	errs = append(errs, ValidateKubernetesVersion(p.KubernetesVersion, field.NewPath("kubernetesVersion"))...)
+	versionErrs := ValidateKubernetesVersion(p.KubernetesVersion, field.NewPath("kubernetesVersion"))
+	errs = append(errs, versionErrs...)
+	// Pod Security versions are held to the cluster's minor only where that minor is one kubeharden supports.
+	clusterVersion := ""
+	if len(versionErrs) == 0 {
+		clusterVersion = p.KubernetesVersion
+	}
 	errs = append(errs, ValidatePodSecurity(&p.PodSecurity, field.NewPath("podSecurity"), false)...)
+	errs = append(errs, validatePodSecurityVersionFor(p.PodSecurity.Version, clusterVersion, field.NewPath("podSecurity", "version"))...)
 	errs = append(errs, validateDNS(&p.DNS, field.NewPath("dns"))...)
 
 	errs = append(errs, ValidateControlPlane(&p.ControlPlane, field.NewPath("controlPlane"))...)
@@ -50,6 +57,9 @@ func ValidateProfile(p *Profile) field.ErrorList {
 		path := field.NewPath("tenants").Index(i)
 		t := &p.Tenants[i]
 		errs = append(errs, ValidateTenant(t, path)...)
+		if t.PodSecurity != nil {
+			errs = append(errs, validatePodSecurityVersionFor(t.PodSecurity.Version, clusterVersion, path.Child("podSecurity", "version"))...)
+		}
 		if j, dup := seen[t.Name]; dup && t.Name != "" {
 			errs = append(errs, field.Duplicate(path.Child("name"), fmt.Sprintf("%s (also tenants[%d].name)", t.Name, j)))
 		} else {
@@ -116,20 +126,30 @@ func ValidateTenant(t *Tenant, path *field.Path) field.ErrorList {
 	errs = append(errs, validateOrder(lp, "defaultRequestMemory", l.DefaultRequestMemory, "defaultMemory", l.DefaultMemory)...)
 	errs = append(errs, validateOrder(lp, "defaultMemory", l.DefaultMemory, "maxMemory", l.MaxMemory)...)
 
-	metadata := netip.MustParsePrefix(MetadataCIDR)
 	for i, c := range t.EgressCIDRs {
-		cp := path.Child("egressCIDRs").Index(i)
-		prefix, err := netip.ParsePrefix(c)
-		switch {
-		case err != nil:
-			errs = append(errs, field.Invalid(cp, c, "must be a CIDR such as 10.20.0.0/16"))
-		case prefix.Masked() != prefix:
-			errs = append(errs, field.Invalid(cp, c, fmt.Sprintf("has host bits set; the network is %s", prefix.Masked())))
-		case prefix == metadata:
-			errs = append(errs, field.Forbidden(cp, "the cloud metadata endpoint "+MetadataCIDR+" is never reachable from tenant pods"))
-		}
+		errs = append(errs, validateEgressCIDR(c, path.Child("egressCIDRs").Index(i))...)
 	}
 	return errs
+}
+
+// validateEgressCIDR checks one tenant egress destination: an IPv4 or IPv6 network in canonical form,
+// which is not a cloud metadata endpoint (those it merely contains are excepted from it).
+func validateEgressCIDR(c string, path *field.Path) field.ErrorList {
+	prefix, err := netip.ParsePrefix(c)
+	switch {
+	case err != nil:
+		return field.ErrorList{field.Invalid(path, c, "must be a CIDR such as 10.20.0.0/16 or fd00:10::/64")}
+	case prefix.Addr().Is4In6():
+		return field.ErrorList{field.Invalid(path, c, "is an IPv4-mapped IPv6 network; write it in its IPv4 form")}
+	case prefix.Addr().Zone() != "":
+		return field.ErrorList{field.Invalid(path, c, "must not name an IPv6 zone")}
+	case prefix.Masked() != prefix:
+		return field.ErrorList{field.Invalid(path, c, fmt.Sprintf("has host bits set; the network is %s", prefix.Masked()))}
+	}
+	if endpoint, inside := metadataEndpointIn(prefix); inside {
+		return field.ErrorList{field.Forbidden(path, "the cloud metadata endpoint "+endpoint+" is never reachable from tenant pods")}
+	}
+	return nil
 }
 
 // ValidatePodSecurity checks a Pod Security setting. With inherits set, empty fields are allowed (they come
@@ -154,6 +174,24 @@ func ValidatePodSecurity(ps *PodSecurity, path *field.Path, inherits bool) field
 			fmt.Sprintf("enforce level %q is weaker than restricted: say why, it is kept in the compliance report", ps.Enforce)))
 	}
 	return errs
+}
+
+// validatePodSecurityVersionFor refuses a Pod Security version newer than the cluster's minor: the
+// cluster's admission plugin does not know that version's rules, so the label would not mean what it says.
+// "latest", an empty (inherited) version, and a version or cluster version that does not parse (reported
+// already) pass.
+func validatePodSecurityVersionFor(version, kubernetesVersion string, path *field.Path) field.ErrorList {
+	v, err := psaapi.ParseVersion(version)
+	cluster, cerr := goversion.NewVersion(kubernetesVersion)
+	if version == "" || err != nil || v.Latest() || cerr != nil || len(cluster.Segments()) < 2 {
+		return nil
+	}
+	major, minor := cluster.Segments()[0], cluster.Segments()[1]
+	if v.Major() > major || (v.Major() == major && v.Minor() > minor) {
+		return field.ErrorList{field.Invalid(path, version, fmt.Sprintf(
+			"is newer than the cluster's Kubernetes %d.%d (kubernetesVersion); use v%d.%d or older, or \"latest\"", major, minor, major, minor))}
+	}
+	return nil
 }
 
 func validateDNS(d *DNS, path *field.Path) field.ErrorList {

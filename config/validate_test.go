@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
 // validProfile is a defaulted, valid profile; each case below changes one thing in it.
@@ -30,6 +31,12 @@ func TestValidateProfile(t *testing.T) {
 			[]string{`tenants[1].podSecurity.audit: Unsupported value: "Restricted": supported values: "privileged", "baseline", "restricted"`}},
 		{"bad pod security version", func(p *Profile) { p.PodSecurity.Version = "1.36" },
 			[]string{`podSecurity.version: Invalid value: "1.36": must be "latest" or a version such as "v1.36"`}},
+		{"pod security version newer than the cluster", func(p *Profile) { p.PodSecurity.Version = "v1.99" },
+			[]string{`podSecurity.version: Invalid value: "v1.99": is newer than the cluster's Kubernetes 1.36 (kubernetesVersion); use v1.36 or older, or "latest"`}},
+		{"tenant pod security version newer than the cluster", func(p *Profile) { p.Tenants[0].PodSecurity = &PodSecurity{Version: "v1.37"} },
+			[]string{`tenants[0].podSecurity.version: Invalid value: "v1.37": is newer than the cluster's Kubernetes 1.36 (kubernetesVersion); use v1.36 or older, or "latest"`}},
+		{"pod security version of an older minor", func(p *Profile) { p.PodSecurity.Version = "v1.30" }, nil},
+		{"latest pod security version", func(p *Profile) { p.Tenants[0].PodSecurity = &PodSecurity{Version: "latest"} }, nil},
 		{"weaker tenant level without a reason", func(p *Profile) { p.Tenants[0].PodSecurity = &PodSecurity{Enforce: "baseline"} },
 			[]string{`tenants[0].podSecurity.exemptionReason: Required value: enforce level "baseline" is weaker than restricted: say why, it is kept in the compliance report`}},
 		{"weaker tenant level with a reason", func(p *Profile) {
@@ -95,4 +102,42 @@ func TestInvalidProfileErrorListsEveryProblem(t *testing.T) {
 	err := NewInvalidProfileError(ValidateProfile(p))
 	require.ErrorIs(t, err, ErrInvalidProfile)
 	assert.Equal(t, 2, strings.Count(err.Error(), "\n  - "))
+}
+
+func TestMetadataExcept(t *testing.T) {
+	assert.Equal(t, []string{"169.254.169.254/32"}, MetadataExcept("169.254.0.0/16"))
+	assert.Equal(t, []string{"169.254.169.254/32", "100.100.100.200/32"}, MetadataExcept("0.0.0.0/0"))
+	assert.Equal(t, []string{"fd00:ec2::254/128", "fd20:ce::254/128"}, MetadataExcept("::/0"))
+	assert.Equal(t, []string{"fd00:ec2::254/128"}, MetadataExcept("fd00:ec2::/32"))
+	assert.Nil(t, MetadataExcept("10.0.0.0/8"))
+	assert.Nil(t, MetadataExcept("2001:db8::/32"))
+	assert.Nil(t, MetadataExcept("169.254.169.254/32"), "an endpoint cannot be excepted from itself")
+	assert.Nil(t, MetadataExcept("not a cidr"))
+}
+
+func TestEgressCIDRsInBothFamilies(t *testing.T) {
+	for cidr, want := range map[string]string{
+		"10.40.0.0/16":           "",
+		"::/0":                   "",
+		"fd00:10::/64":           "",
+		"169.254.169.254/32":     "the cloud metadata endpoint 169.254.169.254/32",
+		"fd00:ec2::254/128":      "the cloud metadata endpoint fd00:ec2::254/128",
+		"fd20:ce::254/128":       "the cloud metadata endpoint fd20:ce::254/128",
+		"100.100.100.200/32":     "the cloud metadata endpoint 100.100.100.200/32",
+		"fd00:ec2::1/64":         "has host bits set; the network is fd00:ec2::/64",
+		"::ffff:169.254.0.0/112": "IPv4-mapped",
+		"fe80::/64%eth0":         "must be a CIDR",
+		"10.0.0.0/33":            "must be a CIDR",
+		"fd00::/129":             "must be a CIDR",
+	} {
+		errs := validateEgressCIDR(cidr, field.NewPath("tenants").Index(0).Child("egressCIDRs").Index(0))
+		if want == "" {
+			assert.Empty(t, errs, cidr)
+			continue
+		}
+		if assert.Len(t, errs, 1, cidr) {
+			assert.Contains(t, errs[0].Error(), "tenants[0].egressCIDRs[0]", cidr)
+			assert.Contains(t, errs[0].Error(), want, cidr)
+		}
+	}
 }

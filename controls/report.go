@@ -10,6 +10,7 @@ import (
 	jsonv1 "github.com/go-json-experiment/json/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
@@ -87,7 +88,7 @@ type CheckOptions struct {
 // error before anything is read.
 func Check(opts CheckOptions) (*Report, error) {
 	if errs := ValidateExemptions(opts.Catalog, opts.Exemptions, field.NewPath("compliance", "exemptions")); len(errs) > 0 {
-		return nil, errs.ToAggregate()
+		return nil, config.ShortenErrors(errs).ToAggregate()
 	}
 	var tree manifests.Tree
 	if len(opts.Paths) > 0 {

@@ -14,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	psaapi "k8s.io/pod-security-admission/api"
 
+	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
@@ -63,7 +64,7 @@ const ReportFileEnv = "KUBEHARDEN_POLICY_REPORT"
 // a folder).
 func New(opts Options) (policyx.PolicyPack, error) {
 	if errs := controls.ValidateExemptions(opts.Catalog, opts.Exemptions, field.NewPath("compliance", "exemptions")); len(errs) > 0 {
-		return nil, fmt.Errorf("policy pack %s: %w", Name, errs.ToAggregate())
+		return nil, fmt.Errorf("policy pack %s: %w", Name, config.ShortenErrors(errs).ToAggregate())
 	}
 	j := &judge{opts: opts}
 	policies := []policyx.Policy{policyx.NewStackValidationPolicy(InputsPolicy, policyx.StackValidationPolicyArgs{

@@ -157,7 +157,7 @@ func checkStackConfigKeys(rawConfig string) error {
 		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("stack config: %w", errs.ToAggregate())
+		return fmt.Errorf("stack config: %w", config.ShortenErrors(errs).ToAggregate())
 	}
 	return nil
 }

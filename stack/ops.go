@@ -167,7 +167,7 @@ func EncryptionKeys(p PulumiCLI) ([]controlplane.EncryptionKey, error) {
 // SetEncryptionKeys writes the stack's encryption keys, after checking them.
 func SetEncryptionKeys(p PulumiCLI, keys []controlplane.EncryptionKey) error {
 	if errs := controlplane.ValidateEncryptionKeys("secretbox", keys, nil); len(errs) > 0 {
-		return fmt.Errorf("%s:%s: %w", ConfigNamespace, EncryptionKeysKey, errs.ToAggregate())
+		return fmt.Errorf("%s:%s: %w", ConfigNamespace, EncryptionKeysKey, config.ShortenErrors(errs).ToAggregate())
 	}
 	raw, err := json.Marshal(keys)
 	if err != nil {

@@ -195,8 +195,12 @@ func newNamespaceGuards(ctx *pulumi.Context, name string, l config.Logging, meta
 			},
 		},
 		&networkingv1.NetworkPolicyEgressRuleArgs{
-			To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{IpBlock: &networkingv1.IPBlockArgs{
-				Cidr: pulumi.String("0.0.0.0/0"), Except: pulumi.ToStringArray([]string{config.MetadataCIDR})}}},
+			To: networkingv1.NetworkPolicyPeerArray{
+				&networkingv1.NetworkPolicyPeerArgs{IpBlock: &networkingv1.IPBlockArgs{
+					Cidr: pulumi.String("0.0.0.0/0"), Except: pulumi.ToStringArray(config.MetadataExcept("0.0.0.0/0"))}},
+				&networkingv1.NetworkPolicyPeerArgs{IpBlock: &networkingv1.IPBlockArgs{
+					Cidr: pulumi.String("::/0"), Except: pulumi.ToStringArray(config.MetadataExcept("::/0"))}},
+			},
 			Ports: ports,
 		},
 	}

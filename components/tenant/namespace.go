@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
@@ -135,7 +134,7 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 		peers := networkingv1.NetworkPolicyPeerArray{}
 		for _, cidr := range t.EgressCIDRs {
 			block := &networkingv1.IPBlockArgs{Cidr: pulumi.String(cidr)}
-			if except := MetadataExcept(cidr); len(except) > 0 {
+			if except := config.MetadataExcept(cidr); len(except) > 0 {
 				block.Except = pulumi.ToStringArray(except)
 			}
 			peers = append(peers, &networkingv1.NetworkPolicyPeerArgs{IpBlock: block})
@@ -266,15 +265,6 @@ func PodSecurityLabels(ps config.PodSecurity) map[string]string {
 		labels["pod-security.kubernetes.io/"+mode+"-version"] = ps.Version
 	}
 	return labels
-}
-
-// MetadataExcept returns the addresses that must be excepted from an egress CIDR so that the cloud
-// metadata endpoint stays unreachable: the metadata /32 when the CIDR contains it, nothing otherwise.
-func MetadataExcept(cidr string) []string {
-	if cidrContains(cidr, strings.TrimSuffix(config.MetadataCIDR, "/32")) {
-		return []string{config.MetadataCIDR}
-	}
-	return nil
 }
 
 func validateArgs(args *NamespaceArgs) field.ErrorList {

@@ -128,7 +128,7 @@ func TestNewNamespaceCreatesEveryHardenedObject(t *testing.T) {
 
 func TestNewNamespaceExceptsTheMetadataEndpointFromEgressCIDRs(t *testing.T) {
 	args := validArgs()
-	args.Tenant.EgressCIDRs = []string{"10.40.0.0/16", "0.0.0.0/0"}
+	args.Tenant.EgressCIDRs = []string{"10.40.0.0/16", "0.0.0.0/0", "fd00:ec2::/32"}
 	rec, err := run(t, args)
 	require.NoError(t, err)
 
@@ -136,7 +136,8 @@ func TestNewNamespaceExceptsTheMetadataEndpointFromEgressCIDRs(t *testing.T) {
 	cidr := object(t, rec, networkPolicyType, CIDREgressPolicyName)
 	assert.Equal(t, []any{map[string]any{"to": []any{
 		map[string]any{"ipBlock": map[string]any{"cidr": "10.40.0.0/16"}},
-		map[string]any{"ipBlock": map[string]any{"cidr": "0.0.0.0/0", "except": []any{"169.254.169.254/32"}}},
+		map[string]any{"ipBlock": map[string]any{"cidr": "0.0.0.0/0", "except": []any{"169.254.169.254/32", "100.100.100.200/32"}}},
+		map[string]any{"ipBlock": map[string]any{"cidr": "fd00:ec2::/32", "except": []any{"fd00:ec2::254/128"}}},
 	}}}, get(cidr.Inputs, "spec", "egress").Mappable())
 }
 
@@ -189,13 +190,6 @@ func TestNewNamespaceBindsRolesToTheProfilesSubjectsOnly(t *testing.T) {
 	assert.Equal(t, map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "kubeharden:developer"},
 		get(dev.Inputs, "roleRef").Mappable())
 	assert.Equal(t, "team-a", get(dev.Inputs, "metadata", "namespace").StringValue())
-}
-
-func TestMetadataExcept(t *testing.T) {
-	assert.Equal(t, []string{"169.254.169.254/32"}, MetadataExcept("169.254.0.0/16"))
-	assert.Equal(t, []string{"169.254.169.254/32"}, MetadataExcept("0.0.0.0/0"))
-	assert.Nil(t, MetadataExcept("10.0.0.0/8"))
-	assert.Nil(t, MetadataExcept("not a cidr"))
 }
 
 // A tenant at baseline with its reason: the namespace carries the reason, and the catalog passes it,

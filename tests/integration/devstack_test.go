@@ -152,8 +152,11 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 		}
 		for _, rule := range np.Spec.Egress {
 			for _, peer := range rule.To {
-				if peer.IPBlock != nil && len(tenant.MetadataExcept(peer.IPBlock.CIDR)) > 0 {
-					assert.Contains(t, peer.IPBlock.Except, config.MetadataCIDR, "%s lets pods reach the metadata endpoint", o.Key())
+				if peer.IPBlock == nil {
+					continue
+				}
+				for _, endpoint := range config.MetadataExcept(peer.IPBlock.CIDR) {
+					assert.Contains(t, peer.IPBlock.Except, endpoint, "%s lets pods reach the metadata endpoint", o.Key())
 				}
 			}
 		}

@@ -531,7 +531,7 @@ export interface TenantArgs {
      */
     access?: pulumi.Input<inputs.AccessArgs | undefined>;
     /**
-     * EgressCIDRs are extra destinations the namespace's pods may reach. The cloud metadata address 169.254.169.254 is always excepted from them.
+     * EgressCIDRs are extra destinations (IPv4 or IPv6 networks) the namespace's pods may reach. The cloud metadata endpoints they contain (169.254.169.254, fd00:ec2::254 and the rest of MetadataEndpoints) are always excepted from them.
      */
     egressCIDRs?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     /**

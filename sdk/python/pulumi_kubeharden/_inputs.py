@@ -2444,7 +2444,7 @@ class TenantArgsDict(TypedDict):
     """
     egress_cidrs: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
     """
-    EgressCIDRs are extra destinations the namespace's pods may reach. The cloud metadata address 169.254.169.254 is always excepted from them.
+    EgressCIDRs are extra destinations (IPv4 or IPv6 networks) the namespace's pods may reach. The cloud metadata endpoints they contain (169.254.169.254, fd00:ec2::254 and the rest of MetadataEndpoints) are always excepted from them.
     """
     limit_range: NotRequired[pulumi.Input[Optional['LimitRangeArgsDict']]]
     """
@@ -2476,7 +2476,7 @@ class TenantArgs:
         Tenant is one hardened namespace.
 
         :param pulumi.Input['AccessArgs'] access: Access binds the tenant's roles to users and groups.
-        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] egress_cidrs: EgressCIDRs are extra destinations the namespace's pods may reach. The cloud metadata address 169.254.169.254 is always excepted from them.
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] egress_cidrs: EgressCIDRs are extra destinations (IPv4 or IPv6 networks) the namespace's pods may reach. The cloud metadata endpoints they contain (169.254.169.254, fd00:ec2::254 and the rest of MetadataEndpoints) are always excepted from them.
         :param pulumi.Input['LimitRangeArgs'] limit_range: LimitRange is the per-container LimitRange of the namespace.
         :param pulumi.Input[_builtins.str] name: Name is the namespace name, a DNS-1123 label.
         :param pulumi.Input['PodSecurityArgs'] pod_security: PodSecurity overrides the profile's PodSecurity for this namespace; empty fields inherit it.
@@ -2511,7 +2511,7 @@ class TenantArgs:
     @pulumi.getter(name="egressCIDRs")
     def egress_cidrs(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
         """
-        EgressCIDRs are extra destinations the namespace's pods may reach. The cloud metadata address 169.254.169.254 is always excepted from them.
+        EgressCIDRs are extra destinations (IPv4 or IPv6 networks) the namespace's pods may reach. The cloud metadata endpoints they contain (169.254.169.254, fd00:ec2::254 and the rest of MetadataEndpoints) are always excepted from them.
         """
         return pulumi.get(self, "egress_cidrs")
 
