@@ -16,6 +16,9 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 
 GO_TEST_FLAGS ?= -timeout 45m
 
+# The settings file `make up` made with the stack's generated secrets (scripts/up.sh), where there is one.
+STACK_SETTINGS = $(if $(wildcard build/stacks/Pulumi.$(STACK).yaml),--config-file build/stacks/Pulumi.$(STACK).yaml)
+
 .PHONY: tools tools-pulumi stack up preview destroy ci-preview drift provider sdk test test-unit vet fmt bench fuzz fuzz-brief
 
 tools: ## Build (once) the pinned Pulumi CLI, Go language host, kubernetes provider, kube-apiserver, kube-controller-manager and etcd.
@@ -32,7 +35,7 @@ up: stack ## Render the hardened dev stack into build/rendered/dev with `pulumi 
 	STACK=$(STACK) bash scripts/up.sh
 
 preview: stack ## Show what `pulumi up` would change.
-	pulumi preview --diff --stack $(STACK) --non-interactive
+	pulumi preview --diff --stack $(STACK) --non-interactive $(STACK_SETTINGS)
 
 ci-preview: stack ## The gate of a change: preview --diff with the policy pack, kubeharden check, a summary (scripts/ci-preview.sh).
 	STACK=$(STACK) bash scripts/ci-preview.sh
@@ -48,7 +51,7 @@ sdk: ## Generate the TypeScript and Python SDKs into sdk/ from the provider's sc
 	bin/sdkgen -schema cmd/pulumi-resource-kubeharden/schema.json -out sdk
 
 destroy: stack
-	pulumi destroy --yes --stack $(STACK) --non-interactive
+	pulumi destroy --yes --stack $(STACK) --non-interactive $(STACK_SETTINGS)
 
 test: tools vet ## Every test: unit, integration (real pulumi) and end to end, each fuzz target briefly, the generated SDKs.
 	go test $(GO_TEST_FLAGS) ./...

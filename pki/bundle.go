@@ -211,6 +211,22 @@ func (b *Bundle) Expiries() map[string]time.Time {
 	return out
 }
 
+// EarliestExpiry is when the bundle's first certificate expires; the zero time when a certificate is
+// missing or does not parse, so that such a bundle reads as expired.
+func (b *Bundle) EarliestExpiry() time.Time {
+	expiries := b.Expiries()
+	if len(expiries) < len(Names()) {
+		return time.Time{}
+	}
+	var first time.Time
+	for _, t := range expiries {
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	return first
+}
+
 // Names lists the bundle's certificate names in a stable order.
 func Names() []string {
 	names := []string{"clusterCA", "etcdCA", "frontProxyCA"}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controlplane"
@@ -29,6 +30,9 @@ type PulumiCLI struct {
 	Dir string
 	// Stack is the stack name.
 	Stack string
+	// ConfigFile, when set, is the stack's settings file in place of stacks/Pulumi.<stack>.yaml (pulumi's
+	// --config-file): a file kept out of the repository for settings that hold secrets.
+	ConfigFile string
 }
 
 // ErrConfigNotSet is returned by ConfigGet for a key the stack does not set.
@@ -40,6 +44,9 @@ func (p PulumiCLI) run(stdin string, args ...string) (string, error) {
 		bin = "pulumi"
 	}
 	args = append(args, "--stack", p.Stack, "--non-interactive")
+	if p.ConfigFile != "" && args[0] == "config" {
+		args = append(args, "--config-file", p.ConfigFile)
+	}
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = p.Dir
 	cmd.Stdin = strings.NewReader(stdin)
@@ -117,35 +124,61 @@ func PKIOptionsFor(p *config.Profile, opts pki.Options) (pki.Options, error) {
 
 // InitStackPKI generates the control plane's PKI for the names in the stack's profile (PKIOptionsFor)
 // and the extra names, CA and lifetimes of extra, into the stack's secret config (InitPKI).
-func InitStackPKI(p PulumiCLI, extra pki.Options, replace bool) (*pki.Bundle, error) {
+func InitStackPKI(p PulumiCLI, extra pki.Options, renewal PKIRenewal) (*pki.Bundle, bool, error) {
 	profile, err := StackProfile(p)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	opts, err := PKIOptionsFor(profile, extra)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return InitPKI(p, opts, replace)
+	return InitPKI(p, opts, renewal)
 }
 
-// InitPKI generates the control plane's PKI bundle into the stack's secret config. An existing bundle is
-// kept unless replace is set: regenerating it changes every certificate of a running cluster.
-func InitPKI(p PulumiCLI, opts pki.Options, replace bool) (*pki.Bundle, error) {
-	if _, err := p.ConfigGet(PKIKey); err == nil && !replace {
-		return nil, fmt.Errorf("%s:%s is already set; pass --replace to generate a new PKI (every certificate changes)", ConfigNamespace, PKIKey)
-	} else if err != nil && !errors.Is(err, ErrConfigNotSet) {
-		return nil, err
+// PKIRenewal says what InitPKI does with a bundle the stack already holds.
+type PKIRenewal struct {
+	// Replace generates a new bundle whatever the old one holds.
+	Replace bool
+	// Within, when positive, generates a new bundle when a certificate of the old one expires within this
+	// long (or it does not decode), and keeps it otherwise.
+	Within time.Duration
+	// Now is the time expiries are measured from (zero: time.Now).
+	Now time.Time
+}
+
+// InitPKI generates the control plane's PKI bundle into the stack's secret config and returns it; kept
+// reports that the stack's bundle was kept (and is what it returns). An existing bundle is an error unless
+// renewal says to replace it or to renew it when it is about to expire: regenerating it changes every
+// certificate, and every CA, of a running cluster.
+func InitPKI(p PulumiCLI, opts pki.Options, renewal PKIRenewal) (b *pki.Bundle, kept bool, err error) {
+	existing, err := p.ConfigGet(PKIKey)
+	switch {
+	case errors.Is(err, ErrConfigNotSet):
+	case err != nil:
+		return nil, false, err
+	case renewal.Replace:
+	case renewal.Within > 0:
+		now := renewal.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		old := &pki.Bundle{}
+		if json.Unmarshal([]byte(existing), old) == nil && old.EarliestExpiry().After(now.Add(renewal.Within)) {
+			return old, true, nil
+		}
+	default:
+		return nil, false, fmt.Errorf("%s:%s is already set; pass --replace to generate a new PKI (every certificate changes)", ConfigNamespace, PKIKey)
 	}
-	b, err := pki.Generate(opts)
+	b, err = pki.Generate(opts)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	raw, err := json.Marshal(b)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return b, p.ConfigSetSecret(PKIKey, string(raw))
+	return b, false, p.ConfigSetSecret(PKIKey, string(raw))
 }
 
 // EncryptionKeys reads the stack's encryption keys (an empty list when none are set).

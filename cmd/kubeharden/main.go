@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -54,16 +55,23 @@ func newRootCommand() *cobra.Command {
 }
 
 // stackFlags are the flags of the commands that work on a stack through the pulumi CLI.
-type stackFlags struct{ stack, project string }
+type stackFlags struct{ stack, project, configFile string }
 
-// add adds --stack and --project to c and its subcommands.
+// add adds --stack, --project and --config-file to c and its subcommands.
 func (f *stackFlags) add(c *cobra.Command) {
 	c.PersistentFlags().StringVar(&f.stack, "stack", "dev", "the Pulumi stack")
 	c.PersistentFlags().StringVar(&f.project, "project", ".", "the project folder (Pulumi.yaml), or a folder below it")
+	c.PersistentFlags().StringVar(&f.configFile, "config-file", "", "the stack's settings file, in place of stacks/Pulumi.<stack>.yaml (pulumi's --config-file)")
 }
 
 // cli is the pulumi CLI on the stack the flags name.
 func (f *stackFlags) cli() (stack.PulumiCLI, error) {
 	project, err := stack.ProjectRootFrom(f.project)
-	return stack.PulumiCLI{Dir: project, Stack: f.stack}, err
+	configFile := f.configFile
+	if configFile != "" {
+		if abs, aerr := filepath.Abs(configFile); aerr == nil {
+			configFile = abs
+		}
+	}
+	return stack.PulumiCLI{Dir: project, Stack: f.stack, ConfigFile: configFile}, err
 }

@@ -19,6 +19,7 @@ func newPKICommand() *cobra.Command {
 	var sans, etcdSANs []string
 	var caCert, caKey string
 	var replace bool
+	var renewWithin time.Duration
 	initCmd := &cobra.Command{
 		Use:   "init",
 		Short: "Generate the PKI once into the stack's secret config (kubeharden:pki), for the names in the stack's profile",
@@ -36,9 +37,15 @@ func newPKICommand() *cobra.Command {
 				}
 				ca = &pki.KeyPair{Cert: string(cert), Key: string(key)}
 			}
-			b, err := stack.InitStackPKI(p, pki.Options{SANs: sans, EtcdSANs: etcdSANs, ClusterCA: ca}, replace)
+			b, kept, err := stack.InitStackPKI(p, pki.Options{SANs: sans, EtcdSANs: etcdSANs, ClusterCA: ca},
+				stack.PKIRenewal{Replace: replace, Within: renewWithin})
 			if err != nil {
 				return err
+			}
+			if kept {
+				fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: kept the PKI of stack %s: its first certificate expires %s, after --renew-within %s\n",
+					p.Stack, b.EarliestExpiry().UTC().Format(time.RFC3339), renewWithin)
+				return nil
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: stored a new PKI in %s:%s of stack %s (secret); certificates expire:\n", stack.ConfigNamespace, stack.PKIKey, p.Stack)
 			expiries := b.Expiries()
@@ -53,6 +60,7 @@ func newPKICommand() *cobra.Command {
 	initCmd.Flags().StringVar(&caCert, "ca-cert", "", "bring your own cluster CA: its certificate (PEM)")
 	initCmd.Flags().StringVar(&caKey, "ca-key", "", "bring your own cluster CA: its private key (PEM)")
 	initCmd.Flags().BoolVar(&replace, "replace", false, "replace an existing PKI (every certificate changes)")
+	initCmd.Flags().DurationVar(&renewWithin, "renew-within", 0, "keep an existing PKI unless a certificate expires within this long (such as 720h), else generate a new one (every certificate and CA changes; for development stacks)")
 	cmd.AddCommand(initCmd)
 	return cmd
 }

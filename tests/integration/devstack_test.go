@@ -59,6 +59,7 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	profile := devProfile(t)
 
 	ws.MustRun("stack", "init", "dev", "--non-interactive")
+	secretsDir := ws.GenerateStackSecrets("dev")
 	out := ws.MustRun("up", "--yes", "--stack", "dev", "--non-interactive")
 	t.Logf("pulumi up:\n%s", out)
 
@@ -192,20 +193,22 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 
 	node := checkControlPlaneOutputs(t, ws, profile)
 	checkCompliance(t, ws, filepath.Join(renderDir, "1-manifest"), node)
-	checkMakeUp(t, ws, profile, objs)
+	checkMakeUp(t, ws, secretsDir, profile, objs)
 }
 
 // checkMakeUp runs what `make up` runs (scripts/up.sh) on the stack that is up already: the outputs stay
 // off the screen, the public control-plane files are written with their modes and no key among them
 // (SENSITIVE=1 adds the keys, 0600), and the summary counts the rendered objects by kind and passes.
-func checkMakeUp(t *testing.T, ws *pulumitest.Workspace, profile *config.Profile, objs []manifests.Object) {
+func checkMakeUp(t *testing.T, ws *pulumitest.Workspace, secretsDir string, profile *config.Profile, objs []manifests.Object) {
 	t.Helper()
 	cpDir := filepath.Join(t.TempDir(), "control-plane")
-	out, code := ws.RunScript("up.sh", "STACK=dev", "CONTROL_PLANE_DIR="+cpDir)
+	out, code := ws.RunScript("up.sh", "STACK=dev", "CONTROL_PLANE_DIR="+cpDir, "SECRETS_DIR="+secretsDir)
 	require.Equal(t, 0, code, "%s", out)
 	assertNoKeyMaterial(t, "make up", out)
 	assert.NotContains(t, out, "BEGIN CERTIFICATE", "the outputs stay off the screen")
 	assert.LessOrEqual(t, strings.Count(out, "\n"), 40, "make up is short:\n%s", out)
+	assert.Contains(t, out, "kubeharden: kept the PKI of stack dev", "make up keeps the stack's PKI while it is far from expiry")
+	assert.Regexp(t, `Resources:\s+\d+ unchanged\s`, out, "the stack's secrets carried over: nothing changed")
 	kinds := map[string]int{}
 	for _, o := range objs {
 		kinds[o.GVK.Kind]++
@@ -233,7 +236,7 @@ func checkMakeUp(t *testing.T, ws *pulumitest.Workspace, profile *config.Profile
 	require.NotZero(t, public)
 	require.NotZero(t, sensitive)
 
-	out, code = ws.RunScript("up.sh", "STACK=dev", "CONTROL_PLANE_DIR="+cpDir, "SENSITIVE=1")
+	out, code = ws.RunScript("up.sh", "STACK=dev", "CONTROL_PLANE_DIR="+cpDir, "SECRETS_DIR="+secretsDir, "SENSITIVE=1")
 	require.Equal(t, 0, code, "%s", out)
 	for _, f := range controlplane.Layout(profile) {
 		if fi, err := os.Stat(filepath.Join(cpDir, f.Path)); f.Sensitive && assert.NoError(t, err, f.Path) {

@@ -25,6 +25,7 @@ func TestPolicyPackPassesTheDevStack(t *testing.T) {
 	reportFile := filepath.Join(t.TempDir(), "policy-report.json")
 	ws := pulumitest.NewWorkspace(t, stack.RenderDirEnv+"="+t.TempDir(), policypack.ReportFileEnv+"="+reportFile)
 	ws.MustRun("stack", "init", "dev", "--non-interactive")
+	ws.GenerateStackSecrets("dev")
 	out := ws.MustRun("preview", "--stack", "dev", "--non-interactive", "--policy-pack", pack)
 	assert.Contains(t, out, policypack.Name+"@v"+policypack.Version.String())
 	assert.NotContains(t, out, "mandatory")
@@ -52,7 +53,7 @@ func TestPolicyPackPassesTheDevStack(t *testing.T) {
 	// A stack config that weakens a namespace without saying why never reaches the pack: the profile is
 	// refused, naming the field. (With a reason it is an exemption, reported as one.)
 	weakened := filepath.Join(t.TempDir(), "Pulumi.dev.yaml")
-	settings, err := os.ReadFile(filepath.Join(ws.Dir, "stacks", "Pulumi.dev.yaml"))
+	settings, err := os.ReadFile(ws.ConfigFile)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(weakened, settings, 0o600))
 	ws.MustRun("config", "set", "--stack", "dev", "--config-file", weakened, "--path", "kubeharden:profile.tenants[0].podSecurity.enforce", "baseline")

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -41,7 +42,10 @@ type Workspace struct {
 	t       testing.TB
 	Dir     string // the project folder the commands run in
 	Backend string // the file backend folder
-	env     []string
+	// ConfigFile, when set, is the stack's settings file every command that reads settings (up, preview,
+	// refresh, destroy, config) is given with --config-file, unless it names one itself.
+	ConfigFile string
+	env        []string
 }
 
 // NewWorkspace finds pulumi (skipping the test where it is missing outside CI, failing it in CI) and
@@ -93,6 +97,10 @@ func (w *Workspace) Run(args ...string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if w.ConfigFile != "" && len(args) > 0 && slices.Contains([]string{"up", "preview", "refresh", "destroy", "config"}, args[0]) &&
+		!slices.Contains(args, "--config-file") {
+		args = append(append([]string(nil), args...), "--config-file", w.ConfigFile)
+	}
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = w.Dir
 	cmd.Env = w.env
@@ -100,6 +108,34 @@ func (w *Workspace) Run(args ...string) (string, error) {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err = cmd.Run()
 	return out.String(), err
+}
+
+// GenerateStackSecrets gives the workspace's stack (initialised already) the PKI and the encryption key
+// the repository does not commit, as `make up` does: the committed stacks/Pulumi.<stack>.yaml is copied
+// into a folder of the test's, `kubeharden pki init` and `kubeharden encryption-key init` write the secrets
+// into the copy, and the copy becomes the workspace's ConfigFile. It returns the copy's folder (up.sh's
+// SECRETS_DIR).
+func (w *Workspace) GenerateStackSecrets(stackName string) string {
+	w.t.Helper()
+	data, err := os.ReadFile(filepath.Join(w.Dir, "stacks", "Pulumi."+stackName+".yaml"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	dir := w.t.TempDir()
+	file := filepath.Join(dir, "Pulumi."+stackName+".yaml")
+	if err := os.WriteFile(file, data, 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+	kubeharden := BuildCLI(w.t)
+	for _, args := range [][]string{{"pki", "init"}, {"encryption-key", "init"}} {
+		cmd := exec.Command(kubeharden, append(args, "--stack", stackName, "--config-file", file)...)
+		cmd.Dir, cmd.Env = w.Dir, w.Env()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			w.t.Fatalf("kubeharden %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	w.ConfigFile = file
+	return dir
 }
 
 // MustRun runs pulumi with args and fails the test, printing the output, when it fails.
