@@ -68,13 +68,8 @@ func Load(src Sources) (*Profile, error) {
 		if err != nil {
 			return nil, err
 		}
-		var fromFile map[string]any
-		if err := yaml.UnmarshalStrict(data, &fromFile); err != nil {
-			return nil, fmt.Errorf("parsing profile file %s: %w", src.File, err)
-		}
-		doc = fromFile
-		if doc == nil {
-			doc = map[string]any{}
+		if doc, err = parseProfileFile(data, src.File); err != nil {
+			return nil, err
 		}
 	}
 	if src.Stack != nil {
@@ -97,6 +92,18 @@ func Load(src Sources) (*Profile, error) {
 // MaxProfileFileSize is the largest profile file Load reads: a profile is tens of lines, and a file of
 // megabytes is a mistake (or a YAML bomb's cousin) that is refused before it is parsed.
 const MaxProfileFileSize = 1 << 20
+
+// parseProfileFile parses a profile file's YAML or JSON into a document (an empty one for an empty file).
+func parseProfileFile(data []byte, name string) (map[string]any, error) {
+	var doc map[string]any
+	if err := yaml.UnmarshalStrict(data, &doc); err != nil {
+		return nil, fmt.Errorf("parsing profile file %s: %w", name, err)
+	}
+	if doc == nil {
+		doc = map[string]any{}
+	}
+	return doc, nil
+}
 
 // readProfileFile reads a profile file of at most MaxProfileFileSize bytes.
 func readProfileFile(name string) ([]byte, error) {
@@ -265,12 +272,20 @@ func strictError(e error) *field.Error {
 		return field.Invalid(field.NewPath("profile"), "", e.Error())
 	}
 	segments := splitPath(m[2])
+	var parent reflect.Type
+	if len(segments) > 0 {
+		parent = fieldType(reflect.TypeOf(Profile{}), segments[:len(segments)-1])
+	}
+	if parent == nil {
+		// The key's own text holds a "." or a "[" (no key of a profile does), so its place cannot be told.
+		return field.Invalid(field.NewPath("profile"), m[2], m[1]+" key: a profile's keys are words such as tenants or podSecurity")
+	}
 	key := segments[len(segments)-1]
 	path := fieldPath(segments)
 	if m[1] == "duplicate" {
 		return field.Duplicate(path, key)
 	}
-	allowed := jsonNames(fieldType(reflect.TypeOf(Profile{}), segments[:len(segments)-1]))
+	allowed := jsonNames(parent)
 	err := field.NotSupported(path, key, allowed)
 	for _, a := range allowed {
 		if strings.EqualFold(a, key) {

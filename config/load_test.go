@@ -71,6 +71,8 @@ func TestLoadRefusesBadInput(t *testing.T) {
 			want: `podSecurity.enforce: Unsupported value: "strict": supported values: "privileged", "baseline", "restricted"`},
 		{name: "bad version from the environment", env: []string{"KUBEHARDEN_KUBERNETESVERSION=1.12"},
 			want: `kubernetesVersion: Invalid value: "1.12": kubeharden supports Kubernetes >= 1.31, < 1.38`},
+		{name: "key with a dot (found by FuzzLoadProfileFile)", file: ".: 1\ntenants.x: 2\n",
+			want: `profile: Invalid value: ".": unknown key: a profile's keys are words such as tenants or podSecurity`},
 		{name: "duplicate tenant", file: "tenants:\n  - name: a\n  - name: a\n",
 			want: `tenants[1].name: Duplicate value: "a (also tenants[0].name)"`},
 	}
