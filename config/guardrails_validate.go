@@ -1,10 +1,13 @@
 package config
 
 import (
+	"fmt"
 	"maps"
 	"regexp"
 	"slices"
+	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
@@ -19,9 +22,22 @@ func ValidateGuardrails(g *Guardrails, path *field.Path) field.ErrorList {
 		errs = append(errs, field.NotSupported(path.Child("engine"), g.Engine, GuardrailEngines))
 	}
 	for i, r := range g.AllowedRegistries {
+		rp := path.Child("allowedRegistries").Index(i)
 		if !registryPattern.MatchString(r) {
-			errs = append(errs, field.Invalid(path.Child("allowedRegistries").Index(i), r,
+			errs = append(errs, field.Invalid(rp, r,
 				"must be a registry host with an optional port and path, such as registry.k8s.io or ghcr.io/acme (no scheme, no wildcard)"))
+			continue
+		}
+		host, _, _ := strings.Cut(r, "/")
+		host, _, _ = strings.Cut(host, ":")
+		for _, msg := range validation.IsDNS1123Subdomain(host) {
+			errs = append(errs, field.Invalid(rp, r, "the registry host "+msg))
+		}
+		for _, label := range strings.Split(host, ".") {
+			if len(label) > validation.DNS1123LabelMaxLength {
+				errs = append(errs, field.Invalid(rp, r, fmt.Sprintf("the registry host has a label longer than %d characters", validation.DNS1123LabelMaxLength)))
+				break
+			}
 		}
 	}
 	for _, r := range slices.Sorted(maps.Keys(g.Actions)) {
