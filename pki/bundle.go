@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"slices"
 	"sort"
 	"time"
 
@@ -159,8 +160,9 @@ func Generate(o Options) (*Bundle, error) {
 	return b, nil
 }
 
-// Validate checks that every certificate parses, matches its key, is valid at now, and chains to the CA
-// it must chain to; and that the etcd CA is not the cluster CA.
+// Validate checks that every certificate parses, matches its key, is valid at now, is the certificate of
+// its component (common name and key usages: an admin certificate cannot serve as the API server's) and
+// chains to the CA it must chain to; and that the etcd CA is not the cluster CA.
 func (b *Bundle) Validate(now time.Time) field.ErrorList {
 	var errs field.ErrorList
 	root := field.NewPath("pki")
@@ -182,6 +184,14 @@ func (b *Bundle) Validate(now time.Time) field.ErrorList {
 		if ferr != nil {
 			errs = append(errs, ferr)
 			continue
+		}
+		if cert.Subject.CommonName != l.cn {
+			errs = append(errs, field.Invalid(p.Child("cert"), cert.Subject.CommonName, "must be the certificate of "+l.cn+" (its common name)"))
+		}
+		for _, u := range l.usages {
+			if !slices.Contains(cert.ExtKeyUsage, u) {
+				errs = append(errs, field.Invalid(p.Child("cert"), cert.Subject.CommonName, "lacks the "+usageName(u)+" key usage the "+l.name+" certificate needs"))
+			}
 		}
 		caCert, err := ParseCertificate(l.ca(b).Cert)
 		if err != nil {
@@ -281,6 +291,16 @@ func checkPair(kp KeyPair, p *field.Path, now time.Time) (*x509.Certificate, *fi
 		return nil, field.Invalid(p.Child("cert"), cert.Subject.CommonName, "is not valid before "+cert.NotBefore.UTC().Format(time.RFC3339))
 	}
 	return cert, nil
+}
+
+func usageName(u x509.ExtKeyUsage) string {
+	switch u {
+	case x509.ExtKeyUsageServerAuth:
+		return "server auth"
+	case x509.ExtKeyUsageClientAuth:
+		return "client auth"
+	}
+	return fmt.Sprintf("extended usage %d", u)
 }
 
 func publicKeysEqual(a, b crypto.PublicKey) bool {

@@ -78,6 +78,10 @@ func TestValidateFindsBrokenMaterial(t *testing.T) {
 			"pki.apiServerEtcdClient.cert: Invalid value: \"kube-apiserver-etcd-client\": is not signed by the etcd CA"},
 		{"not PEM", func(b *Bundle) { b.Admin.Cert = "hello" },
 			"pki.admin.cert: Invalid value: \"<pem>\": is not a PEM certificate"},
+		{"admin certificate as the API server's", func(b *Bundle) { b.APIServer = b.Admin },
+			"pki.apiServer.cert: Invalid value: \"kubernetes-admin\": must be the certificate of kube-apiserver (its common name)"},
+		{"client certificate as etcd's server certificate", func(b *Bundle) { b.EtcdServer = b.APIServerEtcdClient },
+			"pki.etcdServer.cert: Invalid value: \"kube-apiserver-etcd-client\": lacks the server auth key usage the etcdServer certificate needs"},
 		{"leaf as CA", func(b *Bundle) { b.FrontProxyCA = b.FrontProxyClient },
 			"pki.frontProxyCA.cert: Invalid value: \"front-proxy-client\": is not a CA certificate"},
 	}
