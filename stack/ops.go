@@ -152,6 +152,11 @@ type PKIRenewal struct {
 // renewal says to replace it or to renew it when it is about to expire: regenerating it changes every
 // certificate, and every CA, of a running cluster.
 func InitPKI(p PulumiCLI, opts pki.Options, renewal PKIRenewal) (b *pki.Bundle, kept bool, err error) {
+	unlock, err := p.lockSettings()
+	if err != nil {
+		return nil, false, err
+	}
+	defer unlock()
 	existing, err := p.ConfigGet(PKIKey)
 	switch {
 	case errors.Is(err, ErrConfigNotSet):
@@ -210,8 +215,14 @@ func SetEncryptionKeys(p PulumiCLI, keys []controlplane.EncryptionKey) error {
 }
 
 // ChangeEncryptionKeys reads the stack's encryption keys, changes them with change (one rotation step)
-// and stores the result in the secret config; it returns the keys stored.
+// and stores the result in the secret config, holding the stack's settings lock throughout; it returns
+// the keys stored.
 func ChangeEncryptionKeys(p PulumiCLI, change func([]controlplane.EncryptionKey) ([]controlplane.EncryptionKey, error)) ([]controlplane.EncryptionKey, error) {
+	unlock, err := p.lockSettings()
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	keys, err := EncryptionKeys(p)
 	if err != nil {
 		return nil, err
