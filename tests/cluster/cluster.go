@@ -45,6 +45,8 @@ type Cluster struct {
 
 	bin       string
 	apiserver *process
+	etcd      *process
+	etcdArgs  []string
 	procs     []*process
 }
 
@@ -121,7 +123,8 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 		Name: "etcd-0", DataDir: filepath.Join(dir, "etcd"),
 		ClientURL: c.EtcdURL, PeerURL: fmt.Sprintf("https://127.0.0.1:%d", ports[2]),
 	})
-	c.run(t, "etcd", etcdArgs.Flags())
+	c.etcdArgs = etcdArgs.Flags()
+	c.etcd = c.run(t, "etcd", c.etcdArgs)
 	c.startAPIServer(t)
 
 	c.Admin, err = clientcmd.BuildConfigFromFlags("", c.Paths.AdminKubeconfig())
@@ -153,6 +156,39 @@ func (c *Cluster) Reconfigure(t testing.TB) {
 	c.kill(c.apiserver)
 	c.startAPIServer(t)
 	c.WaitReady(t)
+}
+
+// KillAPIServer kills the API server at once (SIGKILL), as a crash or a lost node does; StartAPIServer
+// starts it again from the same files and waits until it is ready.
+func (c *Cluster) KillAPIServer(t testing.TB) {
+	t.Helper()
+	killNow(c.apiserver)
+}
+
+// StartAPIServer starts the API server again after KillAPIServer and waits until it is ready.
+func (c *Cluster) StartAPIServer(t testing.TB) {
+	t.Helper()
+	c.startAPIServer(t)
+	c.WaitReady(t)
+}
+
+// RestartEtcd kills etcd at once (SIGKILL), waits pause, and starts it again on the same data; the API
+// server reconnects on its own.
+func (c *Cluster) RestartEtcd(t testing.TB, pause time.Duration) {
+	t.Helper()
+	killNow(c.etcd)
+	time.Sleep(pause)
+	c.etcd = c.run(t, "etcd", c.etcdArgs)
+	c.WaitReady(t)
+}
+
+// killNow kills a process group with SIGKILL and waits until it is reaped.
+func killNow(p *process) {
+	if p == nil {
+		return
+	}
+	_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	<-p.done
 }
 
 // WaitReady waits until /readyz answers ok.

@@ -1,0 +1,164 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/kubeharden/kubeharden/stack"
+	"github.com/kubeharden/kubeharden/tests/cluster"
+	"github.com/kubeharden/kubeharden/tests/pulumitest"
+)
+
+// clusterState is what a test reads of a stack's state.
+type clusterState struct {
+	Deployment struct {
+		Resources []struct {
+			URN string `json:"urn"`
+		} `json:"resources"`
+		Pending []json.RawMessage `json:"pending_operations"`
+	} `json:"deployment"`
+}
+
+func readState(t *testing.T, ws *pulumitest.Workspace, stackName string) clusterState {
+	t.Helper()
+	var s clusterState
+	require.NoError(t, json.Unmarshal([]byte(ws.MustRun("stack", "export", "--stack", stackName)), &s))
+	return s
+}
+
+// assertConverged: the state holds each resource once and nothing pending, the program finds nothing
+// to change, and a refresh finds the cluster as the state says (no object lost, none left over).
+func assertConverged(t *testing.T, ws *pulumitest.Workspace, stackName string) clusterState {
+	t.Helper()
+	s := readState(t, ws, stackName)
+	assert.Empty(t, s.Deployment.Pending, "operations left pending")
+	seen := map[string]bool{}
+	for _, r := range s.Deployment.Resources {
+		assert.False(t, seen[r.URN], "%s is in the state twice", r.URN)
+		seen[r.URN] = true
+	}
+	ws.MustRun("preview", "--expect-no-changes", "--stack", stackName, "--non-interactive")
+	ws.MustRun("refresh", "--yes", "--expect-no-changes", "--stack", stackName, "--non-interactive")
+	return s
+}
+
+// startUp starts `pulumi up` of the stack and returns a function that waits for it and returns its
+// output and error.
+func startUp(t *testing.T, ws *pulumitest.Workspace, stackName string) func() (string, error) {
+	t.Helper()
+	bin, err := exec.LookPath(filepath.Join(pulumitest.ToolsBin(), "pulumi"))
+	require.NoError(t, err)
+	cmd := exec.Command(bin, "up", "--yes", "--stack", stackName, "--non-interactive")
+	cmd.Dir, cmd.Env = ws.Dir, ws.Env()
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	require.NoError(t, cmd.Start())
+	return func() (string, error) { err := cmd.Wait(); return out.String(), err }
+}
+
+// waitForNamespace polls until the namespace exists (the update is under way).
+func waitForNamespace(t *testing.T, c *cluster.Cluster, name string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		if _, err := c.Client.CoreV1().Namespaces().Get(context.Background(), name, metav1.GetOptions{}); err == nil {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("namespace %s never appeared", name)
+}
+
+// The API server killed in the middle of `pulumi up` of the cluster stack, then started again: the
+// interrupted update fails, and a second `pulumi up` converges, with nothing duplicated, nothing
+// pending and nothing lost.
+func TestAnUpdateSurvivesTheAPIServerDying(t *testing.T) {
+	c := cluster.Start(t, nil)
+	ws := pulumitest.NewWorkspace(t, stack.KubeconfigEnv+"="+c.Paths.AdminKubeconfig())
+	ws.MustRun("stack", "init", "cluster", "--non-interactive")
+
+	wait := startUp(t, ws, "cluster")
+	waitForNamespace(t, c, "team-a")
+	c.KillAPIServer(t)
+	out, err := wait()
+	require.Error(t, err, "the update cannot finish without its API server:\n%s", out)
+	t.Logf("the interrupted update:\n%s", tail(out, 30))
+	c.StartAPIServer(t)
+
+	ws.MustRun("up", "--yes", "--stack", "cluster", "--non-interactive")
+	assertConverged(t, ws, "cluster")
+	for _, name := range []string{"team-a", "team-b"} {
+		_, err := c.Client.NetworkingV1().NetworkPolicies(name).Get(context.Background(), "default-deny-all", metav1.GetOptions{})
+		assert.NoError(t, err, "%s has its default-deny policy", name)
+	}
+}
+
+// etcd killed in the middle of `pulumi up` and started again on its data: the same.
+func TestAnUpdateSurvivesEtcdRestarting(t *testing.T) {
+	c := cluster.Start(t, nil)
+	ws := pulumitest.NewWorkspace(t, stack.KubeconfigEnv+"="+c.Paths.AdminKubeconfig())
+	ws.MustRun("stack", "init", "cluster", "--non-interactive")
+
+	wait := startUp(t, ws, "cluster")
+	waitForNamespace(t, c, "team-a")
+	c.RestartEtcd(t, 3*time.Second)
+	out, err := wait()
+	t.Logf("the update etcd restarted under (error: %v):\n%s", err, tail(out, 30))
+
+	ws.MustRun("up", "--yes", "--stack", "cluster", "--non-interactive")
+	assertConverged(t, ws, "cluster")
+}
+
+// A change to several tenants at once, one of them invalid, is refused before anything is registered:
+// the tenants that exist stay as they were, in the cluster and in the state, and nothing of the new
+// tenant is made.
+func TestARefusedChangeLeavesTheTenantsAsTheyWere(t *testing.T) {
+	c := cluster.Start(t, nil)
+	ws := pulumitest.NewWorkspace(t, stack.KubeconfigEnv+"="+c.Paths.AdminKubeconfig())
+	ws.MustRun("stack", "init", "cluster", "--non-interactive")
+	ws.MustRun("up", "--yes", "--stack", "cluster", "--non-interactive")
+	before := ws.MustRun("stack", "export", "--stack", "cluster")
+	ctx := context.Background()
+	quota, err := c.Client.CoreV1().ResourceQuotas("team-b").Get(ctx, "tenant-quota", metav1.GetOptions{})
+	require.NoError(t, err)
+
+	// The change: a third tenant, and team-b's quota made invalid.
+	data, err := os.ReadFile(filepath.Join(ws.Dir, "stacks", "Pulumi.cluster.yaml"))
+	require.NoError(t, err)
+	settings := filepath.Join(t.TempDir(), "Pulumi.cluster.yaml")
+	require.NoError(t, os.WriteFile(settings, data, 0o600))
+	ws.MustRun("config", "set", "--stack", "cluster", "--config-file", settings, "--path", "kubeharden:profile.tenants[2].name", "team-c")
+	ws.MustRun("config", "set", "--stack", "cluster", "--config-file", settings, "--path", "kubeharden:profile.tenants[1].quota.limitsMemory", "4GB")
+	out, err := ws.Run("up", "--yes", "--stack", "cluster", "--non-interactive", "--config-file", settings)
+	require.Error(t, err, "%s", out)
+	assert.Contains(t, out, `tenants[1].quota.limitsMemory: Invalid value: "4GB"`)
+
+	assert.Equal(t, before, ws.MustRun("stack", "export", "--stack", "cluster"), "the state is as it was")
+	_, err = c.Client.CoreV1().Namespaces().Get(ctx, "team-c", metav1.GetOptions{})
+	assert.True(t, err != nil && strings.Contains(err.Error(), "not found"), "team-c was not made: %v", err)
+	after, err := c.Client.CoreV1().ResourceQuotas("team-b").Get(ctx, "tenant-quota", metav1.GetOptions{})
+	require.NoError(t, err)
+	assert.Equal(t, quota.Spec.Hard, after.Spec.Hard, "team-b's quota is as it was")
+	assert.Equal(t, quota.ResourceVersion, after.ResourceVersion, "team-b's quota was not written")
+	assertConverged(t, ws, "cluster")
+}
+
+// tail is the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
