@@ -194,6 +194,7 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	node := checkControlPlaneOutputs(t, ws, profile)
 	checkCompliance(t, ws, filepath.Join(renderDir, "1-manifest"), node)
 	checkMakeUp(t, ws, secretsDir, profile, objs)
+	ws.CheckIdempotentAndRemovable("dev", renderDir)
 }
 
 // checkMakeUp runs what `make up` runs (scripts/up.sh) on the stack that is up already: the outputs stay

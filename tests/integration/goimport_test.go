@@ -50,4 +50,5 @@ func TestGoImportExampleRuns(t *testing.T) {
 
 	out = ws.MustRun("preview", "--expect-no-changes", "--stack", "example", "--config-file", settings, "--non-interactive", "--policy-pack", pack)
 	assert.NotContains(t, out, "[mandatory]")
+	ws.CheckIdempotentAndRemovable("example", renderDir, "--config-file", settings)
 }

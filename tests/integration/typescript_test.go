@@ -63,7 +63,7 @@ func TestTypeScriptExampleRunsThroughTheGeneratedSDK(t *testing.T) {
 	}
 	outputs := ws.MustRun("stack", "output", "--stack", "example", "--json")
 	assert.Contains(t, outputs, `"reportingEnforces": "restricted"`)
-	ws.MustRun("preview", "--expect-no-changes", "--stack", "example", "--non-interactive")
+	ws.CheckIdempotentAndRemovable("example", renderDir)
 }
 
 func replaceInFile(t *testing.T, path, old, new string) {

@@ -62,6 +62,7 @@ func TestYAMLExampleRunsThroughTheComponentProvider(t *testing.T) {
 
 	out = ws.MustRun("preview", "--expect-no-changes", "--stack", "example", "--config-file", settings, "--non-interactive", "--policy-pack", pack)
 	assert.NotContains(t, out, "[mandatory]")
+	ws.CheckIdempotentAndRemovable("example", renderDir, "--config-file", settings)
 
 	// A bad input, in a program of its own: the field, the value and what is allowed, and nothing made.
 	bad := t.TempDir()
@@ -152,4 +153,5 @@ outputs:
 	outputs := ws.MustRun("stack", "output", "--stack", "parts", "--json")
 	assert.Contains(t, outputs, `"kubeharden:auditor"`)
 	assert.Contains(t, outputs, `"kubeharden-image-tag"`)
+	ws.CheckIdempotentAndRemovable("parts", renderDir)
 }
