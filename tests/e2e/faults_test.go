@@ -3,7 +3,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,28 +19,11 @@ import (
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
 
-// clusterState is what a test reads of a stack's state.
-type clusterState struct {
-	Deployment struct {
-		Resources []struct {
-			URN string `json:"urn"`
-		} `json:"resources"`
-		Pending []json.RawMessage `json:"pending_operations"`
-	} `json:"deployment"`
-}
-
-func readState(t *testing.T, ws *pulumitest.Workspace, stackName string) clusterState {
-	t.Helper()
-	var s clusterState
-	require.NoError(t, json.Unmarshal([]byte(ws.MustRun("stack", "export", "--stack", stackName)), &s))
-	return s
-}
-
 // assertConverged: the state holds each resource once and nothing pending, the program finds nothing
 // to change, and a refresh finds the cluster as the state says (no object lost, none left over).
-func assertConverged(t *testing.T, ws *pulumitest.Workspace, stackName string) clusterState {
+func assertConverged(t *testing.T, ws *pulumitest.Workspace, stackName string) {
 	t.Helper()
-	s := readState(t, ws, stackName)
+	s := ws.State(stackName)
 	assert.Empty(t, s.Deployment.Pending, "operations left pending")
 	seen := map[string]bool{}
 	for _, r := range s.Deployment.Resources {
@@ -50,16 +32,13 @@ func assertConverged(t *testing.T, ws *pulumitest.Workspace, stackName string) c
 	}
 	ws.MustRun("preview", "--expect-no-changes", "--stack", stackName, "--non-interactive")
 	ws.MustRun("refresh", "--yes", "--expect-no-changes", "--stack", stackName, "--non-interactive")
-	return s
 }
 
 // startUp starts `pulumi up` of the stack and returns a function that waits for it and returns its
 // output and error.
 func startUp(t *testing.T, ws *pulumitest.Workspace, stackName string) func() (string, error) {
 	t.Helper()
-	bin, err := exec.LookPath(filepath.Join(pulumitest.ToolsBin(), "pulumi"))
-	require.NoError(t, err)
-	cmd := exec.Command(bin, "up", "--yes", "--stack", stackName, "--non-interactive")
+	cmd := exec.Command(ws.Bin(), "up", "--yes", "--stack", stackName, "--non-interactive")
 	cmd.Dir, cmd.Env = ws.Dir, ws.Env()
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out

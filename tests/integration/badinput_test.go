@@ -1,7 +1,6 @@
 package integration
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -336,42 +335,17 @@ func TestBadInputIsRefusedBeforeAnythingIsRegistered(t *testing.T) {
 // setSecret sets a secret setting of the stack, its value on standard input.
 func setSecret(t *testing.T, ws *pulumitest.Workspace, stackName, settingsFile, key, value string) {
 	t.Helper()
-	cmd := exec.Command(lookPulumi(t, ws), "config", "set", "--secret", key, "--stack", stackName, "--config-file", settingsFile, "--non-interactive")
+	cmd := exec.Command(ws.Bin(), "config", "set", "--secret", key, "--stack", stackName, "--config-file", settingsFile, "--non-interactive")
 	cmd.Dir, cmd.Env, cmd.Stdin = ws.Dir, ws.Env(), strings.NewReader(value)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
-}
-
-func lookPulumi(t *testing.T, ws *pulumitest.Workspace) string {
-	t.Helper()
-	for _, kv := range ws.Env() {
-		if path, ok := strings.CutPrefix(kv, "PATH="); ok {
-			for _, dir := range filepath.SplitList(path) {
-				if _, err := os.Stat(filepath.Join(dir, "pulumi")); err == nil {
-					return filepath.Join(dir, "pulumi")
-				}
-			}
-		}
-	}
-	t.Fatal("pulumi not found")
-	return ""
 }
 
 // assertNothingRegistered reads the stack's state: no resource but the stack itself, and no operation
 // left pending.
 func assertNothingRegistered(t *testing.T, ws *pulumitest.Workspace, stackName string) {
 	t.Helper()
-	var state struct {
-		Deployment struct {
-			Resources []struct {
-				URN  string `json:"urn"`
-				Type string `json:"type"`
-			} `json:"resources"`
-			Pending []json.RawMessage `json:"pending_operations"`
-		} `json:"deployment"`
-	}
-	export := ws.MustRun("stack", "export", "--stack", stackName)
-	require.NoError(t, json.NewDecoder(bytes.NewReader([]byte(export))).Decode(&state), export)
+	state := ws.State(stackName)
 	for _, r := range state.Deployment.Resources {
 		assert.Equal(t, "pulumi:pulumi:Stack", r.Type, "a resource was registered: %s", r.URN)
 	}

@@ -2,6 +2,7 @@ package pulumitest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -90,6 +91,17 @@ func NewWorkspace(t testing.TB, extraEnv ...string) *Workspace {
 
 // Env is the environment every command of the workspace runs in.
 func (w *Workspace) Env() []string { return append([]string(nil), w.env...) }
+
+// Bin is the pulumi binary the workspace runs, for a test that runs it itself (at once with another, or
+// with standard input).
+func (w *Workspace) Bin() string {
+	w.t.Helper()
+	bin, err := lookPath("pulumi", envValue(w.env, "PATH"))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return bin
+}
 
 // Run runs pulumi with args in the project folder and returns its combined output and error.
 func (w *Workspace) Run(args ...string) (string, error) {
@@ -246,4 +258,26 @@ func (w *Workspace) CheckIdempotentAndRemovable(stackName, renderDir string, arg
 	if strings.Contains(export, `"urn"`) {
 		w.t.Errorf("resources are left in the state after destroy:\n%.2000s", export)
 	}
+}
+
+// State is what a test reads of a stack's state (`pulumi stack export`).
+type State struct {
+	Deployment struct {
+		Resources []struct {
+			URN  string `json:"urn"`
+			Type string `json:"type"`
+		} `json:"resources"`
+		Pending []json.RawMessage `json:"pending_operations"`
+	} `json:"deployment"`
+}
+
+// State exports the stack's state and decodes it.
+func (w *Workspace) State(stackName string) State {
+	w.t.Helper()
+	export := w.MustRun("stack", "export", "--stack", stackName)
+	var s State
+	if err := json.Unmarshal([]byte(export), &s); err != nil {
+		w.t.Fatalf("pulumi stack export: %v\n%.2000s", err, export)
+	}
+	return s
 }
