@@ -152,6 +152,9 @@ func FuzzDecodeFile(f *testing.F) {
 		}
 		withContent := 0
 		for _, d := range docs {
+			if len(bytes.Trim(d.data, yamlWhitespace)) == 0 {
+				continue // blank: spaces, tabs and line breaks only (YAML's parser refuses a lone tab; it holds nothing)
+			}
 			var top any
 			if yaml.Unmarshal(d.data, &top) == nil && top == nil {
 				continue // empty, or comments only
