@@ -34,17 +34,9 @@ func ShortenErrors(errs field.ErrorList) field.ErrorList {
 // Shorten is s when it has at most max characters; otherwise its first max characters, an ellipsis and
 // how long s was.
 func Shorten(s string, max int) string {
-	n := utf8.RuneCountInString(s)
-	if n <= max {
+	if utf8.RuneCountInString(s) <= max {
 		return s
 	}
-	cut := 0
-	for i := range s {
-		if max == 0 {
-			cut = i
-			break
-		}
-		max--
-	}
-	return fmt.Sprintf("%s… (%d characters)", s[:cut], n)
+	r := []rune(s)
+	return fmt.Sprintf("%s… (%d characters)", string(r[:max]), len(r))
 }

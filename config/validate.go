@@ -182,16 +182,13 @@ func ValidatePodSecurity(ps *PodSecurity, path *field.Path, inherits bool) field
 // already) pass.
 func validatePodSecurityVersionFor(version, kubernetesVersion string, path *field.Path) field.ErrorList {
 	v, err := psaapi.ParseVersion(version)
-	cluster, cerr := goversion.NewVersion(kubernetesVersion)
-	if version == "" || err != nil || v.Latest() || cerr != nil || len(cluster.Segments()) < 2 {
+	cluster, cerr := psaapi.ParseVersion(podSecurityVersionFor(kubernetesVersion))
+	if version == "" || err != nil || v.Latest() || cerr != nil || !cluster.Older(v) {
 		return nil
 	}
-	major, minor := cluster.Segments()[0], cluster.Segments()[1]
-	if v.Major() > major || (v.Major() == major && v.Minor() > minor) {
-		return field.ErrorList{field.Invalid(path, version, fmt.Sprintf(
-			"is newer than the cluster's Kubernetes %d.%d (kubernetesVersion); use v%d.%d or older, or \"latest\"", major, minor, major, minor))}
-	}
-	return nil
+	return field.ErrorList{field.Invalid(path, version, fmt.Sprintf(
+		"is newer than the cluster's Kubernetes %d.%d (kubernetesVersion); use v%d.%d or older, or \"latest\"",
+		cluster.Major(), cluster.Minor(), cluster.Major(), cluster.Minor()))}
 }
 
 func validateDNS(d *DNS, path *field.Path) field.ErrorList {
