@@ -34,6 +34,16 @@ func assertConverged(t *testing.T, ws *pulumitest.Workspace, stackName string) {
 	ws.MustRun("refresh", "--yes", "--expect-no-changes", "--stack", stackName, "--non-interactive")
 }
 
+// clusterStack starts a control plane and initialises the cluster stack (stacks/Pulumi.cluster.yaml) on
+// it.
+func clusterStack(t *testing.T) (*cluster.Cluster, *pulumitest.Workspace) {
+	t.Helper()
+	c := cluster.Start(t, nil)
+	ws := pulumitest.NewWorkspace(t, stack.KubeconfigEnv+"="+c.Paths.AdminKubeconfig())
+	ws.MustRun("stack", "init", "cluster", "--non-interactive")
+	return c, ws
+}
+
 // startUp starts `pulumi up` of the stack and returns a function that waits for it and returns its
 // output and error.
 func startUp(t *testing.T, ws *pulumitest.Workspace, stackName string) func() (string, error) {
@@ -63,9 +73,7 @@ func waitForNamespace(t *testing.T, c *cluster.Cluster, name string) {
 // interrupted update fails, and a second `pulumi up` converges, with nothing duplicated, nothing
 // pending and nothing lost.
 func TestAnUpdateSurvivesTheAPIServerDying(t *testing.T) {
-	c := cluster.Start(t, nil)
-	ws := pulumitest.NewWorkspace(t, stack.KubeconfigEnv+"="+c.Paths.AdminKubeconfig())
-	ws.MustRun("stack", "init", "cluster", "--non-interactive")
+	c, ws := clusterStack(t)
 
 	wait := startUp(t, ws, "cluster")
 	waitForNamespace(t, c, "team-a")
@@ -85,9 +93,7 @@ func TestAnUpdateSurvivesTheAPIServerDying(t *testing.T) {
 
 // etcd killed in the middle of `pulumi up` and started again on its data: the same.
 func TestAnUpdateSurvivesEtcdRestarting(t *testing.T) {
-	c := cluster.Start(t, nil)
-	ws := pulumitest.NewWorkspace(t, stack.KubeconfigEnv+"="+c.Paths.AdminKubeconfig())
-	ws.MustRun("stack", "init", "cluster", "--non-interactive")
+	c, ws := clusterStack(t)
 
 	wait := startUp(t, ws, "cluster")
 	waitForNamespace(t, c, "team-a")
@@ -103,9 +109,7 @@ func TestAnUpdateSurvivesEtcdRestarting(t *testing.T) {
 // the tenants that exist stay as they were, in the cluster and in the state, and nothing of the new
 // tenant is made.
 func TestARefusedChangeLeavesTheTenantsAsTheyWere(t *testing.T) {
-	c := cluster.Start(t, nil)
-	ws := pulumitest.NewWorkspace(t, stack.KubeconfigEnv+"="+c.Paths.AdminKubeconfig())
-	ws.MustRun("stack", "init", "cluster", "--non-interactive")
+	c, ws := clusterStack(t)
 	ws.MustRun("up", "--yes", "--stack", "cluster", "--non-interactive")
 	before := ws.MustRun("stack", "export", "--stack", "cluster")
 	ctx := context.Background()
