@@ -71,5 +71,5 @@ vet:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	go vet ./...
 
-bench: ## Figures: kubeharden check against kube-score v1.20 on the real corpus (../shared/corpus) and 10,000 generated objects.
+bench: tools ## Figures: kubeharden check against kube-score v1.20 (real corpus, 10,000 generated objects); the Pulumi side (P0-P3, tests/bench/pulumi).
 	bash tests/bench/bench.sh

@@ -3,7 +3,9 @@
 # cache) on two sets, in one run: the real release manifests of ../shared/corpus (CRD-heavy bundles among
 # them) and 10,000 generated objects. Each tool is timed over the same files (the median of BENCH_RUNS runs,
 # 5 by default); the table gives wall time, objects per second, peak memory and the ratio. Figures, not a
-# pass/fail test.
+# pass/fail test. Then the Pulumi side (tests/bench/pulumi, P0 to P3): previews of the kubeharden program
+# against the engine's floor, growth, memory and a CPU profile, and `pulumi up` against kubectl on a real
+# API server; BENCH_PULUMI=0 leaves it out, its BENCH_PULUMI_* knobs are in its bench_test.go.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${BENCH_OBJECTS:-10000}
@@ -72,3 +74,8 @@ else
 fi
 mapfile -t generated < <(find "$work/generated" -type f -name '*.yaml' | sort)
 row generated 10 "${generated[@]}"
+
+if [ "${BENCH_PULUMI:-1}" != 0 ]; then
+  bash tests/toolchain/tools.sh kubectl >/dev/null
+  go test -run '^$' -bench '^BenchmarkPulumi$' -benchtime 1x -timeout 3h ./tests/bench/pulumi
+fi

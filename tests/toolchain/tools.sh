@@ -4,7 +4,7 @@
 # Each tool is skipped when its binary is already in the cache. A `pulumi` of at least the pinned version
 # found on PATH is used instead of building one.
 #
-# Usage: tests/toolchain/tools.sh [all|pulumi|controlplane]   (default: all)
+# Usage: tests/toolchain/tools.sh [all|pulumi|controlplane|kubectl]   (default: all; kubectl is for make bench)
 # Prints, as its last line, the bin folder to put first on PATH.
 set -euo pipefail
 
@@ -150,24 +150,49 @@ build_kubernetes() {
   if [ ! -x "$dir/bin/kube-apiserver" ] || [ ! -x "$dir/bin/kube-controller-manager" ]; then
     say "building kube-apiserver and kube-controller-manager v$KUBERNETES_VERSION (the longest build, tens of minutes cold)"
     local w="$dir/src"
-    new_wrapper "$w" kubeharden.local/tools/kubernetes
-    local gomod
-    gomod=$(cd "$w" && go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" |
-      sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
-    {
-      printf '\nrequire k8s.io/kubernetes v%s\n\nreplace (\n' "$KUBERNETES_VERSION"
-      sed -n "s#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\t\1 => \1 v0.${KUBERNETES_VERSION#1.}#p" "$gomod"
-      printf ')\n'
-    } >>"$w/go.mod"
-    printf '//go:build tools\n\npackage tools\n\nimport (\n\t_ "k8s.io/kubernetes/cmd/kube-apiserver"\n\t_ "k8s.io/kubernetes/cmd/kube-controller-manager"\n)\n' >"$w/tools.go"
-    local minor=${KUBERNETES_VERSION#1.}; minor=${minor%%.*}
-    local ld="-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
+    kubernetes_wrapper "$w" kubeharden.local/tools/kubernetes k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
     (cd "$w" && go mod tidy &&
-      go build -o "$dir/bin/kube-apiserver" -ldflags "$ld" k8s.io/kubernetes/cmd/kube-apiserver &&
-      go build -o "$dir/bin/kube-controller-manager" -ldflags "$ld" k8s.io/kubernetes/cmd/kube-controller-manager)
+      go build -o "$dir/bin/kube-apiserver" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kube-apiserver &&
+      go build -o "$dir/bin/kube-controller-manager" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kube-controller-manager)
   fi
   link kube-apiserver "$dir/bin/kube-apiserver"
   link kube-controller-manager "$dir/bin/kube-controller-manager"
+}
+
+# kubernetes_wrapper DIR MODULE PACKAGE...: a wrapper module that builds PACKAGEs of k8s.io/kubernetes, its
+# staging modules (replaced by ./staging in its own go.mod) pinned to the published v0.<minor> versions.
+kubernetes_wrapper() {
+  local w=$1 module=$2; shift 2
+  new_wrapper "$w" "$module"
+  local gomod
+  gomod=$(cd "$w" && go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" |
+    sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",$/\1/p')
+  {
+    printf '\nrequire k8s.io/kubernetes v%s\n\nreplace (\n' "$KUBERNETES_VERSION"
+    sed -n "s#^[[:space:]]*\(k8s.io/[a-z0-9-]*\) => ./staging/src/.*#\t\1 => \1 v0.${KUBERNETES_VERSION#1.}#p" "$gomod"
+    printf ')\n'
+  } >>"$w/go.mod"
+  {
+    printf '//go:build tools\n\npackage tools\n\nimport (\n'
+    for pkg in "$@"; do printf '\t_ "%s"\n' "$pkg"; done
+    printf ')\n'
+  } >"$w/tools.go"
+}
+kubernetes_ldflags() {
+  local minor=${KUBERNETES_VERSION#1.}; minor=${minor%%.*}
+  echo "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
+}
+
+# kubectl, for `make bench` only (kubectl apply --server-side against pulumi up): not part of `all`.
+build_kubectl() {
+  local dir="$TOOLS_ROOT/kubectl-v$KUBERNETES_VERSION"
+  if [ ! -x "$dir/bin/kubectl" ]; then
+    say "building kubectl v$KUBERNETES_VERSION (a few minutes cold)"
+    local w="$dir/src"
+    kubernetes_wrapper "$w" kubeharden.local/tools/kubectl k8s.io/kubernetes/cmd/kubectl
+    (cd "$w" && go mod tidy && go build -o "$dir/bin/kubectl" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kubectl)
+  fi
+  link kubectl "$dir/bin/kubectl"
 }
 
 build_etcd() {
@@ -186,8 +211,9 @@ build_etcd() {
 case "$what" in
   pulumi) build_pulumi; build_kubernetes_provider; register_kubernetes_provider ;;
   controlplane) build_etcd; build_kubernetes ;;
+  kubectl) build_kubectl ;;
   all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes ;;
-  *) echo "usage: $0 [all|pulumi|controlplane]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|pulumi|controlplane|kubectl]" >&2; exit 2 ;;
 esac
 say "tools ready in $BIN"
 echo "$BIN"

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ObjectsEnv names the JSON file of the objects to register: an array of Object.
+const ObjectsEnv = "KUBEHARDEN_FLOOR_OBJECTS"
+
+// Object is one resource to register: its type token (kubernetes:apps/v1:Deployment), its resource name
+// and its inputs as the engine saw them.
+type Object struct {
+	Type   string         `json:"type"`
+	Name   string         `json:"name"`
+	Inputs map[string]any `json:"inputs"`
+}
+
+// Provider is the kubernetes provider's arguments the objects are registered with: render into a folder
+// or apply with a kubeconfig, as the kubeharden stack's provider does.
+type Provider struct {
+	Name                  string `json:"name"`
+	RenderYamlToDirectory string `json:"renderYamlToDirectory,omitempty"`
+	Kubeconfig            string `json:"kubeconfig,omitempty"`
+}
+
+// Floor is the file ObjectsEnv names.
+type Floor struct {
+	Provider Provider `json:"provider"`
+	Objects  []Object `json:"objects"`
+}
+
+type object struct{ pulumi.CustomResourceState }
+
+func main() {
+	pulumi.Run(func(ctx *pulumi.Context) error {
+		content, err := os.ReadFile(os.Getenv(ObjectsEnv))
+		if err != nil {
+			return fmt.Errorf("%s: %w", ObjectsEnv, err)
+		}
+		var floor Floor
+		if err := json.Unmarshal(content, &floor); err != nil {
+			return fmt.Errorf("%s: %w", ObjectsEnv, err)
+		}
+		args := &kubernetes.ProviderArgs{}
+		if floor.Provider.RenderYamlToDirectory != "" {
+			args.RenderYamlToDirectory = pulumi.String(floor.Provider.RenderYamlToDirectory)
+		}
+		if floor.Provider.Kubeconfig != "" {
+			args.Kubeconfig = pulumi.ToSecret(pulumi.String(floor.Provider.Kubeconfig)).(pulumi.StringOutput)
+		}
+		provider, err := kubernetes.NewProvider(ctx, floor.Provider.Name, args)
+		if err != nil {
+			return err
+		}
+		for _, o := range floor.Objects {
+			var res object
+			if err := ctx.RegisterResource(o.Type, o.Name, toInput(o.Inputs).(pulumi.Map), &res, pulumi.Provider(provider)); err != nil {
+				return fmt.Errorf("%s %s: %w", o.Type, o.Name, err)
+			}
+		}
+		ctx.Export("objects", pulumi.Int(len(floor.Objects)))
+		return nil
+	})
+}
+
+// toInput turns a decoded JSON value into the Pulumi input of the same shape.
+func toInput(v any) pulumi.Input {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(pulumi.Map, len(v))
+		for k, e := range v {
+			m[k] = toInput(e)
+		}
+		return m
+	case []any:
+		a := make(pulumi.Array, len(v))
+		for i, e := range v {
+			a[i] = toInput(e)
+		}
+		return a
+	case string:
+		return pulumi.String(v)
+	case float64:
+		return pulumi.Float64(v)
+	case bool:
+		return pulumi.Bool(v)
+	default:
+		return pulumi.Any(v)
+	}
+}

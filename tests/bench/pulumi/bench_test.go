@@ -1,0 +1,553 @@
+package pulumibench
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/kubeharden/kubeharden/stack"
+	"github.com/kubeharden/kubeharden/tests/cluster"
+	"github.com/kubeharden/kubeharden/tests/pulumitest"
+)
+
+// rssFileEnv names the file the exec shim writes its program's peak resident memory (kB) to.
+const rssFileEnv = "KUBEHARDEN_BENCH_RSS_FILE"
+
+// floorObjectsEnv is tests/bench/floor's ObjectsEnv.
+const floorObjectsEnv = "KUBEHARDEN_FLOOR_OBJECTS"
+
+// cpuProfileEnv is tests/bench/profiled's CPUProfileEnv.
+const cpuProfileEnv = "KUBEHARDEN_CPUPROFILE"
+
+// bench is one run of BenchmarkPulumi: the workspace, the prebuilt programs and their shim projects.
+type bench struct {
+	b    *testing.B
+	ws   *pulumitest.Workspace
+	runs int
+	// The projects the language host builds: each only starts its prebuilt program.
+	kubeharden, floor, profiled string
+	// stacks counts the stacks made, for their names.
+	stacks int
+}
+
+// BenchmarkPulumi prints P0 to P3 (see the package documentation). Run it with `make bench`, or
+// `go test -run '^$' -bench Pulumi -benchtime 1x -timeout 3h ./tests/bench/pulumi`.
+func BenchmarkPulumi(b *testing.B) {
+	ws := pulumitest.NewWorkspace(b)
+	bn := &bench{b: b, ws: ws, runs: envInt(b, "BENCH_PULUMI_RUNS", 3)}
+	bn.kubeharden = bn.shimProject("kubeharden", bn.build("./cmd/kubeharden-stack"))
+	bn.floor = bn.shimProject("floor", bn.build("./tests/bench/floor"))
+	bn.profiled = bn.shimProject("kubeharden", bn.build("./tests/bench/profiled"))
+	sizes := envInts(b, "BENCH_PULUMI_TENANTS", []int{10, 100, 200})
+	big := envInt(b, "BENCH_PULUMI_RSS_TENANTS", 500)
+
+	fmt.Printf("\npulumi side: %d cores, %s, %s, %s, pulumi %s; median of %d runs, P0 and P1 taking turns\n",
+		runtime.NumCPU(), memTotal(), runtime.Version(), runtime.GOARCH, strings.TrimSpace(ws.MustRun("version")), bn.runs)
+	fmt.Printf("%-8s %9s %12s %12s %8s %9s\n", "tenants", "resources", "P0 floor", "P1 kubeharden", "P1/P0", "target")
+	p1 := map[int]float64{}
+	for _, n := range sizes {
+		fl, kh, resources := bn.previewPair(n)
+		p1[n] = kh
+		target := ""
+		if n == 100 {
+			target = "<= 1.10"
+		}
+		fmt.Printf("%-8d %9d %11.1fs %12.1fs %8.2f %9s\n", n, resources, fl, kh, kh/fl, target)
+	}
+	if slices.Contains(sizes, 100) && slices.Contains(sizes, 200) {
+		fmt.Printf("P2 growth: P1 at 200 tenants / at 100 = %.2f (target <= 2.1, linear)\n", p1[200]/p1[100])
+	}
+	bn.buildCost(sizes[0])
+	bn.memory(big)
+	bn.cpuProfile(envInt(b, "BENCH_PULUMI_PROFILE_TENANTS", 200))
+	if os.Getenv("BENCH_PULUMI_APPLY") != "0" {
+		bn.apply(envInt(b, "BENCH_PULUMI_APPLY_TENANTS", 10))
+	}
+}
+
+// previewPair measures P0 and P1 at n tenants: it previews the kubeharden stack once to learn what it
+// registers, writes the floor's objects from that preview, then times both previews in turn.
+func (bn *bench) previewPair(n int) (floorSeconds, kubehardenSeconds float64, resources int) {
+	bn.b.Helper()
+	render := filepath.Join(bn.b.TempDir(), "rendered")
+	kh := bn.newStack(bn.kubeharden, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", render))
+	out := bn.mustPreview(kh, "--json")
+	floor := floorOf(bn.b, out)
+	floor.Provider.RenderYamlToDirectory = render
+	objects := filepath.Join(bn.b.TempDir(), "objects.json")
+	writeJSON(bn.b, objects, floor)
+	fl := bn.newStack(bn.floor, "config: {}\n", floorObjectsEnv+"="+objects)
+	if got := len(floorOf(bn.b, bn.mustPreview(fl, "--json")).Objects); got != len(floor.Objects) {
+		bn.b.Fatalf("the floor previews %d kubernetes objects, kubeharden %d", got, len(floor.Objects))
+	}
+	var flRuns, khRuns []float64
+	for range bn.runs {
+		flRuns = append(flRuns, bn.timed(fl))
+		khRuns = append(khRuns, bn.timed(kh))
+	}
+	return median(flRuns), median(khRuns), len(floor.Objects)
+}
+
+// buildCost prints what the language host's build of the kubeharden program adds to a preview, as
+// `make preview` runs it (the repository's own project, built by the host on every run).
+func (bn *bench) buildCost(n int) {
+	bn.b.Helper()
+	render := filepath.Join(bn.b.TempDir(), "rendered")
+	prebuilt := bn.newStack(bn.kubeharden, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", render))
+	hostBuilt := bn.newStack(bn.ws.Dir, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", render))
+	bn.mustPreview(hostBuilt) // the first build of the program is not what a user waits for each time
+	var pre, host []float64
+	for range bn.runs {
+		pre = append(pre, bn.timed(prebuilt))
+		host = append(host, bn.timed(hostBuilt))
+	}
+	fmt.Printf("the language host's build of the program (warm Go cache), at %d tenants: preview %.1fs as make preview runs it, %.1fs prebuilt: %.1fs a run\n",
+		n, median(host), median(pre), median(host)-median(pre))
+}
+
+// memory prints the peak resident memory of each program's own process at n tenants.
+func (bn *bench) memory(n int) {
+	bn.b.Helper()
+	render := filepath.Join(bn.b.TempDir(), "rendered")
+	rss := filepath.Join(bn.b.TempDir(), "rss")
+	kh := bn.newStack(bn.kubeharden, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", render), rssFileEnv+"="+rss)
+	start := time.Now()
+	floor := floorOf(bn.b, bn.mustPreview(kh, "--json"))
+	khSeconds := time.Since(start).Seconds()
+	khKB := readInt(bn.b, rss)
+	floor.Provider.RenderYamlToDirectory = render
+	objects := filepath.Join(bn.b.TempDir(), "objects.json")
+	writeJSON(bn.b, objects, floor)
+	fl := bn.newStack(bn.floor, "config: {}\n", floorObjectsEnv+"="+objects, rssFileEnv+"="+rss)
+	flSeconds := bn.timed(fl)
+	flKB := readInt(bn.b, rss)
+	fmt.Printf("P2 memory at %d tenants (%d resources), the program's own peak RSS: kubeharden %d MB (target <= 300 MB), floor %d MB; one preview each: %.1fs, %.1fs\n",
+		n, len(floor.Objects), khKB/1024, flKB/1024, khSeconds, flSeconds)
+}
+
+// cpuProfile previews n tenants with the profiled kubeharden program and prints its top functions.
+func (bn *bench) cpuProfile(n int) {
+	bn.b.Helper()
+	profile := filepath.Join(bn.b.TempDir(), "cpu.pprof")
+	s := bn.newStack(bn.profiled, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", filepath.Join(bn.b.TempDir(), "rendered")),
+		cpuProfileEnv+"="+profile)
+	bn.mustPreview(s)
+	top, err := exec.Command("go", "tool", "pprof", "-top", "-nodecount=15", profile).CombinedOutput()
+	if err != nil {
+		bn.b.Fatalf("go tool pprof: %v\n%s", err, top)
+	}
+	fmt.Printf("P2 CPU profile of the kubeharden program at %d tenants (%s):\n%s", n, profile, indent(string(top)))
+}
+
+// apply measures P3 on a real kube-apiserver + etcd: each run applies from empty with kubectl and then
+// with pulumi, emptying the cluster again (untimed) after each.
+func (bn *bench) apply(n int) {
+	bn.b.Helper()
+	kubectl := filepath.Join(pulumitest.ToolsBin(), "kubectl")
+	if _, err := os.Stat(kubectl); err != nil {
+		bn.b.Fatalf("%s: build it with `tests/toolchain/tools.sh kubectl` (make bench does)", kubectl)
+	}
+	c := cluster.Start(bn.b, nil)
+	kubeconfig := c.Paths.AdminKubeconfig()
+
+	// The objects kubectl applies: the same profile rendered by kubeharden, in one file in the order a
+	// user would apply them (Namespaces and CRDs first).
+	render := filepath.Join(bn.b.TempDir(), "rendered")
+	rendered := bn.newStack(bn.kubeharden, profileSettings(bn.b, "cluster", n, "kubeharden:renderDir", render))
+	bn.mustRun(rendered, "up", "--yes", "--skip-preview")
+	manifest := filepath.Join(bn.b.TempDir(), "all.yaml")
+	count := writeInstallOrder(bn.b, render, manifest)
+
+	live := bn.newStack(bn.kubeharden, profileSettings(bn.b, "cluster", n), stack.KubeconfigEnv+"="+kubeconfig)
+	kc := func(args ...string) (float64, string, error) {
+		cmd := exec.Command(kubectl, append([]string{"--kubeconfig", kubeconfig}, args...)...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		start := time.Now()
+		err := cmd.Run()
+		return time.Since(start).Seconds(), out.String(), err
+	}
+	var kApply, kDiff, pUp, pUp2 []float64
+	for range bn.runs {
+		s, out, err := kc("apply", "--server-side", "-f", manifest)
+		if err != nil {
+			bn.b.Fatalf("kubectl apply --server-side: %v\n%s", err, out)
+		}
+		kApply = append(kApply, s)
+		s, out, err = kc("diff", "--server-side", "-f", manifest)
+		if err != nil {
+			bn.b.Fatalf("kubectl diff right after kubectl apply finds a difference or fails: %v\n%s", err, out)
+		}
+		kDiff = append(kDiff, s)
+		if _, out, err := kc("delete", "--wait", "-f", manifest); err != nil {
+			bn.b.Fatalf("kubectl delete: %v\n%s", err, out)
+		}
+
+		start := time.Now()
+		bn.mustRun(live, "up", "--yes", "--skip-preview")
+		pUp = append(pUp, time.Since(start).Seconds())
+		start = time.Now()
+		out = bn.mustRun(live, "up", "--yes", "--skip-preview", "--expect-no-changes")
+		pUp2 = append(pUp2, time.Since(start).Seconds())
+		bn.mustRun(live, "destroy", "--yes", "--skip-preview")
+	}
+	fmt.Printf("P3 apply on a real kube-apiserver + etcd, %d tenants, %d objects:\n", n, count)
+	fmt.Printf("  from empty:   pulumi up %6.1fs   kubectl apply --server-side %6.1fs   ratio %.2f (target <= 3)\n",
+		median(pUp), median(kApply), median(pUp)/median(kApply))
+	fmt.Printf("  no change:    pulumi up %6.1fs   kubectl diff --server-side  %6.1fs   ratio %.2f\n",
+		median(pUp2), median(kDiff), median(pUp2)/median(kDiff))
+}
+
+// benchStack is a stack of one of the projects, with the settings file and environment its commands get.
+type benchStack struct {
+	project, name, settings string
+	env                     []string
+}
+
+func (bn *bench) newStack(project, settings string, env ...string) benchStack {
+	bn.b.Helper()
+	bn.stacks++
+	s := benchStack{project: project, name: fmt.Sprintf("bench-%02d", bn.stacks), env: env}
+	s.settings = filepath.Join(bn.b.TempDir(), "Pulumi."+s.name+".yaml")
+	if err := os.WriteFile(s.settings, []byte(settings), 0o600); err != nil {
+		bn.b.Fatal(err)
+	}
+	// stack init writes the passphrase's salt into the project's own settings file of the stack (in the
+	// repository's project, stacks/); the bench's stacks keep theirs in s.settings.
+	projectSettings := filepath.Join(project, "Pulumi."+s.name+".yaml")
+	if project == bn.ws.Dir {
+		projectSettings = filepath.Join(project, "stacks", "Pulumi."+s.name+".yaml")
+	}
+	if _, err := os.Stat(projectSettings); err == nil {
+		bn.b.Fatalf("%s is there already", projectSettings)
+	}
+	bn.b.Cleanup(func() { _ = os.Remove(projectSettings) })
+	bn.mustRun(s, "stack", "init", s.name)
+	return s
+}
+
+// mustRun runs pulumi in the stack's project with the stack, its settings and its environment.
+func (bn *bench) mustRun(s benchStack, args ...string) string {
+	bn.b.Helper()
+	if args[0] == "stack" {
+		args = append(args, "--non-interactive")
+	} else {
+		args = append(args, "--stack", s.name, "--non-interactive", "--config-file", s.settings)
+	}
+	cmd := exec.Command(bn.ws.Bin(), args...)
+	cmd.Dir, cmd.Env = s.project, append(bn.ws.Env(), s.env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		bn.b.Fatalf("pulumi %s in %s: %v\n%.4000s\n%.4000s", strings.Join(args, " "), s.project, err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
+func (bn *bench) mustPreview(s benchStack, args ...string) string {
+	bn.b.Helper()
+	return bn.mustRun(s, append([]string{"preview"}, args...)...)
+}
+
+// timed is the wall time of one preview of the stack.
+func (bn *bench) timed(s benchStack) float64 {
+	bn.b.Helper()
+	start := time.Now()
+	bn.mustPreview(s)
+	return time.Since(start).Seconds()
+}
+
+// build builds a program of the repository once.
+func (bn *bench) build(pkg string) string {
+	bn.b.Helper()
+	out := filepath.Join(bn.b.TempDir(), filepath.Base(pkg))
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Dir = bn.ws.Dir
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		bn.b.Fatalf("go build %s: %v\n%s", pkg, err, msg)
+	}
+	return out
+}
+
+// shimProject is a project named name whose main runs program (with the same arguments, environment
+// and standard streams) and, when rssFileEnv is set, writes the program's peak resident memory there.
+func (bn *bench) shimProject(name, program string) string {
+	bn.b.Helper()
+	dir := bn.b.TempDir()
+	main := `package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+)
+
+func main() {
+	cmd := exec.Command(` + strconv.Quote(program) + `, os.Args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	err := cmd.Run()
+	if f := os.Getenv(` + strconv.Quote(rssFileEnv) + `); f != "" && cmd.ProcessState != nil {
+		kb := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+		_ = os.WriteFile(f, []byte(strconv.FormatInt(kb, 10)), 0o600)
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		os.Exit(exit.ExitCode())
+	}
+	if err != nil {
+		panic(err)
+	}
+}
+`
+	for file, content := range map[string]string{
+		"Pulumi.yaml": "name: " + name + "\nruntime: go\n",
+		"go.mod":      "module " + name + "-shim\n\ngo 1.22\n",
+		"main.go":     main,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(content), 0o600); err != nil {
+			bn.b.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// profileSettings is a committed stack's settings (stacks/Pulumi.<base>.yaml) with n tenants, in the two
+// shapes that stack's tenants have, and the given kubeharden settings (key, value pairs) instead of its
+// renderDir.
+func profileSettings(b *testing.B, base string, n int, settings ...string) string {
+	b.Helper()
+	data, err := os.ReadFile(filepath.Join(pulumitest.RepoRoot(b), "stacks", "Pulumi."+base+".yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var file map[string]any
+	if err := yaml.Unmarshal(data, &file); err != nil {
+		b.Fatal(err)
+	}
+	cfg := file["config"].(map[string]any)
+	delete(cfg, "kubeharden:renderDir")
+	for i := 0; i+1 < len(settings); i += 2 {
+		cfg[settings[i]] = settings[i+1]
+	}
+	profile := cfg["kubeharden:profile"].(map[string]any)
+	shapes := profile["tenants"].([]any)
+	tenants := make([]any, n)
+	for i := range tenants {
+		t := map[string]any{}
+		for k, v := range shapes[i%len(shapes)].(map[string]any) {
+			t[k] = v
+		}
+		t["name"] = fmt.Sprintf("team-%03d", i)
+		tenants[i] = t
+	}
+	profile["tenants"] = tenants
+	out, err := yaml.Marshal(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return string(out)
+}
+
+// preview is what `pulumi preview --json` prints that the bench reads.
+type preview struct {
+	Steps []struct {
+		Op       string `json:"op"`
+		URN      string `json:"urn"`
+		NewState struct {
+			Type   string         `json:"type"`
+			Custom bool           `json:"custom"`
+			Inputs map[string]any `json:"inputs"`
+		} `json:"newState"`
+	} `json:"steps"`
+}
+
+// floorFile is tests/bench/floor's Floor.
+type floorFile struct {
+	Provider struct {
+		Name                  string `json:"name"`
+		RenderYamlToDirectory string `json:"renderYamlToDirectory,omitempty"`
+	} `json:"provider"`
+	Objects []floorObject `json:"objects"`
+}
+
+type floorObject struct {
+	Type   string         `json:"type"`
+	Name   string         `json:"name"`
+	Inputs map[string]any `json:"inputs"`
+}
+
+// floorOf is the floor of a preview: every kubernetes object it creates, with its type, name and inputs.
+func floorOf(b *testing.B, out string) floorFile {
+	b.Helper()
+	var p preview
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		b.Fatalf("pulumi preview --json: %v\n%.2000s", err, out)
+	}
+	var f floorFile
+	f.Provider.Name = "floor"
+	for _, s := range p.Steps {
+		if s.Op != "create" || !s.NewState.Custom || !strings.HasPrefix(s.NewState.Type, "kubernetes:") {
+			continue
+		}
+		f.Objects = append(f.Objects, floorObject{
+			Type: s.NewState.Type, Name: s.URN[strings.LastIndex(s.URN, "::")+2:], Inputs: s.NewState.Inputs,
+		})
+	}
+	if len(f.Objects) == 0 {
+		b.Fatalf("pulumi preview --json creates no kubernetes object:\n%.2000s", out)
+	}
+	return f
+}
+
+// writeInstallOrder writes every rendered YAML file under dir into one multi-document file, the
+// Namespaces first, then the CRDs, then the rest, and returns the number of objects.
+func writeInstallOrder(b *testing.B, dir, file string) int {
+	b.Helper()
+	type doc struct {
+		rank int
+		path string
+		body []byte
+	}
+	var docs []doc
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
+			return err
+		}
+		body, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var meta struct {
+			Kind string `json:"kind"`
+		}
+		if err := yaml.Unmarshal(body, &meta); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		rank := 2
+		switch meta.Kind {
+		case "Namespace":
+			rank = 0
+		case "CustomResourceDefinition":
+			rank = 1
+		}
+		docs = append(docs, doc{rank, path, body})
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(docs) == 0 {
+		b.Fatalf("nothing rendered into %s", dir)
+	}
+	sort.Slice(docs, func(i, j int) bool {
+		if docs[i].rank != docs[j].rank {
+			return docs[i].rank < docs[j].rank
+		}
+		return docs[i].path < docs[j].path
+	})
+	var all bytes.Buffer
+	for _, d := range docs {
+		all.WriteString("---\n")
+		all.Write(d.body)
+		all.WriteString("\n")
+	}
+	if err := os.WriteFile(file, all.Bytes(), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return len(docs)
+}
+
+func writeJSON(b *testing.B, path string, v any) {
+	b.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func readInt(b *testing.B, path string) int64 {
+	b.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatalf("the program's peak memory: %v", err)
+	}
+	v, err := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return v
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func envInt(b *testing.B, name string, def int) int {
+	b.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		b.Fatalf("%s=%q: Invalid value: a positive whole number", name, v)
+	}
+	return n
+}
+
+func envInts(b *testing.B, name string, def []int) []int {
+	b.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			b.Fatalf("%s=%q: Invalid value: positive whole numbers separated by commas", name, v)
+		}
+		out = append(out, n)
+	}
+	return out
+}
+
+func memTotal() string {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return "memory unknown"
+	}
+	var kb int64
+	for _, line := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "MemTotal:" {
+			kb, _ = strconv.ParseInt(f[1], 10, 64)
+		}
+	}
+	return fmt.Sprintf("%.0f GiB", float64(kb)/(1<<20))
+}
+
+func indent(s string) string {
+	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ") + "\n"
+}
