@@ -35,7 +35,7 @@ up: stack ## Render the hardened dev stack into build/rendered/dev with `pulumi 
 	STACK=$(STACK) bash scripts/up.sh
 
 preview: stack ## Show what `pulumi up` would change.
-	pulumi preview --diff --stack $(STACK) --non-interactive $(STACK_SETTINGS)
+	PULUMI_SKIP_CHECKPOINTS=$${PULUMI_SKIP_CHECKPOINTS:-true} pulumi preview --diff --stack $(STACK) --non-interactive $(STACK_SETTINGS) # see scripts/ci-preview.sh
 
 ci-preview: stack ## The gate of a change: preview --diff with the policy pack, kubeharden check, a summary (scripts/ci-preview.sh).
 	STACK=$(STACK) bash scripts/ci-preview.sh
