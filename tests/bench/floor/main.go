@@ -13,11 +13,16 @@ import (
 const ObjectsEnv = "KUBEHARDEN_FLOOR_OBJECTS"
 
 // Object is one resource to register: its type token (kubernetes:apps/v1:Deployment), its resource name
-// and its inputs as the engine saw them.
+// and its inputs as the engine saw them. For the benchmark's analysis of the floor, a file may also
+// hold the component resources (Component) and each object's parent (the URN of an earlier Object):
+// then the floor registers kubeharden's resource tree, still without any of its program.
 type Object struct {
-	Type   string         `json:"type"`
-	Name   string         `json:"name"`
-	Inputs map[string]any `json:"inputs"`
+	Type      string         `json:"type"`
+	Name      string         `json:"name"`
+	Inputs    map[string]any `json:"inputs,omitempty"`
+	URN       string         `json:"urn,omitempty"`
+	Parent    string         `json:"parent,omitempty"`
+	Component bool           `json:"component,omitempty"`
 }
 
 // Provider is the kubernetes provider's arguments the objects are registered with: render into a folder
@@ -35,6 +40,8 @@ type Floor struct {
 }
 
 type object struct{ pulumi.CustomResourceState }
+
+type component struct{ pulumi.ResourceState }
 
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
@@ -57,9 +64,23 @@ func main() {
 		if err != nil {
 			return err
 		}
+		registered := map[string]pulumi.Resource{}
 		for _, o := range floor.Objects {
+			opts := []pulumi.ResourceOption{}
+			if parent, ok := registered[o.Parent]; ok {
+				opts = append(opts, pulumi.Parent(parent))
+			}
+			if o.Component {
+				var c component
+				if err := ctx.RegisterComponentResource(o.Type, o.Name, &c, opts...); err != nil {
+					return fmt.Errorf("%s %s: %w", o.Type, o.Name, err)
+				}
+				registered[o.URN] = &c
+				continue
+			}
 			var res object
-			if err := ctx.RegisterResource(o.Type, o.Name, toInput(o.Inputs).(pulumi.Map), &res, pulumi.Provider(provider)); err != nil {
+			if err := ctx.RegisterResource(o.Type, o.Name, toInput(o.Inputs).(pulumi.Map), &res,
+				append(opts, pulumi.Provider(provider))...); err != nil {
 				return fmt.Errorf("%s %s: %w", o.Type, o.Name, err)
 			}
 		}

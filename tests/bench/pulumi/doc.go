@@ -3,7 +3,9 @@
 //
 //   - P0, the floor: `pulumi preview` of tests/bench/floor, which registers exactly the objects a
 //     kubeharden preview registers as plain pulumi-kubernetes resources, at 10, 100 and 200 tenants;
-//   - P1: `pulumi preview` of the kubeharden stack program for the same profiles, and P1/P0;
+//   - P1: `pulumi preview` of the kubeharden stack program for the same profiles, and P1/P0, split into
+//     what the engine spends on kubeharden's resource tree (the floor registering the same component
+//     resources and parents) and what is the program's;
 //   - P2: P1 at 200 tenants over 100, the peak resident memory of each program at 500 tenants (the
 //     program's own process, from its rusage, not the CLI's or the provider's) and a CPU profile of the
 //     kubeharden program at 200 tenants, its top functions printed;
@@ -14,5 +16,12 @@
 // Both programs are built once and run through the same exec shim (a project whose main starts the
 // prebuilt binary), so that P1/P0 compares the programs and not their link times; the language host's
 // build of the kubeharden program, which `make preview` pays on every run, is measured on its own.
-// Every figure is the median of BENCH_PULUMI_RUNS runs (3 by default), P0 and P1 taking turns.
+// Every figure is the median of BENCH_PULUMI_RUNS runs (3 by default), P0 and P1 taking turns. P0 and
+// P1 are timed twice: as pulumi runs by default, and with PULUMI_SKIP_CHECKPOINTS=true, which leaves out
+// the whole-snapshot serialization the engine does after every step even of a preview (what `make
+// preview` and the CI scripts set).
+//
+// Knobs: BENCH_PULUMI_TENANTS (10,100,200), BENCH_PULUMI_TREE_TENANTS (100), BENCH_PULUMI_RSS_TENANTS (500), BENCH_PULUMI_PROFILE_TENANTS
+// (200), BENCH_PULUMI_APPLY_TENANTS (10); BENCH_PULUMI_PREVIEW=0 leaves out P0 to P2, BENCH_PULUMI_APPLY=0
+// leaves out P3.
 package pulumibench
