@@ -7,37 +7,9 @@ import (
 
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/kubeharden/kubeharden/tests/bench/floorfile"
 )
-
-// ObjectsEnv names the JSON file of the objects to register: an array of Object.
-const ObjectsEnv = "KUBEHARDEN_FLOOR_OBJECTS"
-
-// Object is one resource to register: its type token (kubernetes:apps/v1:Deployment), its resource name
-// and its inputs as the engine saw them. For the benchmark's analysis of the floor, a file may also
-// hold the component resources (Component) and each object's parent (the URN of an earlier Object):
-// then the floor registers kubeharden's resource tree, still without any of its program.
-type Object struct {
-	Type      string         `json:"type"`
-	Name      string         `json:"name"`
-	Inputs    map[string]any `json:"inputs,omitempty"`
-	URN       string         `json:"urn,omitempty"`
-	Parent    string         `json:"parent,omitempty"`
-	Component bool           `json:"component,omitempty"`
-}
-
-// Provider is the kubernetes provider's arguments the objects are registered with: render into a folder
-// or apply with a kubeconfig, as the kubeharden stack's provider does.
-type Provider struct {
-	Name                  string `json:"name"`
-	RenderYamlToDirectory string `json:"renderYamlToDirectory,omitempty"`
-	Kubeconfig            string `json:"kubeconfig,omitempty"`
-}
-
-// Floor is the file ObjectsEnv names.
-type Floor struct {
-	Provider Provider `json:"provider"`
-	Objects  []Object `json:"objects"`
-}
 
 type object struct{ pulumi.CustomResourceState }
 
@@ -45,13 +17,13 @@ type component struct{ pulumi.ResourceState }
 
 func main() {
 	pulumi.Run(func(ctx *pulumi.Context) error {
-		content, err := os.ReadFile(os.Getenv(ObjectsEnv))
+		content, err := os.ReadFile(os.Getenv(floorfile.ObjectsEnv))
 		if err != nil {
-			return fmt.Errorf("%s: %w", ObjectsEnv, err)
+			return fmt.Errorf("%s: %w", floorfile.ObjectsEnv, err)
 		}
-		var floor Floor
+		var floor floorfile.Floor
 		if err := json.Unmarshal(content, &floor); err != nil {
-			return fmt.Errorf("%s: %w", ObjectsEnv, err)
+			return fmt.Errorf("%s: %w", floorfile.ObjectsEnv, err)
 		}
 		args := &kubernetes.ProviderArgs{}
 		if floor.Provider.RenderYamlToDirectory != "" {

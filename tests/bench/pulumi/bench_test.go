@@ -18,15 +18,13 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeharden/kubeharden/stack"
+	"github.com/kubeharden/kubeharden/tests/bench/floorfile"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
 
 // rssFileEnv names the file the exec shim writes its program's peak resident memory (kB) to.
 const rssFileEnv = "KUBEHARDEN_BENCH_RSS_FILE"
-
-// floorObjectsEnv is tests/bench/floor's ObjectsEnv.
-const floorObjectsEnv = "KUBEHARDEN_FLOOR_OBJECTS"
 
 // cpuProfileEnv is tests/bench/profiled's CPUProfileEnv.
 const cpuProfileEnv = "KUBEHARDEN_CPUPROFILE"
@@ -98,12 +96,12 @@ func (bn *bench) previewPair(n int) (floorSeconds, kubehardenSeconds [2]float64,
 	render := filepath.Join(bn.b.TempDir(), "rendered")
 	kh := bn.newStack(bn.kubeharden, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", render))
 	out := bn.run(kh, []string{skipCheckpoints}, "preview", "--json")
-	floor := floorOf(bn.b, out)
+	floor := floorOf(bn.b, out, false)
 	floor.Provider.RenderYamlToDirectory = render
 	objects := filepath.Join(bn.b.TempDir(), "objects.json")
 	writeJSON(bn.b, objects, floor)
-	fl := bn.newStack(bn.floor, "config: {}\n", floorObjectsEnv+"="+objects)
-	if got := len(floorOf(bn.b, bn.run(fl, []string{skipCheckpoints}, "preview", "--json")).Objects); got != len(floor.Objects) {
+	fl := bn.newStack(bn.floor, "config: {}\n", floorfile.ObjectsEnv+"="+objects)
+	if got := len(floorOf(bn.b, bn.run(fl, []string{skipCheckpoints}, "preview", "--json"), false).Objects); got != len(floor.Objects) {
 		bn.b.Fatalf("the floor previews %d kubernetes objects, kubeharden %d", got, len(floor.Objects))
 	}
 	var flRuns, khRuns [2][]float64
@@ -127,13 +125,16 @@ func (bn *bench) treeCost(n int) {
 	render := filepath.Join(bn.b.TempDir(), "rendered")
 	kh := bn.newStack(bn.kubeharden, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", render))
 	out := bn.run(kh, []string{skipCheckpoints}, "preview", "--json")
-	flat, tree := floorOf(bn.b, out), treeOf(bn.b, out)
+	flat, tree := floorOf(bn.b, out, false), floorOf(bn.b, out, true)
 	flat.Provider.RenderYamlToDirectory, tree.Provider.RenderYamlToDirectory = render, render
 	flatFile, treeFile := filepath.Join(bn.b.TempDir(), "flat.json"), filepath.Join(bn.b.TempDir(), "tree.json")
 	writeJSON(bn.b, flatFile, flat)
 	writeJSON(bn.b, treeFile, tree)
-	fl := bn.newStack(bn.floor, "config: {}\n", floorObjectsEnv+"="+flatFile)
-	tr := bn.newStack(bn.floor, "config: {}\n", floorObjectsEnv+"="+treeFile)
+	fl := bn.newStack(bn.floor, "config: {}\n", floorfile.ObjectsEnv+"="+flatFile)
+	tr := bn.newStack(bn.floor, "config: {}\n", floorfile.ObjectsEnv+"="+treeFile)
+	if got := len(floorOf(bn.b, bn.run(tr, []string{skipCheckpoints}, "preview", "--json"), true).Objects); got != len(tree.Objects) {
+		bn.b.Fatalf("the floor with the tree previews %d resources, kubeharden %d", got, len(tree.Objects))
+	}
 	var flRuns, trRuns, khRuns []float64
 	for range bn.runs {
 		flRuns = append(flRuns, bn.timed(fl, skipCheckpoints))
@@ -170,13 +171,13 @@ func (bn *bench) memory(n int) {
 	rss := filepath.Join(bn.b.TempDir(), "rss")
 	kh := bn.newStack(bn.kubeharden, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", render), rssFileEnv+"="+rss)
 	start := time.Now()
-	floor := floorOf(bn.b, bn.run(kh, []string{skipCheckpoints}, "preview", "--json"))
+	floor := floorOf(bn.b, bn.run(kh, []string{skipCheckpoints}, "preview", "--json"), false)
 	khSeconds := time.Since(start).Seconds()
 	khKB := readInt(bn.b, rss)
 	floor.Provider.RenderYamlToDirectory = render
 	objects := filepath.Join(bn.b.TempDir(), "objects.json")
 	writeJSON(bn.b, objects, floor)
-	fl := bn.newStack(bn.floor, "config: {}\n", floorObjectsEnv+"="+objects, rssFileEnv+"="+rss)
+	fl := bn.newStack(bn.floor, "config: {}\n", floorfile.ObjectsEnv+"="+objects, rssFileEnv+"="+rss)
 	flSeconds := bn.timed(fl, skipCheckpoints)
 	flKB := readInt(bn.b, rss)
 	fmt.Printf("P2 memory at %d tenants (%d resources), the program's own peak RSS: kubeharden %d MB (target <= 300 MB), floor %d MB; one preview each: %.1fs, %.1fs\n",
@@ -435,69 +436,33 @@ type preview struct {
 	} `json:"steps"`
 }
 
-// floorFile is tests/bench/floor's Floor.
-type floorFile struct {
-	Provider struct {
-		Name                  string `json:"name"`
-		RenderYamlToDirectory string `json:"renderYamlToDirectory,omitempty"`
-	} `json:"provider"`
-	Objects []floorObject `json:"objects"`
-}
-
-type floorObject struct {
-	Type      string         `json:"type"`
-	Name      string         `json:"name"`
-	Inputs    map[string]any `json:"inputs,omitempty"`
-	URN       string         `json:"urn,omitempty"`
-	Parent    string         `json:"parent,omitempty"`
-	Component bool           `json:"component,omitempty"`
-}
-
-// floorOf is the floor of a preview: every kubernetes object it creates, with its type, name and inputs.
-func floorOf(b *testing.B, out string) floorFile {
+// floorOf is the floor of a preview: every kubernetes object it creates, with its type, name and inputs,
+// and, withTree, kubeharden's resource tree too: its component resources and each object's parent, in the
+// order the preview registered them.
+func floorOf(b *testing.B, out string, withTree bool) floorfile.Floor {
 	b.Helper()
 	var p preview
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		b.Fatalf("pulumi preview --json: %v\n%.2000s", err, out)
 	}
-	var f floorFile
-	f.Provider.Name = "floor"
-	for _, s := range p.Steps {
-		if s.Op != "create" || !s.NewState.Custom || !strings.HasPrefix(s.NewState.Type, "kubernetes:") {
-			continue
-		}
-		f.Objects = append(f.Objects, floorObject{
-			Type: s.NewState.Type, Name: s.URN[strings.LastIndex(s.URN, "::")+2:], Inputs: s.NewState.Inputs,
-		})
-	}
-	if len(f.Objects) == 0 {
-		b.Fatalf("pulumi preview --json creates no kubernetes object:\n%.2000s", out)
-	}
-	return f
-}
-
-// treeOf is floorOf with kubeharden's resource tree kept: its component resources, and each object's
-// parent, in the order the preview registered them.
-func treeOf(b *testing.B, out string) floorFile {
-	b.Helper()
-	var p preview
-	if err := json.Unmarshal([]byte(out), &p); err != nil {
-		b.Fatalf("pulumi preview --json: %v\n%.2000s", err, out)
-	}
-	var f floorFile
-	f.Provider.Name = "floor"
+	f := floorfile.Floor{Provider: floorfile.Provider{Name: "floor"}}
 	for _, s := range p.Steps {
 		kubernetes := s.NewState.Custom && strings.HasPrefix(s.NewState.Type, "kubernetes:")
-		component := !s.NewState.Custom && s.NewState.Type != "pulumi:pulumi:Stack"
+		component := withTree && !s.NewState.Custom && s.NewState.Type != "pulumi:pulumi:Stack"
 		if s.Op != "create" || !kubernetes && !component {
 			continue
 		}
-		o := floorObject{Type: s.NewState.Type, Name: s.URN[strings.LastIndex(s.URN, "::")+2:], URN: s.URN,
-			Parent: s.NewState.Parent, Component: component}
+		o := floorfile.Object{Type: s.NewState.Type, Name: s.URN[strings.LastIndex(s.URN, "::")+2:]}
 		if kubernetes {
 			o.Inputs = s.NewState.Inputs
 		}
+		if withTree {
+			o.URN, o.Parent, o.Component = s.URN, s.NewState.Parent, component
+		}
 		f.Objects = append(f.Objects, o)
+	}
+	if len(f.Objects) == 0 {
+		b.Fatalf("pulumi preview --json creates no kubernetes object:\n%.2000s", out)
 	}
 	return f
 }

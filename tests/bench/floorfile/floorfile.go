@@ -1,0 +1,34 @@
+// Package floorfile is the file the benchmark (tests/bench/pulumi) writes and the floor program
+// (tests/bench/floor) reads: the objects a kubeharden preview registered, to register again with no
+// kubeharden program behind them.
+package floorfile
+
+// ObjectsEnv names the file, for the floor program.
+const ObjectsEnv = "KUBEHARDEN_FLOOR_OBJECTS"
+
+// Floor is the file: the provider and the objects, in the order the preview registered them.
+type Floor struct {
+	Provider Provider `json:"provider"`
+	Objects  []Object `json:"objects"`
+}
+
+// Provider is the kubernetes provider's arguments the objects are registered with: render into a folder
+// or apply with a kubeconfig, as the kubeharden stack's provider does.
+type Provider struct {
+	Name                  string `json:"name"`
+	RenderYamlToDirectory string `json:"renderYamlToDirectory,omitempty"`
+	Kubeconfig            string `json:"kubeconfig,omitempty"`
+}
+
+// Object is one resource to register: its type token (kubernetes:apps/v1:Deployment), its resource name
+// and its inputs as the engine saw them. For the benchmark's analysis of the floor, a file may also
+// hold the component resources (Component) and each object's parent (the URN of an earlier Object):
+// then the floor registers kubeharden's resource tree, still without any of its program.
+type Object struct {
+	Type      string         `json:"type"`
+	Name      string         `json:"name"`
+	Inputs    map[string]any `json:"inputs,omitempty"`
+	URN       string         `json:"urn,omitempty"`
+	Parent    string         `json:"parent,omitempty"`
+	Component bool           `json:"component,omitempty"`
+}
