@@ -42,6 +42,15 @@ func main() {
 			if parent, ok := registered[o.Parent]; ok {
 				opts = append(opts, pulumi.Parent(parent))
 			}
+			var dependsOn []pulumi.Resource
+			for _, urn := range o.DependsOn {
+				if r, ok := registered[urn]; ok {
+					dependsOn = append(dependsOn, r)
+				}
+			}
+			if len(dependsOn) > 0 {
+				opts = append(opts, pulumi.DependsOn(dependsOn))
+			}
 			if o.Component {
 				var c component
 				if err := ctx.RegisterComponentResource(o.Type, o.Name, &c, opts...); err != nil {
@@ -54,6 +63,9 @@ func main() {
 			if err := ctx.RegisterResource(o.Type, o.Name, toInput(o.Inputs).(pulumi.Map), &res,
 				append(opts, pulumi.Provider(provider))...); err != nil {
 				return fmt.Errorf("%s %s: %w", o.Type, o.Name, err)
+			}
+			if o.URN != "" {
+				registered[o.URN] = &res
 			}
 		}
 		ctx.Export("objects", pulumi.Int(len(floor.Objects)))

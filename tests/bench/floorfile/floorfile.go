@@ -22,13 +22,14 @@ type Provider struct {
 
 // Object is one resource to register: its type token (kubernetes:apps/v1:Deployment), its resource name
 // and its inputs as the engine saw them. For the benchmark's analysis of the floor, a file may also
-// hold the component resources (Component) and each object's parent (the URN of an earlier Object):
-// then the floor registers kubeharden's resource tree, still without any of its program.
+// hold the component resources (Component), each object's parent and the objects it depends on (URNs of
+// earlier Objects): then the floor registers kubeharden's resource graph, still without its program.
 type Object struct {
 	Type      string         `json:"type"`
 	Name      string         `json:"name"`
 	Inputs    map[string]any `json:"inputs,omitempty"`
 	URN       string         `json:"urn,omitempty"`
 	Parent    string         `json:"parent,omitempty"`
+	DependsOn []string       `json:"dependsOn,omitempty"`
 	Component bool           `json:"component,omitempty"`
 }

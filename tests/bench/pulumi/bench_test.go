@@ -118,8 +118,9 @@ func (bn *bench) previewPair(n int) (floorSeconds, kubehardenSeconds [2]float64,
 }
 
 // treeCost splits P1 - P0 at n tenants (without the intermediate snapshots) into what the engine spends
-// on kubeharden's resource tree (its component resources and parents, registered by the floor with no
-// program behind them) and what is left: the program's own cost.
+// on kubeharden's resource graph (its component resources, parents and dependencies, such as every
+// namespaced object's on its Namespace, registered by the floor with no program behind them) and what is
+// left: the program's own cost.
 func (bn *bench) treeCost(n int) {
 	bn.b.Helper()
 	render := filepath.Join(bn.b.TempDir(), "rendered")
@@ -142,7 +143,7 @@ func (bn *bench) treeCost(n int) {
 		khRuns = append(khRuns, bn.timed(kh, skipCheckpoints))
 	}
 	f, t, k := median(flRuns), median(trRuns), median(khRuns)
-	fmt.Printf("P1 - P0 at %d tenants, split: floor %.2fs; floor with kubeharden's %d components and parents %.2fs (%.2f); kubeharden %.2fs (%.2f over the tree)\n",
+	fmt.Printf("P1 - P0 at %d tenants, split: floor %.2fs; floor with kubeharden's %d components, parents and dependencies %.2fs (%.2f); kubeharden %.2fs (%.2f over that graph)\n",
 		n, f, len(tree.Objects)-len(flat.Objects), t, t/f, k, k/t)
 }
 
@@ -428,17 +429,19 @@ type preview struct {
 		Op       string `json:"op"`
 		URN      string `json:"urn"`
 		NewState struct {
-			Type   string         `json:"type"`
-			Custom bool           `json:"custom"`
-			Parent string         `json:"parent"`
-			Inputs map[string]any `json:"inputs"`
+			Type   string `json:"type"`
+			Custom bool   `json:"custom"`
+			Parent string `json:"parent"`
+			// Dependencies are the URNs the resource's inputs and dependsOn waited on.
+			Dependencies []string       `json:"dependencies"`
+			Inputs       map[string]any `json:"inputs"`
 		} `json:"newState"`
 	} `json:"steps"`
 }
 
 // floorOf is the floor of a preview: every kubernetes object it creates, with its type, name and inputs,
-// and, withTree, kubeharden's resource tree too: its component resources and each object's parent, in the
-// order the preview registered them.
+// and, withTree, kubeharden's resource graph too: its component resources, each object's parent and what
+// it depends on, in the order the preview registered them.
 func floorOf(b *testing.B, out string, withTree bool) floorfile.Floor {
 	b.Helper()
 	var p preview
@@ -457,7 +460,7 @@ func floorOf(b *testing.B, out string, withTree bool) floorfile.Floor {
 			o.Inputs = s.NewState.Inputs
 		}
 		if withTree {
-			o.URN, o.Parent, o.Component = s.URN, s.NewState.Parent, component
+			o.URN, o.Parent, o.DependsOn, o.Component = s.URN, s.NewState.Parent, s.NewState.Dependencies, component
 		}
 		f.Objects = append(f.Objects, o)
 	}
