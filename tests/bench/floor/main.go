@@ -51,6 +51,9 @@ func main() {
 			if len(dependsOn) > 0 {
 				opts = append(opts, pulumi.DependsOn(dependsOn))
 			}
+			if o.AliasNoParent {
+				opts = append(opts, pulumi.Aliases([]pulumi.Alias{{NoParent: pulumi.Bool(true)}}))
+			}
 			if o.Component {
 				var c component
 				if err := ctx.RegisterComponentResource(o.Type, o.Name, &c, opts...); err != nil {

@@ -31,5 +31,8 @@ type Object struct {
 	URN       string         `json:"urn,omitempty"`
 	Parent    string         `json:"parent,omitempty"`
 	DependsOn []string       `json:"dependsOn,omitempty"`
-	Component bool           `json:"component,omitempty"`
+	// AliasNoParent gives the object the alias kubeharden's children carry for the flat layout they
+	// moved from: the same name with no parent.
+	AliasNoParent bool `json:"aliasNoParent,omitempty"`
+	Component     bool `json:"component,omitempty"`
 }
