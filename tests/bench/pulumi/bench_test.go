@@ -17,6 +17,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/bench/floorfile"
 	"github.com/kubeharden/kubeharden/tests/cluster"
@@ -477,62 +478,47 @@ func floorOf(b *testing.B, out string, withTree bool) floorfile.Floor {
 	return f
 }
 
-// writeInstallOrder writes every rendered YAML file under dir into one multi-document file, the
-// Namespaces first, then the CRDs, then the rest, and returns the number of objects.
+// writeInstallOrder writes every object rendered under dir (read with manifests.LoadDir, as the
+// integration tests read rendered folders) into one multi-document file, the Namespaces first, then the
+// CRDs, then the rest, and returns the number of objects.
 func writeInstallOrder(b *testing.B, dir, file string) int {
 	b.Helper()
-	type doc struct {
-		rank int
-		path string
-		body []byte
-	}
-	var docs []doc
-	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
-			return err
-		}
-		body, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		var meta struct {
-			Kind string `json:"kind"`
-		}
-		if err := yaml.Unmarshal(body, &meta); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		rank := 2
-		switch meta.Kind {
-		case "Namespace":
-			rank = 0
-		case "CustomResourceDefinition":
-			rank = 1
-		}
-		docs = append(docs, doc{rank, path, body})
-		return nil
-	})
+	objs, err := manifests.LoadDir(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
-	if len(docs) == 0 {
+	if len(objs) == 0 {
 		b.Fatalf("nothing rendered into %s", dir)
 	}
-	sort.Slice(docs, func(i, j int) bool {
-		if docs[i].rank != docs[j].rank {
-			return docs[i].rank < docs[j].rank
+	rank := func(o manifests.Object) int {
+		switch o.GVK.Kind {
+		case "Namespace":
+			return 0
+		case "CustomResourceDefinition":
+			return 1
 		}
-		return docs[i].path < docs[j].path
+		return 2
+	}
+	sort.SliceStable(objs, func(i, j int) bool {
+		if rank(objs[i]) != rank(objs[j]) {
+			return rank(objs[i]) < rank(objs[j])
+		}
+		return objs[i].Path < objs[j].Path
 	})
 	var all bytes.Buffer
-	for _, d := range docs {
+	for _, o := range objs {
+		body, err := os.ReadFile(o.Path)
+		if err != nil {
+			b.Fatal(err)
+		}
 		all.WriteString("---\n")
-		all.Write(d.body)
+		all.Write(body)
 		all.WriteString("\n")
 	}
 	if err := os.WriteFile(file, all.Bytes(), 0o600); err != nil {
 		b.Fatal(err)
 	}
-	return len(docs)
+	return len(objs)
 }
 
 func writeJSON(b *testing.B, path string, v any) {
