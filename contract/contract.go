@@ -14,4 +14,10 @@ const (
 	// BreakGlassReasonAnnotation records, on a break-glass binding to cluster-admin, the profile's reason
 	// for it; the check exempts the binding with the same reason.
 	BreakGlassReasonAnnotation = "kubeharden.io/break-glass-reason"
+	// FieldManagerAnnotation is the kubernetes provider's annotation that names the server-side apply field
+	// manager of an object. Every object kubeharden makes carries it, set to FieldManagerPrefix and the
+	// stack, so that an apply whose answer was lost (the API server died after the write) is retried as the
+	// same manager and finds its own fields, instead of conflicting with them as a new random manager.
+	FieldManagerAnnotation = "pulumi.com/patchFieldManager"
+	FieldManagerPrefix     = "kubeharden"
 )

@@ -2,6 +2,7 @@ package baseline
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -146,4 +147,48 @@ func TestNewBaselineLeavesTheCallersProfileAsItWas(t *testing.T) {
 	assert.JSONEq(t, string(before), string(after))
 	assert.Empty(t, profile.Tenants[0].Quota.LimitsCPU, "no default written into the caller's tenant")
 	assert.Len(t, profile.Guardrails.Actions, 1, "no default written into the caller's map")
+}
+
+// Every Kubernetes object of every component names the stack's own field manager, so a second apply after
+// a lost answer (the API server died after the write) owns what the first wrote instead of conflicting
+// with it (tests/e2e TestAnUpdateSurvivesTheAPIServerDying).
+func TestEveryObjectNamesTheStacksFieldManager(t *testing.T) {
+	for _, engine := range []string{"native", "gatekeeper"} {
+		t.Run(engine, func(t *testing.T) {
+			profile := &config.Profile{
+				Tenants:    []config.Tenant{{Name: "team-a"}},
+				Guardrails: config.Guardrails{Engine: engine, AllowedRegistries: []string{"registry.example.com"}},
+				RBAC: config.RBAC{
+					ClusterReaders: []config.Subject{{Kind: "Group", Name: "oidc:sre"}},
+					Auditors:       []config.Subject{{Kind: "Group", Name: "oidc:audit"}},
+					BreakGlass:     []config.BreakGlass{{Name: "oncall", Subject: config.Subject{Kind: "Group", Name: "oidc:oncall"}, Reason: "incident response"}},
+				},
+				Logging: config.Logging{Enabled: true, Outputs: []config.LogOutput{{Type: "stdout"}}},
+			}
+			rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
+				_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: profile})
+				return err
+			})
+			require.NoError(t, err)
+			objects := map[string]int{}
+			for _, r := range rec.Resources() {
+				if !strings.HasPrefix(r.Type, "kubernetes:") {
+					continue
+				}
+				objects[r.Type]++
+				annotations := r.Inputs["metadata"].ObjectValue()["annotations"]
+				require.True(t, annotations.IsObject(), "%s %s has no annotations", r.Type, r.Name)
+				assert.Equal(t, "kubeharden/kubeharden/test", annotations.ObjectValue()[contract.FieldManagerAnnotation].StringValue(), "%s %s", r.Type, r.Name)
+			}
+			for _, typ := range []string{"core/v1:Namespace", "core/v1:ServiceAccount", "core/v1:ConfigMap", "apps/v1:DaemonSet",
+				"networking.k8s.io/v1:NetworkPolicy", "rbac.authorization.k8s.io/v1:ClusterRoleBinding"} {
+				assert.NotZero(t, objects["kubernetes:"+typ], "the profile makes a %s", typ)
+			}
+			if engine == "gatekeeper" {
+				assert.NotZero(t, objects["kubernetes:templates.gatekeeper.sh/v1:ConstraintTemplate"])
+			} else {
+				assert.NotZero(t, objects["kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"])
+			}
+		})
+	}
 }

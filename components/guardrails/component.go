@@ -97,7 +97,7 @@ func newPolicies(ctx *pulumi.Context, name string, g config.Guardrails, namespac
 			vars = append(vars, &admissionv1.VariableArgs{Name: pulumi.String(v[0]), Expression: pulumi.String(v[1])})
 		}
 		policy, err := admissionv1.NewValidatingAdmissionPolicy(ctx, name+"-"+p.Name, &admissionv1.ValidatingAdmissionPolicyArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: labels},
+			Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: labels}),
 			Spec: &admissionv1.ValidatingAdmissionPolicySpecArgs{
 				FailurePolicy:    pulumi.String("Fail"),
 				MatchConstraints: &admissionv1.MatchResourcesArgs{ResourceRules: rules},
@@ -113,7 +113,7 @@ func newPolicies(ctx *pulumi.Context, name string, g config.Guardrails, namespac
 			return nil, fmt.Errorf("guardrail %s: %w", p.Name, err)
 		}
 		if _, err := admissionv1.NewValidatingAdmissionPolicyBinding(ctx, name+"-"+p.Name, &admissionv1.ValidatingAdmissionPolicyBindingArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: labels},
+			Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: labels}),
 			Spec: &admissionv1.ValidatingAdmissionPolicyBindingSpecArgs{
 				PolicyName:        policy.Metadata.Name().Elem(),
 				ValidationActions: pulumi.ToStringArray(ValidationActions(g.Actions[p.Rule])),

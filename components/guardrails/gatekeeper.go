@@ -10,6 +10,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/config"
 )
 
@@ -97,7 +98,7 @@ func newGatekeeper(ctx *pulumi.Context, name string, g config.Guardrails, namesp
 		tmpl, err := apiextensions.NewCustomResource(ctx, name+"-"+templateName, &apiextensions.CustomResourceArgs{
 			ApiVersion: pulumi.String("templates.gatekeeper.sh/v1"),
 			Kind:       pulumi.String("ConstraintTemplate"),
-			Metadata:   &metav1.ObjectMetaArgs{Name: pulumi.String(templateName)},
+			Metadata:   child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(templateName)}),
 			OtherFields: kubernetes.UntypedArgs{"spec": map[string]any{
 				"crd": map[string]any{"spec": map[string]any{
 					"names":      map[string]any{"kind": t.Kind},
@@ -123,7 +124,7 @@ func newGatekeeper(ctx *pulumi.Context, name string, g config.Guardrails, namesp
 		if _, err := apiextensions.NewCustomResource(ctx, name+"-"+templateName, &apiextensions.CustomResourceArgs{
 			ApiVersion:  pulumi.String("constraints.gatekeeper.sh/v1beta1"),
 			Kind:        pulumi.String(t.Kind),
-			Metadata:    &metav1.ObjectMetaArgs{Name: pulumi.String(constraint)},
+			Metadata:    child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(constraint)}),
 			OtherFields: kubernetes.UntypedArgs{"spec": spec},
 		}, append(opts, pulumi.DependsOn([]pulumi.Resource{tmpl}))...); err != nil {
 			return nil, fmt.Errorf("gatekeeper constraint %s: %w", t.Kind, err)

@@ -14,6 +14,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
@@ -68,17 +69,17 @@ func NewLogAgent(ctx *pulumi.Context, name string, args *LogAgentArgs, opts ...p
 	nsLabels := tenant.PodSecurityLabels(l.PodSecurity)
 	nsLabels[tenant.ManagedByLabel] = tenant.ManagedByValue // not the tenant label: tenant guardrails stay out
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{
+		Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{
 			Name: pulumi.String(l.Namespace), Labels: pulumi.ToStringMap(nsLabels),
 			Annotations: pulumi.ToStringMap(tenant.NamespaceAnnotations(l.PodSecurity)),
-		},
+		}),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("log agent %s: namespace: %w", name, err)
 	}
 	nsName := ns.Metadata.Name().Elem()
 	meta := func(n string) *metav1.ObjectMetaArgs {
-		return &metav1.ObjectMetaArgs{Name: pulumi.String(n), Namespace: nsName, Labels: managed}
+		return child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(n), Namespace: nsName, Labels: managed})
 	}
 
 	sa, err := corev1.NewServiceAccount(ctx, name+"-sa", &corev1.ServiceAccountArgs{
@@ -88,14 +89,14 @@ func NewLogAgent(ctx *pulumi.Context, name string, args *LogAgentArgs, opts ...p
 		return nil, fmt.Errorf("log agent %s: service account: %w", name, err)
 	}
 	role, err := rbacpulumi.NewClusterRole(ctx, name+"-role", &rbacpulumi.ClusterRoleArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(AgentRole), Labels: managed},
+		Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(AgentRole), Labels: managed}),
 		Rules:    rbac.PulumiRules(AgentRules()),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("log agent %s: cluster role: %w", name, err)
 	}
 	if _, err := rbacpulumi.NewClusterRoleBinding(ctx, name+"-role", &rbacpulumi.ClusterRoleBindingArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(AgentRole), Labels: managed},
+		Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(AgentRole), Labels: managed}),
 		RoleRef:  &rbacpulumi.RoleRefArgs{ApiGroup: pulumi.String("rbac.authorization.k8s.io"), Kind: pulumi.String("ClusterRole"), Name: role.Metadata.Name().Elem()},
 		Subjects: rbacpulumi.SubjectArray{&rbacpulumi.SubjectArgs{Kind: pulumi.String("ServiceAccount"), Name: sa.Metadata.Name().Elem(), Namespace: nsName}},
 	}, parent); err != nil {
@@ -131,7 +132,7 @@ func NewLogAgent(ctx *pulumi.Context, name string, args *LogAgentArgs, opts ...p
 
 	// Nothing but the agent runs in its namespace: its Pod Security exception must not serve anyone else.
 	policy, err := admissionv1.NewValidatingAdmissionPolicy(ctx, name+"-only", &admissionv1.ValidatingAdmissionPolicyArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(OnlyAgentPolicy), Labels: managed},
+		Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(OnlyAgentPolicy), Labels: managed}),
 		Spec: &admissionv1.ValidatingAdmissionPolicySpecArgs{
 			FailurePolicy: pulumi.String("Fail"),
 			MatchConstraints: &admissionv1.MatchResourcesArgs{ResourceRules: admissionv1.NamedRuleWithOperationsArray{
@@ -149,7 +150,7 @@ func NewLogAgent(ctx *pulumi.Context, name string, args *LogAgentArgs, opts ...p
 		return nil, fmt.Errorf("log agent %s: policy: %w", name, err)
 	}
 	if _, err := admissionv1.NewValidatingAdmissionPolicyBinding(ctx, name+"-only", &admissionv1.ValidatingAdmissionPolicyBindingArgs{
-		Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(OnlyAgentPolicy), Labels: managed},
+		Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(OnlyAgentPolicy), Labels: managed}),
 		Spec: &admissionv1.ValidatingAdmissionPolicyBindingSpecArgs{
 			PolicyName:        policy.Metadata.Name().Elem(),
 			ValidationActions: pulumi.ToStringArray([]string{"Deny"}),

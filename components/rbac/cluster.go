@@ -66,7 +66,7 @@ func NewClusterRBAC(ctx *pulumi.Context, name string, args *ClusterRBACArgs, opt
 		{"auditor", AuditorRole, AuditorRules(), r.Auditors},
 	} {
 		cr, err := rbacpulumi.NewClusterRole(ctx, name+"-"+role.suffix, &rbacpulumi.ClusterRoleArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(role.name), Labels: managed},
+			Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(role.name), Labels: managed}),
 			Rules:    PulumiRules(role.rules),
 		}, children...)
 		if err != nil {
@@ -77,7 +77,7 @@ func NewClusterRBAC(ctx *pulumi.Context, name string, args *ClusterRBACArgs, opt
 			continue
 		}
 		if _, err := rbacpulumi.NewClusterRoleBinding(ctx, name+"-"+role.suffix, &rbacpulumi.ClusterRoleBindingArgs{
-			Metadata: &metav1.ObjectMetaArgs{Name: pulumi.String(role.name), Labels: managed},
+			Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(role.name), Labels: managed}),
 			RoleRef: &rbacpulumi.RoleRefArgs{ApiGroup: pulumi.String(rbacv1.GroupName), Kind: pulumi.String("ClusterRole"),
 				Name: cr.Metadata.Name().Elem()},
 			Subjects: PulumiSubjects(role.subjects),
@@ -87,11 +87,11 @@ func NewClusterRBAC(ctx *pulumi.Context, name string, args *ClusterRBACArgs, opt
 	}
 	for _, bg := range r.BreakGlass {
 		if _, err := rbacpulumi.NewClusterRoleBinding(ctx, name+"-break-glass-"+bg.Name, &rbacpulumi.ClusterRoleBindingArgs{
-			Metadata: &metav1.ObjectMetaArgs{
+			Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{
 				Name:        pulumi.String(BreakGlassPrefix + bg.Name),
 				Labels:      managed,
 				Annotations: pulumi.StringMap{contract.BreakGlassReasonAnnotation: pulumi.String(bg.Reason)},
-			},
+			}),
 			RoleRef: &rbacpulumi.RoleRefArgs{ApiGroup: pulumi.String(rbacv1.GroupName), Kind: pulumi.String("ClusterRole"),
 				Name: pulumi.String("cluster-admin")},
 			Subjects: PulumiSubjects([]config.Subject{bg.Subject}),

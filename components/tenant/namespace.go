@@ -13,6 +13,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/contract"
@@ -77,11 +78,11 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 		annotations = pulumi.ToStringMap(a)
 	}
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
-		Metadata: &metav1.ObjectMetaArgs{
+		Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{
 			Name:        pulumi.String(t.Name),
 			Labels:      pulumi.ToStringMap(NamespaceLabels(t.Name, args.PodSecurity)),
 			Annotations: annotations,
-		},
+		}),
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("tenant namespace %s: %w", name, err)
@@ -89,11 +90,11 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 	// Every object below names the namespace through ns's output, so it is created after the namespace.
 	nsName := ns.Metadata.Name().Elem()
 	meta := func(objectName string) *metav1.ObjectMetaArgs {
-		return &metav1.ObjectMetaArgs{
+		return child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{
 			Name:      pulumi.String(objectName),
 			Namespace: nsName,
 			Labels:    pulumi.StringMap{ManagedByLabel: pulumi.String(ManagedByValue)},
-		}
+		})
 	}
 
 	// NSA/CISA "Network separation and hardening": deny all ingress and egress, then allow narrowly.
@@ -186,10 +187,10 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 	// The controller-manager creates the default ServiceAccount of every namespace: patch it, so that a pod
 	// that forgets to name its own account gets no API token (C-0034, CIS 5.1.5).
 	if _, err := corev1.NewServiceAccountPatch(ctx, name+"-default-sa", &corev1.ServiceAccountPatchArgs{
-		Metadata: &metav1.ObjectMetaPatchArgs{
+		Metadata: child.ObjectMetaPatch(ctx, &metav1.ObjectMetaPatchArgs{
 			Name:      pulumi.String("default"),
 			Namespace: nsName,
-		},
+		}),
 		AutomountServiceAccountToken: pulumi.Bool(false),
 	}, parent); err != nil {
 		return nil, fmt.Errorf("tenant namespace %s: default service account: %w", name, err)

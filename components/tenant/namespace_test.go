@@ -227,5 +227,6 @@ func TestAWeakerTenantRecordsItsReasonAndPassesTheCheck(t *testing.T) {
 	// At restricted there is nothing to record.
 	rec, err = run(t, validArgs())
 	require.NoError(t, err)
-	assert.True(t, get(object(t, rec, "kubernetes:core/v1:Namespace", "team-a").Inputs, "metadata", "annotations").IsNull())
+	annotations := get(object(t, rec, "kubernetes:core/v1:Namespace", "team-a").Inputs, "metadata", "annotations").ObjectValue()
+	assert.NotContains(t, annotations, resource.PropertyKey(contract.PodSecurityExemptionReasonAnnotation))
 }
