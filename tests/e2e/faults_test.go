@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -89,6 +90,45 @@ func TestAnUpdateSurvivesTheAPIServerDying(t *testing.T) {
 		_, err := c.Client.NetworkingV1().NetworkPolicies(name).Get(context.Background(), "default-deny-all", metav1.GetOptions{})
 		assert.NoError(t, err, "%s has its default-deny policy", name)
 	}
+}
+
+// The fault the test above meets by chance, made certain: the API server does the apply of an object
+// and its answer is lost, so the object exists and the state does not know it. The second `pulumi up`
+// applies it again as the same field manager (components/internal/child.FieldManager), owns what the
+// first apply wrote, and converges; under a new random manager it met a conflict on the fields the server
+// had defaulted (the binding's matchResources is atomic).
+func TestAnUpdateSurvivesALostAnswer(t *testing.T) {
+	c := cluster.Start(t, nil)
+	const binding = "kubeharden-logging-only"
+	proxy := c.LossyProxy(t, func(r *http.Request) bool {
+		return r.Method == http.MethodPatch && r.URL.Query().Get("dryRun") == "" &&
+			strings.HasSuffix(r.URL.Path, "/validatingadmissionpolicybindings/"+binding)
+	})
+	ws := pulumitest.NewWorkspace(t, stack.KubeconfigEnv+"="+proxy.Kubeconfig)
+	ws.MustRun("stack", "init", "cluster", "--non-interactive")
+
+	out, err := ws.Run("up", "--yes", "--stack", "cluster", "--non-interactive")
+	require.Error(t, err, "the apply whose answer was lost fails the update:\n%s", out)
+	require.Len(t, proxy.Lost(), 1, "the proxy lost the binding's answer")
+	ctx := context.Background()
+	_, err = c.Client.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings().Get(ctx, binding, metav1.GetOptions{})
+	require.NoError(t, err, "the apply landed")
+	for _, r := range ws.State("cluster").Deployment.Resources {
+		known := r.Type == "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding" && strings.HasSuffix(r.URN, "-logging-only")
+		require.False(t, known, "the state does not know the binding whose answer was lost: %s", r.URN)
+	}
+
+	ws.MustRun("up", "--yes", "--stack", "cluster", "--non-interactive")
+	assertConverged(t, ws, "cluster")
+	got, err := c.Client.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings().Get(ctx, binding, metav1.GetOptions{})
+	require.NoError(t, err)
+	var appliers []string
+	for _, f := range got.ManagedFields {
+		if f.Operation == metav1.ManagedFieldsOperationApply {
+			appliers = append(appliers, f.Manager)
+		}
+	}
+	assert.Equal(t, []string{"kubeharden/kubeharden/cluster"}, appliers, "one applier, the stack's")
 }
 
 // etcd killed in the middle of `pulumi up` and started again on its data: the same.
