@@ -130,10 +130,51 @@ func Resolve(p *Profile) (*Profile, error) {
 	if p == nil {
 		return nil, errors.New("a profile is required")
 	}
+	out, errs := resolve(p)
+	if len(errs) > 0 {
+		return nil, NewInvalidProfileError(errs)
+	}
+	return out, nil
+}
+
+// resolve defaults and validates a deep copy of p and returns it with its problems.
+func resolve(p *Profile) (*Profile, field.ErrorList) {
 	out := p.DeepCopy()
 	SetDefaultsProfile(out)
-	if errs := ValidateProfile(out); len(errs) > 0 {
-		return nil, NewInvalidProfileError(errs)
+	return out, ValidateProfile(out)
+}
+
+// MergeDocuments merges profile documents in order into a new one: a later one overrides an earlier one
+// key by key (maps merge, anything else replaces), as the stack config overrides the profile file. The
+// documents are not changed.
+func MergeDocuments(docs ...map[string]any) (map[string]any, error) {
+	doc := map[string]any{}
+	for _, d := range docs {
+		c, err := jsonCopy(d)
+		if err != nil {
+			return nil, err
+		}
+		merge(doc, c)
+	}
+	return doc, nil
+}
+
+// ResolveDocuments is Load for profile documents a caller has already read, such as a fleet's shared
+// profile and one cluster's overrides: merged (MergeDocuments), decoded strictly once, defaulted and
+// validated. No environment variable applies. The problems come back as a list with their field paths,
+// for the caller to place under its own.
+func ResolveDocuments(docs ...map[string]any) (*Profile, field.ErrorList) {
+	doc, err := MergeDocuments(docs...)
+	if err != nil {
+		return nil, field.ErrorList{field.Invalid(field.NewPath("profile"), "", err.Error())}
+	}
+	p, errs := Decode(doc)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	out, errs := resolve(p)
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return out, nil
 }
@@ -174,7 +215,7 @@ func Decode(doc map[string]any) (*Profile, field.ErrorList) {
 		}
 		var errs field.ErrorList
 		for _, e := range strict {
-			errs = append(errs, strictError(e))
+			errs = append(errs, strictError(e, reflect.TypeOf(Profile{})))
 		}
 		switch {
 		case typeErr != nil: // the decoder stops at the first value of the wrong type
@@ -187,6 +228,22 @@ func Decode(doc map[string]any) (*Profile, field.ErrorList) {
 		}
 		return p, nil
 	}
+}
+
+// DecodeStrict decodes JSON into v (a pointer to a struct) as Decode does a profile: an unknown key is
+// refused with its path and the keys allowed there, a duplicate key with its path. It is for the other
+// versioned files kubeharden reads, such as a fleet file; a value of the wrong type is reported with
+// the decoder's own message.
+func DecodeStrict(data []byte, v any) field.ErrorList {
+	strict, err := kjson.UnmarshalStrict(data, v)
+	var errs field.ErrorList
+	for _, e := range strict {
+		errs = append(errs, strictError(e, reflect.TypeOf(v).Elem()))
+	}
+	if err != nil {
+		errs = append(errs, field.Invalid(field.NewPath(strings.ToLower(reflect.TypeOf(v).Elem().Name())), "", err.Error()))
+	}
+	return errs
 }
 
 // applyEnvironment sets the fields EnvOverrides name from the environment (nil: the process's, read
@@ -266,7 +323,7 @@ var strictPath = regexp.MustCompile(`^(unknown|duplicate) field "(.*)"$`)
 
 // strictError turns a strict decoding error into a field error: an unknown key names the keys its place
 // allows (and the right spelling, keys being case-sensitive); a duplicate key is a duplicate.
-func strictError(e error) *field.Error {
+func strictError(e error, root reflect.Type) *field.Error {
 	m := strictPath.FindStringSubmatch(e.Error())
 	if m == nil {
 		return field.Invalid(field.NewPath("profile"), "", e.Error())
@@ -274,7 +331,7 @@ func strictError(e error) *field.Error {
 	segments := splitPath(m[2])
 	var parent reflect.Type
 	if len(segments) > 0 {
-		parent = fieldType(reflect.TypeOf(Profile{}), segments[:len(segments)-1])
+		parent = fieldType(root, segments[:len(segments)-1])
 	}
 	if parent == nil {
 		// The key's own text holds a "." or a "[" (no key of a profile does), so its place cannot be told.

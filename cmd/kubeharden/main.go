@@ -50,7 +50,7 @@ func newRootCommand() *cobra.Command {
 	root := &cobra.Command{Use: "kubeharden", Short: "Harden a Kubernetes cluster from its first minute", SilenceUsage: true, SilenceErrors: true}
 	// A flag that is unknown or of the wrong type is a usage error, for every command: exit 2.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{fmt.Errorf("%s: %w", c.CommandPath(), err)} })
-	root.AddCommand(newPKICommand(), newEncryptionKeyCommand(), newRewriteSecretsCommand(), newCheckCommand(), newReportCommand(), newFilesCommand())
+	root.AddCommand(newPKICommand(), newEncryptionKeyCommand(), newRewriteSecretsCommand(), newCheckCommand(), newReportCommand(), newFilesCommand(), newFleetCommand())
 	return root
 }
 

@@ -39,6 +39,11 @@ func TestExitCodes(t *testing.T) {
 		{"a preview with a privileged Deployment", []string{"check", "--pulumi-preview", "testdata/preview-privileged.json"}, 1},
 		{"a preview with a value not known yet", []string{"check", "--pulumi-preview", "testdata/preview-unknown.json"}, 2},
 		{"a preview that is not JSON", []string{"check", "--pulumi-preview", "main.go"}, 2},
+		{"a missing fleet file", []string{"fleet", "preview", "-f", filepath.Join(empty, "fleet.yaml")}, 2},
+		{"a fleet file with a bad cluster", []string{"fleet", "preview", "-f", "testdata/fleet-bad.yaml"}, 2},
+		{"a fleet cluster that is not in the file", []string{"fleet", "preview", "-f", "../../examples/fleet/fleet.yaml", "--only", "mars-1"}, 2},
+		{"a fleet run without its policy pack", []string{"fleet", "preview", "-f", "../../examples/fleet/fleet.yaml", "--policy-pack", filepath.Join(empty, "none")}, 2},
+		{"a fleet parallelism of zero", []string{"fleet", "up", "-f", "../../examples/fleet/fleet.yaml", "--parallel", "0"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := exec.Command(bin, tc.args...)

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/fleet"
+	"github.com/kubeharden/kubeharden/stack"
+)
+
+// newFleetCommand is `kubeharden fleet preview|up`: one profile on every cluster of a fleet file.
+func newFleetCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "fleet", Short: "Preview or apply one profile on every cluster of a fleet file"}
+	var file, project, pack, output string
+	var parallel int
+	var only, exclude []string
+	cmd.PersistentFlags().StringVarP(&file, "file", "f", "fleet.yaml", "the fleet file")
+	cmd.PersistentFlags().StringVar(&project, "project", ".", "the kubeharden project folder (Pulumi.yaml), or a folder below it")
+	cmd.PersistentFlags().StringVar(&pack, "policy-pack", "", "the kubeharden-policy executable (default: next to this kubeharden)")
+	cmd.PersistentFlags().IntVar(&parallel, "parallel", 4, "how many clusters run at once")
+	cmd.PersistentFlags().StringSliceVar(&only, "only", nil, "only these clusters (names, comma-separated)")
+	cmd.PersistentFlags().StringSliceVar(&exclude, "exclude", nil, "all clusters but these")
+	cmd.PersistentFlags().StringVarP(&output, "output", "o", "table", "table or json")
+	for _, op := range []fleet.Operation{fleet.Preview, fleet.Up} {
+		short := map[fleet.Operation]string{
+			fleet.Preview: "Preview every cluster with the policy pack; exit 1 if one fails or violates a mandatory policy",
+			fleet.Up:      "Apply to every cluster with the policy pack; a failing cluster does not stop the others; exit 1 if one fails",
+		}[op]
+		cmd.AddCommand(&cobra.Command{Use: string(op), Short: short, Args: cobra.NoArgs, RunE: func(c *cobra.Command, _ []string) error {
+			if output != "table" && output != "json" {
+				return usageError{fmt.Errorf("--output %q: must be table or json", output)}
+			}
+			if parallel < 1 {
+				return usageError{fmt.Errorf("--parallel %d: must be at least 1", parallel)}
+			}
+			f, err := fleet.Load(file)
+			if err != nil {
+				return usageError{err}
+			}
+			root, err := stack.ProjectRootFrom(project)
+			if err != nil {
+				return usageError{err}
+			}
+			if pack == "" {
+				pack = siblingExecutable("kubeharden-policy")
+			}
+			results, err := fleet.Run(c.Context(), f, op, fleet.Options{
+				Project: root, PolicyPack: pack, Parallel: parallel, Only: only, Exclude: exclude, Progress: c.ErrOrStderr(),
+			})
+			if err != nil {
+				return usageError{err}
+			}
+			write := fleet.WriteTable
+			if output == "json" {
+				write = fleet.WriteJSON
+			}
+			if err := write(c.OutOrStdout(), results); err != nil {
+				return err
+			}
+			for _, r := range results {
+				if r.Failed() {
+					return outcome{controls.ExitFail}
+				}
+			}
+			return nil
+		}})
+	}
+	return cmd
+}
+
+// siblingExecutable is the path of name in the folder of the running executable.
+func siblingExecutable(name string) string {
+	self, err := os.Executable()
+	if err != nil {
+		return name
+	}
+	return filepath.Join(filepath.Dir(self), name)
+}
