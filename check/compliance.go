@@ -105,6 +105,8 @@ type Inputs struct {
 	Kubeconfig string
 	// ProfileFile, when set, is a profile or stack settings file: its exemptions and Kubernetes version apply.
 	ProfileFile string
+	// Profile, when set, is a resolved profile, in place of ProfileFile.
+	Profile *config.Profile
 	// KubernetesVersion overrides the profile's; empty means the profile's, or config.DefaultKubernetesVersion.
 	KubernetesVersion string
 	// Namespace is the namespace of the objects in Paths that name none (default when empty).
@@ -127,6 +129,9 @@ func Run(ctx context.Context, in Inputs) (*controls.Report, error) {
 			return nil, fmt.Errorf("--profile %s: %w", in.ProfileFile, err)
 		}
 		opts.Exemptions, opts.KubernetesVersion = Exemptions(p), p.KubernetesVersion
+	}
+	if in.Profile != nil {
+		opts.Exemptions, opts.KubernetesVersion = Exemptions(in.Profile), in.Profile.KubernetesVersion
 	}
 	if in.KubernetesVersion != "" {
 		opts.KubernetesVersion = in.KubernetesVersion

@@ -14,11 +14,17 @@ import (
 //go:embed templates/report.html.tmpl templates/report.md.tmpl
 var templates embed.FS
 
-// reportView is what the report templates see: the report (with its lookups by control) and when it was
-// made.
+// ReportStyle is the style sheet of the HTML reports, this one and the fleet's drift report.
+//
+//go:embed templates/report.css
+var ReportStyle string
+
+// reportView is what the report templates see: the report (with its lookups by control), when it was
+// made, and the style sheet.
 type reportView struct {
 	*Report
 	Generated string
+	Style     htmltemplate.CSS
 }
 
 // Count returns how many controls have a status, by name (for the templates).
@@ -32,7 +38,7 @@ var (
 // WriteHTML writes the report as one self-contained HTML page: styles inline, no script, no link out, and
 // a Content-Security-Policy that forbids loading anything, so it opens the same with no network.
 func (r *Report) WriteHTML(w io.Writer, now time.Time) error {
-	return htmlReport.Execute(w, reportView{Report: r, Generated: now.UTC().Format(time.RFC3339)})
+	return htmlReport.Execute(w, reportView{Report: r, Generated: now.UTC().Format(time.RFC3339), Style: htmltemplate.CSS(ReportStyle)})
 }
 
 // WriteMarkdown writes the report as Markdown (GitHub-flavoured tables).

@@ -19,6 +19,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
+	"github.com/kubeharden/kubeharden/check"
+	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/policypack"
 	"github.com/kubeharden/kubeharden/stack"
 )
@@ -31,13 +33,17 @@ const (
 	Preview Operation = "preview"
 	// Up is `pulumi up` with the policy pack.
 	Up Operation = "up"
+	// Drift is `pulumi preview --refresh` (the state read back from the cluster, then compared with the
+	// program; nothing is written) and `kubeharden check --kubeconfig` of the live cluster.
+	Drift Operation = "drift"
 )
 
 // Options are how Run goes about a fleet.
 type Options struct {
 	// Project is the kubeharden project folder (its Pulumi.yaml), whose program every stack runs.
 	Project string
-	// PolicyPack is the kubeharden policy pack (the kubeharden-policy executable); required.
+	// PolicyPack is the kubeharden policy pack (the kubeharden-policy executable); required for a preview
+	// and an up.
 	PolicyPack string
 	// Parallel is how many clusters run at once; 0 or less means 1.
 	Parallel int
@@ -59,13 +65,36 @@ type Result struct {
 	Violations map[string]int
 	// PolicyPacks are the policy packs the engine ran, by name.
 	PolicyPacks []string
-	Duration    time.Duration
+	// Drifted are the resources whose state in the cluster is not what the program makes (drift only).
+	Drifted []DriftedResource
+	// Controls counts the live check's controls by status, and FailingControls names those that fail
+	// (drift only).
+	Controls        map[string]int
+	FailingControls []string
+	// NotJudged, when set, says why the cluster could not be judged (drift of a cluster that only
+	// renders YAML): it neither passed nor failed.
+	NotJudged string
+	Duration  time.Duration
 	// Err is why the cluster's operation failed; nil when it passed.
 	Err error
 }
 
-// Failed tells whether the cluster did not pass: an error or a mandatory violation.
-func (r Result) Failed() bool { return r.Err != nil || r.Violations["mandatory"] > 0 }
+// DriftedResource is a resource a drift preview would change to bring the cluster back to the program.
+type DriftedResource struct {
+	// Op is the step that would undo the drift: update, create (the object is gone), delete, replace.
+	Op string `json:"op"`
+	// URN is the resource's; Object names the Kubernetes object ("NetworkPolicy team-a/default-deny-all").
+	URN    string `json:"urn"`
+	Object string `json:"object"`
+	// Fields are the properties that differ.
+	Fields []string `json:"fields,omitempty"`
+}
+
+// Failed tells whether the cluster did not pass: an error, a mandatory violation, drift or a failing
+// control.
+func (r Result) Failed() bool {
+	return r.Err != nil || r.Violations["mandatory"] > 0 || len(r.Drifted) > 0 || len(r.FailingControls) > 0
+}
 
 // Select is the members Options.Only and Options.Exclude leave, in the fleet's order.
 func Select(f *Fleet, only, exclude []string) ([]Member, error) {
@@ -104,7 +133,7 @@ func Run(ctx context.Context, f *Fleet, op Operation, opts Options) ([]Result, e
 	if err != nil {
 		return nil, err
 	}
-	if st, err := os.Stat(opts.PolicyPack); opts.PolicyPack == "" || err != nil || st.IsDir() {
+	if st, err := os.Stat(opts.PolicyPack); op != Drift && (opts.PolicyPack == "" || err != nil || st.IsDir()) {
 		return nil, fmt.Errorf("the kubeharden policy pack %q: not an executable (build it with `go build -o bin/kubeharden-policy ./cmd/kubeharden-policy`)", opts.PolicyPack)
 	}
 	project, err := workspace.LoadProject(filepath.Join(opts.Project, "Pulumi.yaml"))
@@ -141,6 +170,12 @@ func Run(ctx context.Context, f *Fleet, op Operation, opts Options) ([]Result, e
 // line is a result in one line of progress.
 func (r Result) line(op Operation) string {
 	s := fmt.Sprintf("%s: %s, %d violation(s), %s", op, changeText(r.Changes), r.Violations["mandatory"]+r.Violations["advisory"], r.Duration.Round(100*time.Millisecond))
+	if op == Drift {
+		s = fmt.Sprintf("drift: %d resource(s) drifted, %d control(s) failing live, %s", len(r.Drifted), len(r.FailingControls), r.Duration.Round(100*time.Millisecond))
+	}
+	if r.NotJudged != "" {
+		s += ": NOT JUDGED: " + r.NotJudged
+	}
 	if r.Err != nil {
 		s += ": FAILED: " + firstLine(r.Err.Error())
 	}
@@ -154,6 +189,13 @@ func runMember(ctx context.Context, f *Fleet, m Member, project workspace.Projec
 	res := Result{Cluster: m.Name, Stack: m.Stack, Changes: map[string]int{}, Violations: map[string]int{}}
 	fail := func(err error) Result {
 		res.Err, res.Duration = err, time.Since(start)
+		return res
+	}
+	if op == Drift && m.Kubeconfig == "" {
+		// Fail closed: with no cluster there is nothing to compare the state with, and no drift found is
+		// not the same as no drift.
+		res.NotJudged = "it renders YAML only: there is no cluster to compare its state with"
+		res.Duration = time.Since(start)
 		return res
 	}
 	dir, err := os.MkdirTemp("", "kubeharden-fleet-"+m.Name+"-")
@@ -184,7 +226,7 @@ func runMember(ctx context.Context, f *Fleet, m Member, project workspace.Projec
 	if f.Backend != "" {
 		env["PULUMI_BACKEND_URL"] = f.Backend
 	}
-	if op == Preview {
+	if op == Preview || op == Drift {
 		// As make preview: a preview persists nothing, and the engine's snapshot after each step costs
 		// the square of the stack's size (BENCHMARKS.md).
 		env["PULUMI_SKIP_CHECKPOINTS"] = "true"
@@ -216,6 +258,11 @@ func runMember(ctx context.Context, f *Fleet, m Member, project workspace.Projec
 	go func() {
 		defer close(counted)
 		for ev := range evs {
+			if pre := ev.ResourcePreEvent; pre != nil && op == Drift {
+				if d, ok := drifted(pre.Metadata); ok {
+					res.Drifted = append(res.Drifted, d)
+				}
+			}
 			if p := ev.PolicyEvent; p != nil {
 				res.Violations[p.EnforcementLevel]++
 			}
@@ -223,7 +270,9 @@ func runMember(ctx context.Context, f *Fleet, m Member, project workspace.Projec
 				for k, n := range s.ResourceChanges {
 					res.Changes[string(k)] += n
 				}
-				for name := range s.PolicyPacks {
+				for key := range s.PolicyPacks {
+					// The engine names a pack "<name>|<source>|<path>" (kubeharden|local|/.../kubeharden-policy).
+					name, _, _ := strings.Cut(key, "|")
 					res.PolicyPacks = append(res.PolicyPacks, name)
 				}
 			}
@@ -234,6 +283,8 @@ func runMember(ctx context.Context, f *Fleet, m Member, project workspace.Projec
 		_, err = st.Preview(ctx, optpreview.PolicyPacks(opts.PolicyPack), optpreview.EventStreams(evs), optpreview.SuppressProgress())
 	case Up:
 		_, err = st.Up(ctx, optup.PolicyPacks(opts.PolicyPack), optup.EventStreams(evs), optup.SuppressProgress(), optup.SuppressOutputs())
+	case Drift:
+		_, err = st.Preview(ctx, optpreview.Refresh(), optpreview.EventStreams(evs), optpreview.SuppressProgress())
 	default:
 		close(evs)
 		err = fmt.Errorf("unknown operation %q", op)
@@ -243,11 +294,75 @@ func runMember(ctx context.Context, f *Fleet, m Member, project workspace.Projec
 	switch {
 	case err != nil:
 		res.Err = cliError(err)
+	case op == Drift:
+		if err := checkLive(ctx, m, &res); err != nil {
+			res.Err = err
+		}
 	case !slices.Contains(res.PolicyPacks, policypack.Name):
 		// Fail closed: a cluster the policy pack did not judge has not passed it.
 		res.Err = fmt.Errorf("the engine's summary names no %s policy pack (it names %v): the cluster was not judged", policypack.Name, res.PolicyPacks)
 	}
 	return res
+}
+
+// drifted is the drift a step of a drift preview undoes, if it undoes any.
+func drifted(step apitype.StepEventMetadata) (DriftedResource, bool) {
+	switch step.Op {
+	case apitype.OpSame, apitype.OpRead, apitype.OpRefresh, apitype.OpReadDiscard, apitype.OpDiscardReplaced:
+		return DriftedResource{}, false
+	}
+	if step.Type == "pulumi:pulumi:Stack" {
+		return DriftedResource{}, false
+	}
+	d := DriftedResource{Op: string(step.Op), URN: step.URN, Fields: step.Diffs}
+	for _, s := range []*apitype.StepEventStateMetadata{step.New, step.Old} {
+		if s == nil {
+			continue
+		}
+		for _, props := range []map[string]any{s.Inputs, s.Outputs} {
+			if name := objectName(props); name != "" {
+				d.Object = name
+				return d, true
+			}
+		}
+	}
+	d.Object = step.Type
+	return d, true
+}
+
+// objectName is "Kind namespace/name" (or "Kind name") of a Kubernetes resource's properties; empty
+// when they do not say.
+func objectName(props map[string]any) string {
+	kind, _ := props["kind"].(string)
+	meta, _ := props["metadata"].(map[string]any)
+	name, _ := meta["name"].(string)
+	if kind == "" || name == "" {
+		return ""
+	}
+	if ns, _ := meta["namespace"].(string); ns != "" {
+		return kind + " " + ns + "/" + name
+	}
+	return kind + " " + name
+}
+
+// checkLive runs the control catalog on the live cluster with the cluster's profile, as
+// `kubeharden check --kubeconfig` does, and records the controls that fail.
+func checkLive(ctx context.Context, m Member, res *Result) error {
+	r, err := check.Run(ctx, check.Inputs{Kubeconfig: m.Kubeconfig, Profile: m.Profile})
+	if err != nil {
+		return fmt.Errorf("kubeharden check --kubeconfig %s: %w", m.Kubeconfig, err)
+	}
+	res.Controls = map[string]int{}
+	for _, c := range r.Controls {
+		res.Controls[string(c.Status)]++
+		if c.Status == controls.StatusFail {
+			res.FailingControls = append(res.FailingControls, c.ID)
+		}
+	}
+	if len(r.Errors) > 0 {
+		return fmt.Errorf("kubeharden check --kubeconfig %s: %d input(s) not read, the first: %s: %s", m.Kubeconfig, len(r.Errors), r.Errors[0].Path, r.Errors[0].Err)
+	}
+	return nil
 }
 
 // cliError is err with the CLI's own words, when it is the pulumi CLI's.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -12,10 +13,10 @@ import (
 	"github.com/kubeharden/kubeharden/stack"
 )
 
-// newFleetCommand is `kubeharden fleet preview|up`: one profile on every cluster of a fleet file.
+// newFleetCommand is `kubeharden fleet preview|up|drift`: one profile on every cluster of a fleet file.
 func newFleetCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "fleet", Short: "Preview or apply one profile on every cluster of a fleet file"}
-	var file, project, pack, output string
+	cmd := &cobra.Command{Use: "fleet", Short: "Preview, apply or look for drift on every cluster of a fleet file"}
+	var file, project, pack, output, htmlPath string
 	var parallel int
 	var only, exclude []string
 	cmd.PersistentFlags().StringVarP(&file, "file", "f", "fleet.yaml", "the fleet file")
@@ -25,12 +26,13 @@ func newFleetCommand() *cobra.Command {
 	cmd.PersistentFlags().StringSliceVar(&only, "only", nil, "only these clusters (names, comma-separated)")
 	cmd.PersistentFlags().StringSliceVar(&exclude, "exclude", nil, "all clusters but these")
 	cmd.PersistentFlags().StringVarP(&output, "output", "o", "table", "table or json")
-	for _, op := range []fleet.Operation{fleet.Preview, fleet.Up} {
+	for _, op := range []fleet.Operation{fleet.Preview, fleet.Up, fleet.Drift} {
 		short := map[fleet.Operation]string{
 			fleet.Preview: "Preview every cluster with the policy pack; exit 1 if one fails or violates a mandatory policy",
 			fleet.Up:      "Apply to every cluster with the policy pack; a failing cluster does not stop the others; exit 1 if one fails",
+			fleet.Drift:   "Compare every cluster with the program (preview --refresh) and check it live; exit 1 if one drifted or fails a control, 2 if one could not be judged",
 		}[op]
-		cmd.AddCommand(&cobra.Command{Use: string(op), Short: short, Args: cobra.NoArgs, RunE: func(c *cobra.Command, _ []string) error {
+		sub := &cobra.Command{Use: string(op), Short: short, Args: cobra.NoArgs, RunE: func(c *cobra.Command, _ []string) error {
 			if output != "table" && output != "json" {
 				return usageError{fmt.Errorf("--output %q: must be table or json", output)}
 			}
@@ -54,22 +56,55 @@ func newFleetCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			write := fleet.WriteTable
 			if output == "json" {
-				write = fleet.WriteJSON
+				err = fleet.WriteJSON(c.OutOrStdout(), results)
+			} else {
+				err = fleet.WriteTable(c.OutOrStdout(), op, results)
 			}
-			if err := write(c.OutOrStdout(), results); err != nil {
+			if err != nil {
 				return err
 			}
-			for _, r := range results {
-				if r.Failed() {
-					return outcome{controls.ExitFail}
+			if htmlPath != "" {
+				if err := writeFleetHTML(htmlPath, results); err != nil {
+					return err
 				}
 			}
-			return nil
-		}})
+			return fleetOutcome(results)
+		}}
+		if op == fleet.Drift {
+			sub.Flags().StringVar(&htmlPath, "html", "", "also write the drift report as an HTML page to this file")
+		}
+		cmd.AddCommand(sub)
 	}
 	return cmd
+}
+
+// fleetOutcome is the exit of a fleet run: 1 when a cluster failed, else 2 when one could not be judged,
+// else 0.
+func fleetOutcome(results []fleet.Result) error {
+	notJudged := false
+	for _, r := range results {
+		if r.Failed() {
+			return outcome{controls.ExitFail}
+		}
+		notJudged = notJudged || r.NotJudged != ""
+	}
+	if notJudged {
+		return outcome{controls.ExitInput}
+	}
+	return nil
+}
+
+func writeFleetHTML(path string, results []fleet.Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := fleet.WriteHTML(f, results, time.Now()); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // siblingExecutable is the path of name in the folder of the running executable.

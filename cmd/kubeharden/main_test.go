@@ -43,6 +43,7 @@ func TestExitCodes(t *testing.T) {
 		{"a fleet file with a bad cluster", []string{"fleet", "preview", "-f", "testdata/fleet-bad.yaml"}, 2},
 		{"a fleet cluster that is not in the file", []string{"fleet", "preview", "-f", "../../examples/fleet/fleet.yaml", "--only", "mars-1"}, 2},
 		{"a fleet run without its policy pack", []string{"fleet", "preview", "-f", "../../examples/fleet/fleet.yaml", "--policy-pack", filepath.Join(empty, "none")}, 2},
+		{"fleet drift of clusters that only render: not judged is not a pass", []string{"fleet", "drift", "-f", "../../examples/fleet/fleet.yaml"}, 2},
 		{"a fleet parallelism of zero", []string{"fleet", "up", "-f", "../../examples/fleet/fleet.yaml", "--parallel", "0"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,7 +5,9 @@
 # 5 by default); the table gives wall time, objects per second, peak memory and the ratio. Figures, not a
 # pass/fail test. Then the Pulumi side (tests/bench/pulumi, P0 to P3): previews of the kubeharden program
 # against the engine's floor, growth, memory and a CPU profile, and `pulumi up` against kubectl on a real
-# API server; BENCH_PULUMI=0 leaves it out, its BENCH_PULUMI_* knobs are in its bench_test.go.
+# API server; BENCH_PULUMI=0 leaves it out, its BENCH_PULUMI_* knobs are in its bench_test.go. Between the
+# two, the fleet (tests/bench/fleet): `kubeharden fleet preview` of 1, 4 and 16 clusters; BENCH_FLEET=0
+# leaves it out.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${BENCH_OBJECTS:-10000}
@@ -75,6 +77,9 @@ fi
 mapfile -t generated < <(find "$work/generated" -type f -name '*.yaml' | sort)
 row generated 10 "${generated[@]}"
 
+if [ "${BENCH_FLEET:-1}" != 0 ]; then
+  go test -run '^$' -bench '^BenchmarkFleet$' -benchtime 1x -timeout 1h ./tests/bench/fleet
+fi
 if [ "${BENCH_PULUMI:-1}" != 0 ]; then
   bash tests/toolchain/tools.sh kubectl >/dev/null
   go test -run '^$' -bench '^BenchmarkPulumi$' -benchtime 1x -timeout 3h ./tests/bench/pulumi

@@ -104,14 +104,14 @@ clusters:
 	for _, name := range []string{"eu-1", "us-1"} {
 		assert.True(t, up[name].Passed, "%s is applied though broken failed: %s", name, up[name].Error)
 	}
+	// The Namespaces each cluster rendered (the provider names the file v1-namespace-default-<name>.yaml).
 	namespaces := func(cluster string) []string {
+		files, err := filepath.Glob(filepath.Join(dir, "rendered", cluster, "1-manifest", "v1-namespace-default-*.yaml"))
+		require.NoError(t, err)
 		var names []string
-		require.NoError(t, filepath.WalkDir(filepath.Join(dir, "rendered", cluster), func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.Contains(d.Name(), "namespace-team-") {
-				names = append(names, strings.TrimSuffix(d.Name()[strings.Index(d.Name(), "team-"):], ".yaml"))
-			}
-			return err
-		}))
+		for _, f := range files {
+			names = append(names, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "v1-namespace-default-"), ".yaml"))
+		}
 		return names
 	}
 	assert.ElementsMatch(t, []string{"team-a"}, namespaces("eu-1"))

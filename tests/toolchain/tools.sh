@@ -4,7 +4,7 @@
 # Each tool is skipped when its binary is already in the cache. A `pulumi` of at least the pinned version
 # found on PATH is used instead of building one.
 #
-# Usage: tests/toolchain/tools.sh [all|pulumi|controlplane|kubectl]   (default: all; kubectl is for make bench)
+# Usage: tests/toolchain/tools.sh [all|pulumi|controlplane|kubectl|versitygw]   (default: all; kubectl is for make bench)
 # Prints, as its last line, the bin folder to put first on PATH.
 set -euo pipefail
 
@@ -15,6 +15,7 @@ KUBERNETES_PROVIDER_MODULE_VERSION=v4.0.0-20260115033456-f47bc2d6f199 # the only
 KUBERNETES_VERSION=1.36.3
 ETCD_VERSION=3.6.16
 PULUMI_YAML_VERSION=1.25.0 # the YAML language host, for the component provider's YAML example
+VERSITYGW_VERSION=1.8.0   # an S3-compatible server (POSIX backend), for the fleet's state in S3
 
 TOOLS_ROOT=${KUBEHARDEN_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeharden/tools}
 BIN="$TOOLS_ROOT/bin"
@@ -208,12 +209,23 @@ build_etcd() {
   link etcd "$dir/bin/etcd"
 }
 
+# versitygw, an S3-compatible gateway over a folder: the S3 backend the fleet test keeps its state in.
+build_versitygw() {
+  local dir="$TOOLS_ROOT/versitygw-v$VERSITYGW_VERSION"
+  if [ ! -x "$dir/bin/versitygw" ]; then
+    say "building versitygw v$VERSITYGW_VERSION (a few minutes cold)"
+    (GOBIN="$dir/bin" go install "github.com/versity/versitygw/cmd/versitygw@v$VERSITYGW_VERSION")
+  fi
+  link versitygw "$dir/bin/versitygw"
+}
+
 case "$what" in
   pulumi) build_pulumi; build_kubernetes_provider; register_kubernetes_provider ;;
   controlplane) build_etcd; build_kubernetes ;;
   kubectl) build_kubectl ;;
-  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes ;;
-  *) echo "usage: $0 [all|pulumi|controlplane|kubectl]" >&2; exit 2 ;;
+  versitygw) build_versitygw ;;
+  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes; build_versitygw ;;
+  *) echo "usage: $0 [all|pulumi|controlplane|kubectl|versitygw]" >&2; exit 2 ;;
 esac
 say "tools ready in $BIN"
 echo "$BIN"
