@@ -76,8 +76,8 @@ func fields(f []string) string {
 	return "; differs in " + strings.Join(f, ", ")
 }
 
-// resultJSON is a result as WriteJSON writes it.
-type resultJSON struct {
+// Row is a cluster's result as WriteJSON writes it (`kubeharden fleet ... -o json`).
+type Row struct {
 	Cluster    string         `json:"cluster"`
 	Stack      string         `json:"stack"`
 	Passed     bool           `json:"passed"`
@@ -95,9 +95,9 @@ type resultJSON struct {
 
 // WriteJSON writes the results as a JSON list, one object per cluster.
 func WriteJSON(w io.Writer, results []Result) error {
-	out := make([]resultJSON, len(results))
+	out := make([]Row, len(results))
 	for i, r := range results {
-		out[i] = resultJSON{Cluster: r.Cluster, Stack: r.Stack, Passed: !r.Failed() && r.NotJudged == "", NotJudged: r.NotJudged,
+		out[i] = Row{Cluster: r.Cluster, Stack: r.Stack, Passed: !r.Failed() && r.NotJudged == "", NotJudged: r.NotJudged,
 			Changes: r.Changes, Violations: r.Violations, PolicyPacks: r.PolicyPacks,
 			Drifted: r.Drifted, Controls: r.Controls, FailingControls: r.FailingControls, Seconds: r.Duration.Seconds()}
 		if r.Err != nil {

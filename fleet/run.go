@@ -140,6 +140,17 @@ func Run(ctx context.Context, f *Fleet, op Operation, opts Options) ([]Result, e
 	if err != nil {
 		return nil, fmt.Errorf("the kubeharden project: %w", err)
 	}
+	build, err := os.MkdirTemp("", "kubeharden-fleet-program-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(build)
+	var program string
+	if op != Drift || slices.ContainsFunc(members, func(m Member) bool { return m.Kubeconfig != "" }) {
+		if program, err = buildProgram(ctx, opts.Project, *project, build); err != nil {
+			return nil, err
+		}
+	}
 	parallel := max(opts.Parallel, 1)
 	results := make([]Result, len(members))
 	var progress sync.Mutex
@@ -159,7 +170,7 @@ func Run(ctx context.Context, f *Fleet, op Operation, opts Options) ([]Result, e
 			slots <- struct{}{}
 			defer func() { <-slots }()
 			say("[%s] %s of stack %s: started", m.Name, op, m.Stack)
-			results[i] = runMember(ctx, f, m, *project, op, opts)
+			results[i] = runMember(ctx, f, m, *project, program, op, opts)
 			say("[%s] %s", m.Name, results[i].line(op))
 		}()
 	}
@@ -182,9 +193,9 @@ func (r Result) line(op Operation) string {
 	return s
 }
 
-// runMember runs op on one cluster in a workspace of its own: a folder with the project's settings
-// whose program is the kubeharden project's, and the cluster's stack settings.
-func runMember(ctx context.Context, f *Fleet, m Member, project workspace.Project, op Operation, opts Options) Result {
+// runMember runs op on one cluster in a workspace of its own: a folder with the project's settings, a
+// shim that runs program (the project's, built once by Run), and the cluster's stack settings.
+func runMember(ctx context.Context, f *Fleet, m Member, project workspace.Project, program string, op Operation, opts Options) Result {
 	start := time.Now()
 	res := Result{Cluster: m.Name, Stack: m.Stack, Changes: map[string]int{}, Violations: map[string]int{}}
 	fail := func(err error) Result {
@@ -204,19 +215,11 @@ func runMember(ctx context.Context, f *Fleet, m Member, project workspace.Projec
 	}
 	defer os.RemoveAll(dir)
 	// The workspace's own Pulumi.yaml and stack settings: nothing is written into the project or shared
-	// between clusters. The program is the project's, reached through a link.
-	absProject, err := filepath.Abs(opts.Project)
-	if err != nil {
+	// between clusters. Its program is a shim that runs the program Run built once.
+	if err := writeShim(dir, program); err != nil {
 		return fail(err)
 	}
-	if err := os.Symlink(absProject, filepath.Join(dir, "project")); err != nil {
-		return fail(err)
-	}
-	main := project.Main
-	if main == "" {
-		main = "."
-	}
-	project.Main = filepath.Join("project", main)
+	project.Main = ""
 	project.StackConfigDir = ""
 
 	env := map[string]string{}

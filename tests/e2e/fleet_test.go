@@ -1,12 +1,8 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,23 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/kubeharden/kubeharden/fleet"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 	"github.com/kubeharden/kubeharden/tests/s3"
 )
-
-// fleetRow is a cluster's row of `kubeharden fleet ... -o json`.
-type fleetRow struct {
-	Cluster   string `json:"cluster"`
-	Passed    bool   `json:"passed"`
-	NotJudged string `json:"notJudged"`
-	Drifted   []struct {
-		Op, Object string
-		Fields     []string
-	} `json:"drifted"`
-	Controls map[string]int `json:"controls"`
-	Error    string         `json:"error"`
-}
 
 // The fleet on two real control planes and a render-only cluster, its state in a real S3-compatible
 // server: `fleet up` applies the profile to all three; `fleet drift` finds no drift; one object is changed
@@ -61,28 +45,10 @@ clusters:
   - name: lab
     renderDir: rendered/lab
 `), 0o600))
-	run := func(verb string, extra ...string) (map[string]fleetRow, string, int) {
+	run := func(verb string, extra ...string) (map[string]fleet.Row, string, int) {
 		t.Helper()
-		args := append([]string{"fleet", verb, "-f", fleetFile, "--project", ws.Dir, "--policy-pack", pack, "--parallel", "3", "-o", "json"}, extra...)
-		cmd := exec.Command(kubeharden, args...)
-		cmd.Env = ws.Env()
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		code := 0
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			code = exit.ExitCode()
-		} else {
-			require.NoError(t, err)
-		}
-		var rows []fleetRow
-		require.NoError(t, json.Unmarshal(stdout.Bytes(), &rows), "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
-		out := map[string]fleetRow{}
-		for _, r := range rows {
-			out[r.Cluster] = r
-		}
-		return out, stderr.String(), code
+		args := append([]string{verb, "-f", fleetFile, "--project", ws.Dir, "--policy-pack", pack, "--parallel", "3"}, extra...)
+		return pulumitest.Fleet(t, kubeharden, ws.Env(), args...)
 	}
 
 	up, progress, code := run("up")

@@ -1,11 +1,7 @@
 package integration
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,43 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubeharden/kubeharden/fleet"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
-
-// fleetResult is a cluster's row of `kubeharden fleet ... -o json`.
-type fleetResult struct {
-	Cluster     string         `json:"cluster"`
-	Stack       string         `json:"stack"`
-	Passed      bool           `json:"passed"`
-	Changes     map[string]int `json:"changes"`
-	PolicyPacks []string       `json:"policyPacks"`
-	Error       string         `json:"error"`
-}
-
-// runFleet runs `kubeharden fleet args... -o json` in the workspace's environment and returns the rows by
-// cluster, the progress it wrote and its exit code.
-func runFleet(t *testing.T, ws *pulumitest.Workspace, kubeharden string, args ...string) (map[string]fleetResult, string, int) {
-	t.Helper()
-	cmd := exec.Command(kubeharden, append(append([]string{"fleet"}, args...), "-o", "json")...)
-	cmd.Dir, cmd.Env = ws.Dir, ws.Env()
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	code := 0
-	var exit *exec.ExitError
-	if errors.As(err, &exit) {
-		code = exit.ExitCode()
-	} else {
-		require.NoError(t, err)
-	}
-	var rows []fleetResult
-	require.NoError(t, json.Unmarshal(stdout.Bytes(), &rows), "stdout: %s\nstderr: %s", stdout.String(), stderr.String())
-	out := map[string]fleetResult{}
-	for _, r := range rows {
-		out[r.Cluster] = r
-	}
-	return out, stderr.String(), code
-}
 
 // `kubeharden fleet` on three render-only clusters with the real engine, each its own stack in the
 // workspace's backend: the preview judges every cluster with the policy pack; up renders each cluster's
@@ -85,7 +47,11 @@ clusters:
 	common := []string{"-f", fleetFile, "--project", ws.Dir, "--policy-pack", pack, "--parallel", "2"}
 	verb := func(v string, extra ...string) []string { return append(append([]string{v}, common...), extra...) }
 
-	preview, progress, code := runFleet(t, ws, kubeharden, verb("preview")...)
+	run := func(args ...string) (map[string]fleet.Row, string, int) {
+		t.Helper()
+		return pulumitest.Fleet(t, kubeharden, ws.Env(), args...)
+	}
+	preview, progress, code := run(verb("preview")...)
 	assert.Equal(t, 0, code, "%s", progress)
 	require.Len(t, preview, 3)
 	for name, r := range preview {
@@ -97,7 +63,7 @@ clusters:
 	assert.Greater(t, preview["us-1"].Changes["create"], preview["eu-1"].Changes["create"], "us-1 has a second tenant")
 	assert.NoDirExists(t, filepath.Join(dir, "rendered"), "a preview renders nothing")
 
-	up, progress, code := runFleet(t, ws, kubeharden, verb("up")...)
+	up, progress, code := run(verb("up")...)
 	assert.Equal(t, 1, code, "one cluster failed: %s", progress)
 	assert.False(t, up["broken"].Passed)
 	assert.Contains(t, up["broken"].Error, "blocked")
@@ -121,7 +87,7 @@ clusters:
 		assert.Contains(t, out, s, "each cluster is a stack of its own in the fleet's backend")
 	}
 
-	again, progress, code := runFleet(t, ws, kubeharden, verb("up", "--exclude", "broken")...)
+	again, progress, code := run(verb("up", "--exclude", "broken")...)
 	assert.Equal(t, 0, code, "%s", progress)
 	require.Len(t, again, 2)
 	for name, r := range again {
@@ -132,7 +98,7 @@ clusters:
 		}
 	}
 
-	one, _, code := runFleet(t, ws, kubeharden, verb("preview", "--only", "us-1")...)
+	one, _, code := run(verb("preview", "--only", "us-1")...)
 	assert.Equal(t, 0, code)
 	assert.Len(t, one, 1)
 	assert.Contains(t, one, "us-1")

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/kubeharden/kubeharden/fleet"
 )
 
 // DevPassphrase is the documented passphrase of the dev stack (see the Makefile and README).
@@ -197,6 +199,42 @@ func Build(t testing.TB, name string) string {
 		t.Fatalf("building %s: %v\n%s", name, err, out)
 	}
 	return bin
+}
+
+// Exec runs cmd and returns its standard output, its standard error and its exit code; a failure to run
+// it at all fails the test.
+func Exec(t testing.TB, cmd *exec.Cmd) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	default:
+		t.Fatalf("running %s: %v", cmd.Path, err)
+	}
+	return out.String(), errOut.String(), code
+}
+
+// Fleet runs `kubeharden fleet args... -o json` (kubeharden is the built command) in env and returns
+// the clusters' rows by name, the progress it wrote and its exit code.
+func Fleet(t testing.TB, kubeharden string, env []string, args ...string) (map[string]fleet.Row, string, int) {
+	t.Helper()
+	cmd := exec.Command(kubeharden, append(append([]string{"fleet"}, args...), "-o", "json")...)
+	cmd.Env = env
+	stdout, stderr, code := Exec(t, cmd)
+	var rows []fleet.Row
+	if err := json.Unmarshal([]byte(stdout), &rows); err != nil {
+		t.Fatalf("kubeharden fleet %v: %v\nstdout: %s\nstderr: %s", args, err, stdout, stderr)
+	}
+	out := map[string]fleet.Row{}
+	for _, r := range rows {
+		out[r.Cluster] = r
+	}
+	return out, stderr, code
 }
 
 // RunScript runs a script of the repository's scripts/ folder with bash in the workspace's environment
