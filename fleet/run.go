@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,9 +52,6 @@ type Options struct {
 	Only, Exclude []string
 	// Progress receives a line per cluster as it starts and as it ends; nil means none.
 	Progress io.Writer
-	// Env is added to the environment of every pulumi command (PULUMI_CONFIG_PASSPHRASE and the like
-	// come from the process's own).
-	Env map[string]string
 }
 
 // Result is one cluster's outcome.
@@ -105,13 +103,7 @@ func Select(f *Fleet, only, exclude []string) ([]Member, error) {
 	for _, names := range [][]string{only, exclude} {
 		for _, n := range names {
 			if !known[n] {
-				return nil, fmt.Errorf("no cluster %q in the fleet (clusters: %s)", n, strings.Join(slices.Sorted(func(yield func(string) bool) {
-					for k := range known {
-						if !yield(k) {
-							return
-						}
-					}
-				}), ", "))
+				return nil, fmt.Errorf("no cluster %q in the fleet (clusters: %s)", n, strings.Join(slices.Sorted(maps.Keys(known)), ", "))
 			}
 		}
 	}
@@ -222,10 +214,8 @@ func runMember(ctx context.Context, f *Fleet, m Member, project workspace.Projec
 	project.Main = ""
 	project.StackConfigDir = ""
 
+	// Everything else (PULUMI_CONFIG_PASSPHRASE and the like) comes from the process's environment.
 	env := map[string]string{}
-	for k, v := range opts.Env {
-		env[k] = v
-	}
 	if f.Backend != "" {
 		env["PULUMI_BACKEND_URL"] = f.Backend
 	}
