@@ -46,6 +46,18 @@ type kubeadmClusterConfiguration struct {
 	} `json:"etcd"`
 }
 
+// KubeadmExtraArgs are the flags kubeharden gives kubeadm for each component, by binary name, as the
+// ClusterConfiguration's extraArgs: every API server flag, and the hardened ones of the others (kubeadm
+// sets their kubeconfigs, certificates and data paths itself).
+func KubeadmExtraArgs(p *config.Profile) map[string]Args {
+	return map[string]Args{
+		"kube-apiserver":          APIServerArgs(p),
+		"kube-controller-manager": pick(ControllerManagerArgs(p), "bind-address", "profiling", "use-service-account-credentials", "terminated-pod-gc-threshold", "tls-min-version", "tls-cipher-suites"),
+		"kube-scheduler":          pick(SchedulerArgs(p), "bind-address", "profiling", "tls-min-version", "tls-cipher-suites"),
+		"etcd":                    pick(EtcdArgs(p, EtcdMember{}), "client-cert-auth", "peer-client-cert-auth", "auto-tls", "peer-auto-tls", "tls-min-version", "cipher-suites"),
+	}
+}
+
 // KubeadmConfig renders a kubeadm ClusterConfiguration and KubeletConfiguration (two YAML documents)
 // carrying every hardened flag, and mounting the policy files into the static pods.
 func KubeadmConfig(p *config.Profile) (string, error) {
@@ -73,7 +85,8 @@ func KubeadmConfig(p *config.Profile) (string, error) {
 	if v4 {
 		cc.APIVersion = "kubeadm.k8s.io/v1beta4"
 	}
-	api := APIServerArgs(p)
+	extra := KubeadmExtraArgs(p)
+	api := extra["kube-apiserver"]
 	cc.APIServer = kubeadmComponent{ExtraArgs: args(api), CertSANs: append([]string(nil), c.APIServer.SANs...)}
 	// kubeadm mounts the pki folder; the policy files and the audit log need mounts of their own.
 	mount := func(name, path string, readOnly bool, pathType string) {
@@ -89,10 +102,9 @@ func KubeadmConfig(p *config.Profile) (string, error) {
 	if _, ok := api["audit-webhook-config-file"]; ok {
 		mount("audit-webhook", paths.AuditWebhookKubeconfig(), true, "File")
 	}
-	cc.ControllerManager = kubeadmComponent{ExtraArgs: args(pick(ControllerManagerArgs(p), "bind-address", "profiling", "use-service-account-credentials", "terminated-pod-gc-threshold", "tls-min-version", "tls-cipher-suites"))}
-	cc.Scheduler = kubeadmComponent{ExtraArgs: args(pick(SchedulerArgs(p), "bind-address", "profiling", "tls-min-version", "tls-cipher-suites"))}
-	etcd := EtcdArgs(p, EtcdMember{})
-	cc.Etcd.Local = kubeadmComponent{ExtraArgs: args(pick(etcd, "client-cert-auth", "peer-client-cert-auth", "auto-tls", "peer-auto-tls", "tls-min-version", "cipher-suites"))}
+	cc.ControllerManager = kubeadmComponent{ExtraArgs: args(extra["kube-controller-manager"])}
+	cc.Scheduler = kubeadmComponent{ExtraArgs: args(extra["kube-scheduler"])}
+	cc.Etcd.Local = kubeadmComponent{ExtraArgs: args(extra["etcd"])}
 
 	clusterYAML, err := marshal(cc)
 	if err != nil {
@@ -116,7 +128,7 @@ func K3sConfig(p *config.Profile) (string, error) {
 		}
 		return flags
 	}
-	api := pick(APIServerArgs(p), "anonymous-auth", "authentication-config", "profiling", "service-account-lookup",
+	api := pick(APIServerArgs(p), "anonymous-auth", "authentication-config", "profiling", "service-account-lookup", "service-account-extend-token-expiration",
 		"enable-admission-plugins", "admission-control-config-file", "encryption-provider-config",
 		"audit-policy-file", "audit-log-path", "audit-log-maxage", "audit-log-maxbackup", "audit-log-maxsize",
 		"audit-webhook-config-file", "audit-webhook-mode", "tls-min-version", "tls-cipher-suites")

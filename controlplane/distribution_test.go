@@ -96,6 +96,53 @@ func TestK3sConfig(t *testing.T) {
 	assert.NotContains(t, paths, "/etc/kubernetes/kubeadm-config.yaml")
 }
 
+// TestK3sConfigFollowsK3sCISHardeningGuide holds the rendered config.yaml to the one the k3s CIS
+// hardening guide (docs.k3s.io/security/hardening-guide, "Configuration for Kubernetes Components")
+// gives: each of its settings, with its value where the guide fixes one. No k3s runs here to read it.
+// Two differ on purpose: kubeharden encrypts Secrets with its own EncryptionConfiguration rather than
+// k3s's secrets-encryption, and does not enable EventRateLimit (CIS 1.2.9, a manual item that needs a
+// rate configuration of its own).
+func TestK3sConfigFollowsK3sCISHardeningGuide(t *testing.T) {
+	p := profileFor(t, "1.36.3", func(c *config.ControlPlane) { c.Distribution = "k3s" })
+	out, err := K3sConfig(p)
+	require.NoError(t, err)
+	var doc struct {
+		ProtectKernelDefaults bool     `json:"protect-kernel-defaults"`
+		APIServer             []string `json:"kube-apiserver-arg"`
+		ControllerManager     []string `json:"kube-controller-manager-arg"`
+		Kubelet               []string `json:"kubelet-arg"`
+	}
+	require.NoError(t, yaml.Unmarshal([]byte(out), &doc))
+	args := func(list []string) map[string]string {
+		m := map[string]string{}
+		for _, a := range list {
+			k, v, _ := strings.Cut(a, "=")
+			m[k] = v
+		}
+		return m
+	}
+	assert.True(t, doc.ProtectKernelDefaults)
+	api := args(doc.APIServer)
+	for k, v := range map[string]string{
+		"audit-log-maxage": "30", "audit-log-maxbackup": "10", "audit-log-maxsize": "100",
+		"service-account-extend-token-expiration": "false",
+		"admission-control-config-file":           "/etc/kubernetes/admission-config.yaml",
+		"audit-log-path":                          p.ControlPlane.Audit.LogPath,
+		"audit-policy-file":                       "/etc/kubernetes/audit-policy.yaml",
+		"encryption-provider-config":              "/etc/kubernetes/encryption-config.yaml", // for secrets-encryption: true
+	} {
+		assert.Equal(t, v, api[k], "kube-apiserver-arg %s", k)
+	}
+	assert.Contains(t, strings.Split(api["enable-admission-plugins"], ","), "NodeRestriction")
+	assert.NotEmpty(t, args(doc.ControllerManager)["terminated-pod-gc-threshold"], "the guide sets one; its value is the cluster's choice")
+	kubelet := args(doc.Kubelet)
+	assert.Equal(t, "5m", kubelet["streaming-connection-idle-timeout"])
+	for _, suite := range strings.Split(kubelet["tls-cipher-suites"], ",") {
+		assert.Contains(t, config.CISCipherSuites, suite, "the kubelet offers only strong suites")
+	}
+	assert.NotEmpty(t, kubelet["tls-cipher-suites"])
+}
+
 func TestVersionGating(t *testing.T) {
 	oidc := func(c *config.ControlPlane) {
 		c.OIDC = config.OIDC{IssuerURL: "https://login.example.com", Audiences: []string{"kubernetes"}}

@@ -38,40 +38,43 @@ func APIServerArgs(p *config.Profile) Args {
 	paths := Paths{Root: c.Root}
 	a := tlsArgs(c.TLS)
 	for k, v := range map[string]string{
-		"secure-port":                        strconv.Itoa(c.APIServer.SecurePort),
-		"anonymous-auth":                     "false",           // 1.2.1
-		"authorization-mode":                 "Node,RBAC",       // 1.2.6-1.2.8
-		"enable-admission-plugins":           "NodeRestriction", // 1.2.14; PodSecurity is on by default
-		"admission-control-config-file":      paths.AdmissionConfig(),
-		"profiling":                          "false", // 1.2.15
-		"service-account-lookup":             "true",  // 1.2.21
-		"service-account-key-file":           paths.ServiceAccountPublic(),
-		"service-account-signing-key-file":   paths.ServiceAccountKey(),
-		"service-account-issuer":             c.APIServer.ServiceAccountIssuer,
-		"service-cluster-ip-range":           c.APIServer.ServiceClusterIPRange,
-		"client-ca-file":                     paths.CACert(), // 1.2.24
-		"tls-cert-file":                      paths.APIServerCert(),
-		"tls-private-key-file":               paths.APIServerKey(),
-		"kubelet-certificate-authority":      paths.CACert(), // 1.2.5
-		"kubelet-client-certificate":         paths.KubeletClientCert(),
-		"kubelet-client-key":                 paths.KubeletClientKey(),
-		"etcd-servers":                       strings.Join(c.APIServer.EtcdServers, ","),
-		"etcd-cafile":                        paths.EtcdCACert(),     // 1.2.26
-		"etcd-certfile":                      paths.EtcdClientCert(), // 1.2.23
-		"etcd-keyfile":                       paths.EtcdClientKey(),
-		"encryption-provider-config":         paths.EncryptionConfig(), // 1.2.27
-		"audit-policy-file":                  paths.AuditPolicy(),      // 3.2.1
-		"audit-log-path":                     c.Audit.LogPath,          // 1.2.16
-		"audit-log-maxage":                   strconv.Itoa(c.Audit.MaxAge),
-		"audit-log-maxbackup":                strconv.Itoa(c.Audit.MaxBackup),
-		"audit-log-maxsize":                  strconv.Itoa(c.Audit.MaxSize),
-		"requestheader-client-ca-file":       paths.FrontProxyCACert(),
-		"requestheader-allowed-names":        "front-proxy-client",
-		"requestheader-extra-headers-prefix": "X-Remote-Extra-",
-		"requestheader-group-headers":        "X-Remote-Group",
-		"requestheader-username-headers":     "X-Remote-User",
-		"proxy-client-cert-file":             paths.FrontProxyClientCert(),
-		"proxy-client-key-file":              paths.FrontProxyClientKey(),
+		"secure-port":                   strconv.Itoa(c.APIServer.SecurePort),
+		"anonymous-auth":                "false",           // 1.2.1
+		"authorization-mode":            "Node,RBAC",       // 1.2.6-1.2.8
+		"enable-admission-plugins":      "NodeRestriction", // 1.2.14; PodSecurity is on by default
+		"admission-control-config-file": paths.AdmissionConfig(),
+		"profiling":                     "false", // 1.2.15
+		"service-account-lookup":        "true",  // 1.2.21
+		// Projected tokens expire when they say: no year-long extension for clients that do not refresh them
+		// (the k3s CIS hardening guide sets it too).
+		"service-account-extend-token-expiration": "false",
+		"service-account-key-file":                paths.ServiceAccountPublic(),
+		"service-account-signing-key-file":        paths.ServiceAccountKey(),
+		"service-account-issuer":                  c.APIServer.ServiceAccountIssuer,
+		"service-cluster-ip-range":                c.APIServer.ServiceClusterIPRange,
+		"client-ca-file":                          paths.CACert(), // 1.2.24
+		"tls-cert-file":                           paths.APIServerCert(),
+		"tls-private-key-file":                    paths.APIServerKey(),
+		"kubelet-certificate-authority":           paths.CACert(), // 1.2.5
+		"kubelet-client-certificate":              paths.KubeletClientCert(),
+		"kubelet-client-key":                      paths.KubeletClientKey(),
+		"etcd-servers":                            strings.Join(c.APIServer.EtcdServers, ","),
+		"etcd-cafile":                             paths.EtcdCACert(),     // 1.2.26
+		"etcd-certfile":                           paths.EtcdClientCert(), // 1.2.23
+		"etcd-keyfile":                            paths.EtcdClientKey(),
+		"encryption-provider-config":              paths.EncryptionConfig(), // 1.2.27
+		"audit-policy-file":                       paths.AuditPolicy(),      // 3.2.1
+		"audit-log-path":                          c.Audit.LogPath,          // 1.2.16
+		"audit-log-maxage":                        strconv.Itoa(c.Audit.MaxAge),
+		"audit-log-maxbackup":                     strconv.Itoa(c.Audit.MaxBackup),
+		"audit-log-maxsize":                       strconv.Itoa(c.Audit.MaxSize),
+		"requestheader-client-ca-file":            paths.FrontProxyCACert(),
+		"requestheader-allowed-names":             "front-proxy-client",
+		"requestheader-extra-headers-prefix":      "X-Remote-Extra-",
+		"requestheader-group-headers":             "X-Remote-Group",
+		"requestheader-username-headers":          "X-Remote-User",
+		"proxy-client-cert-file":                  paths.FrontProxyClientCert(),
+		"proxy-client-key-file":                   paths.FrontProxyClientKey(),
 		// Privileged pods stay possible for the exempted system namespaces; Pod Security decides.
 		"allow-privileged": "true",
 	} {

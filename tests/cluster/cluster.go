@@ -78,7 +78,7 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 		}
 	}
 	dir := t.TempDir()
-	ports := freePorts(t, 4)
+	ports := FreePorts(t, 4)
 	p := &config.Profile{ControlPlane: config.ControlPlane{
 		Root:  filepath.Join(dir, "etc", "kubernetes"),
 		Audit: config.Audit{LogPath: filepath.Join(dir, "log", "audit", "audit.log")},
@@ -145,6 +145,24 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 		_, err := c.Client.CoreV1().ServiceAccounts("default").Get(context.Background(), "default", metav1.GetOptions{})
 		return err
 	})
+	return c
+}
+
+// StartFromFlags starts etcd and kube-apiserver with the given flags, as a distribution wrote them (the
+// files they name already in place), and waits until the API server answers admin. in is what the files
+// were rendered from. There is no controller-manager, and Reconfigure does not apply.
+func StartFromFlags(t testing.TB, in controlplane.Inputs, etcdArgs, apiserverArgs []string, admin *rest.Config) *Cluster {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "log"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	c := &Cluster{Dir: dir, bin: Binaries(), Inputs: in, Paths: controlplane.Paths{Root: in.Profile.ControlPlane.Root}, Admin: admin, etcdArgs: etcdArgs}
+	t.Cleanup(func() { c.stop(t) })
+	c.etcd = c.run(t, "etcd", etcdArgs)
+	c.apiserver = c.run(t, "kube-apiserver", apiserverArgs)
+	c.Client = kubernetes.NewForConfigOrDie(admin)
+	c.WaitReady(t)
 	return c
 }
 
@@ -325,7 +343,7 @@ func waitFor(t testing.TB, what string, timeout time.Duration, ok func() error) 
 	t.Fatalf("waiting %s for %s: %v", timeout, what, err)
 }
 
-func freePorts(t testing.TB, n int) []int {
+func FreePorts(t testing.TB, n int) []int {
 	t.Helper()
 	var ports []int
 	var ls []net.Listener

@@ -105,7 +105,7 @@ func etcdSeparateCA(t *testing.T, c *cluster.Cluster) {
 func anonymousRefused(t *testing.T, c *cluster.Cluster) {
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: c.CAPool()}}}
 	for _, path := range []string{"/api/v1/namespaces", "/version", "/healthz"} {
-		resp, err := client.Get(c.APIServerURL() + path)
+		resp, err := client.Get(c.Admin.Host + path)
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, path)

@@ -184,6 +184,18 @@ kubernetes_ldflags() {
   echo "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
 }
 
+# kubeadm, whose own validation and init phases the kubeadm test runs on kubeharden's files.
+build_kubeadm() {
+  local dir="$TOOLS_ROOT/kubeadm-v$KUBERNETES_VERSION"
+  if [ ! -x "$dir/bin/kubeadm" ]; then
+    say "building kubeadm v$KUBERNETES_VERSION (a few minutes cold)"
+    local w="$dir/src"
+    kubernetes_wrapper "$w" kubeharden.local/tools/kubeadm k8s.io/kubernetes/cmd/kubeadm
+    (cd "$w" && go mod tidy && go build -o "$dir/bin/kubeadm" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kubeadm)
+  fi
+  link kubeadm "$dir/bin/kubeadm"
+}
+
 # kubectl, for `make bench` only (kubectl apply --server-side against pulumi up): not part of `all`.
 build_kubectl() {
   local dir="$TOOLS_ROOT/kubectl-v$KUBERNETES_VERSION"
@@ -221,10 +233,10 @@ build_versitygw() {
 
 case "$what" in
   pulumi) build_pulumi; build_kubernetes_provider; register_kubernetes_provider ;;
-  controlplane) build_etcd; build_kubernetes ;;
+  controlplane) build_etcd; build_kubernetes; build_kubeadm ;;
   kubectl) build_kubectl ;;
   versitygw) build_versitygw ;;
-  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes; build_versitygw ;;
+  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes; build_kubeadm; build_versitygw ;;
   *) echo "usage: $0 [all|pulumi|controlplane|kubectl|versitygw]" >&2; exit 2 ;;
 esac
 say "tools ready in $BIN"
