@@ -13,7 +13,8 @@ type Guardrails struct {
 	AllowNodePorts     bool `json:"allowNodePorts,omitempty"`
 	AllowLoadBalancers bool `json:"allowLoadBalancers,omitempty"`
 	// Actions are each rule's enforcement: Deny, Warn or Audit. Rules: allowedRegistries, imageTag,
-	// resourceLimits, serviceAccount, serviceType.
+	// resourceLimits, serviceAccount, serviceType, podSecurityTemplates (a workload whose pod template
+	// breaks its namespace's Pod Security level).
 	Actions map[string]string `json:"actions"`
 }
 
@@ -26,8 +27,12 @@ const (
 	GatekeeperEngine = "gatekeeper"
 )
 
+// PodSecurityTemplatesRule is the guardrail rule that refuses a workload (Deployment, Job, ...) whose pod
+// template breaks its namespace's Pod Security level, when it is created rather than pod by pod later.
+const PodSecurityTemplatesRule = "podSecurityTemplates"
+
 // GuardrailRules are the guardrail rules, by name.
-var GuardrailRules = []string{"allowedRegistries", "imageTag", "resourceLimits", "serviceAccount", "serviceType"}
+var GuardrailRules = []string{"allowedRegistries", "imageTag", "resourceLimits", "serviceAccount", "serviceType", PodSecurityTemplatesRule}
 
 // GuardrailActions are the enforcement actions of a guardrail rule.
 var GuardrailActions = []string{"Deny", "Warn", "Audit"}

@@ -28,7 +28,7 @@ func TestValidateGuardrails(t *testing.T) {
 		{"unknown action", func(p *Profile) { p.Guardrails.Actions["imageTag"] = "Block" },
 			[]string{`guardrails.actions[imageTag]: Unsupported value: "Block": supported values: "Deny", "Warn", "Audit"`}},
 		{"unknown rule", func(p *Profile) { p.Guardrails.Actions["noRoot"] = "Deny" },
-			[]string{`guardrails.actions[noRoot]: Unsupported value: "noRoot": supported values: "allowedRegistries", "imageTag", "resourceLimits", "serviceAccount", "serviceType"`}},
+			[]string{`guardrails.actions[noRoot]: Unsupported value: "noRoot": supported values: "allowedRegistries", "imageTag", "resourceLimits", "serviceAccount", "serviceType", "podSecurityTemplates"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) { assertProfileErrors(t, tc.change, tc.want) })

@@ -80,7 +80,7 @@ func TestNewBaselineChoosesTheGuardrailEngine(t *testing.T) {
 	for _, tc := range []struct {
 		engine            string
 		policies, customs int
-	}{{"native", 4, 0}, {"gatekeeper", 0, 8}} {
+	}{{"native", 5, 0}, {"gatekeeper", 0, 12}} {
 		t.Run(tc.engine, func(t *testing.T) {
 			profile := &config.Profile{Guardrails: config.Guardrails{Engine: tc.engine}}
 			rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
@@ -90,7 +90,7 @@ func TestNewBaselineChoosesTheGuardrailEngine(t *testing.T) {
 			require.NoError(t, err)
 			assert.Len(t, rec.ByType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"), tc.policies)
 			templates := rec.ByType("kubernetes:templates.gatekeeper.sh/v1:ConstraintTemplate")
-			assert.Len(t, templates, tc.customs/2, "image tag, limits, ServiceAccount, Service type: no registry rule without registries")
+			assert.Len(t, templates, tc.customs/2, "image tag, limits, ServiceAccount, Service type, Pod Security baseline and restricted: no registry rule without registries")
 			for _, tmpl := range templates {
 				target := tmpl.Inputs["spec"].ObjectValue()["targets"].ArrayValue()[0].ObjectValue()
 				assert.Contains(t, target["rego"].StringValue(), "violation contains")

@@ -8,6 +8,7 @@ import (
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"k8s.io/apimachinery/pkg/util/validation/field"
+	psaapi "k8s.io/pod-security-admission/api"
 
 	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/config"
@@ -77,8 +78,8 @@ func NewGuardrails(ctx *pulumi.Context, name string, args *GuardrailsArgs, opts 
 }
 
 // newPolicies creates each ValidatingAdmissionPolicy and its binding with opts; child names start with
-// name. The bindings select the namespaces that carry the label namespaceLabel, whatever its value. It
-// returns the policies' names.
+// name. The bindings select the namespaces that carry the label namespaceLabel, whatever its value, and
+// whose Pod Security enforce level is not among the policy's ExceptLevels. It returns the policies' names.
 func newPolicies(ctx *pulumi.Context, name string, g config.Guardrails, namespaceLabel string, opts ...pulumi.ResourceOption) ([]string, error) {
 	var names []string
 	labels := pulumi.StringMap{"app.kubernetes.io/managed-by": pulumi.String("kubeharden")}
@@ -96,17 +97,29 @@ func newPolicies(ctx *pulumi.Context, name string, g config.Guardrails, namespac
 		for _, v := range p.Variables {
 			vars = append(vars, &admissionv1.VariableArgs{Name: pulumi.String(v[0]), Expression: pulumi.String(v[1])})
 		}
+		validations := admissionv1.ValidationArray{}
+		for _, v := range p.Validations {
+			validations = append(validations, &admissionv1.ValidationArgs{
+				Expression:        pulumi.String(v.Expression),
+				MessageExpression: pulumi.String(v.MessageExpression),
+				Reason:            pulumi.String("Forbidden"),
+			})
+		}
+		namespaces := metav1.LabelSelectorRequirementArray{
+			&metav1.LabelSelectorRequirementArgs{Key: pulumi.String(namespaceLabel), Operator: pulumi.String("Exists")},
+		}
+		if len(p.ExceptLevels) > 0 {
+			namespaces = append(namespaces, &metav1.LabelSelectorRequirementArgs{
+				Key: pulumi.String(psaapi.EnforceLevelLabel), Operator: pulumi.String("NotIn"), Values: pulumi.ToStringArray(p.ExceptLevels),
+			})
+		}
 		policy, err := admissionv1.NewValidatingAdmissionPolicy(ctx, name+"-"+p.Name, &admissionv1.ValidatingAdmissionPolicyArgs{
 			Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(p.Name), Labels: labels}),
 			Spec: &admissionv1.ValidatingAdmissionPolicySpecArgs{
 				FailurePolicy:    pulumi.String("Fail"),
 				MatchConstraints: &admissionv1.MatchResourcesArgs{ResourceRules: rules},
 				Variables:        vars,
-				Validations: admissionv1.ValidationArray{&admissionv1.ValidationArgs{
-					Expression:        pulumi.String(p.Expression),
-					MessageExpression: pulumi.String(p.MessageExpression),
-					Reason:            pulumi.String("Forbidden"),
-				}},
+				Validations:      validations,
 			},
 		}, opts...)
 		if err != nil {
@@ -118,9 +131,7 @@ func newPolicies(ctx *pulumi.Context, name string, g config.Guardrails, namespac
 				PolicyName:        policy.Metadata.Name().Elem(),
 				ValidationActions: pulumi.ToStringArray(ValidationActions(g.Actions[p.Rule])),
 				MatchResources: &admissionv1.MatchResourcesArgs{
-					NamespaceSelector: &metav1.LabelSelectorArgs{MatchExpressions: metav1.LabelSelectorRequirementArray{
-						&metav1.LabelSelectorRequirementArgs{Key: pulumi.String(namespaceLabel), Operator: pulumi.String("Exists")},
-					}},
+					NamespaceSelector: &metav1.LabelSelectorArgs{MatchExpressions: namespaces},
 				},
 			},
 		}, opts...); err != nil {

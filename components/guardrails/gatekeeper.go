@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/apiextensions"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	psaapi "k8s.io/pod-security-admission/api"
 
 	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/config"
@@ -31,6 +32,8 @@ type Template struct {
 	Parameters map[string]any
 	// Kinds are the API groups and kinds the constraint matches.
 	Kinds []map[string]any
+	// ExceptLevels are the Pod Security enforce levels of the namespaces the constraint leaves alone.
+	ExceptLevels []string
 }
 
 // Templates returns the Gatekeeper templates for a profile's guardrails: the same rules as Policies.
@@ -50,6 +53,16 @@ func Templates(g config.Guardrails) []Template {
 		Template{Rule: "resourceLimits", Kind: "KubehardenResourceLimits", File: "resourcelimits.rego", Kinds: workloadKinds},
 		Template{Rule: "serviceAccount", Kind: "KubehardenServiceAccount", File: "serviceaccount.rego", Kinds: workloadKinds},
 	)
+	templateKinds := []map[string]any{
+		{"apiGroups": []string{""}, "kinds": []string{"PodTemplate", "ReplicationController"}},
+		{"apiGroups": []string{"apps"}, "kinds": []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}},
+		{"apiGroups": []string{"batch"}, "kinds": []string{"Job", "CronJob"}},
+	}
+	for _, level := range []psaapi.Level{psaapi.LevelBaseline, psaapi.LevelRestricted} {
+		title := strings.ToUpper(string(level[:1])) + string(level[1:])
+		out = append(out, Template{Rule: config.PodSecurityTemplatesRule, Kind: "KubehardenPodSecurity" + title,
+			File: "podsecurity_" + string(level) + ".rego", Kinds: templateKinds, ExceptLevels: levelsBelow(level)})
+	}
 	if refused := RefusedServiceTypes(g); len(refused) > 0 {
 		out = append(out, Template{Rule: "serviceType", Kind: "KubehardenServiceType", File: "servicetype.rego",
 			Parameters: map[string]any{"types": refused}, Kinds: []map[string]any{{"apiGroups": []string{""}, "kinds": []string{"Service"}}}})
@@ -110,12 +123,13 @@ func newGatekeeper(ctx *pulumi.Context, name string, g config.Guardrails, namesp
 		if err != nil {
 			return nil, fmt.Errorf("gatekeeper template %s: %w", templateName, err)
 		}
+		namespaces := []any{map[string]any{"key": namespaceLabel, "operator": "Exists"}}
+		if len(t.ExceptLevels) > 0 {
+			namespaces = append(namespaces, map[string]any{"key": psaapi.EnforceLevelLabel, "operator": "NotIn", "values": t.ExceptLevels})
+		}
 		spec := map[string]any{
 			"enforcementAction": EnforcementAction(g.Actions[t.Rule]),
-			"match": map[string]any{
-				"kinds":             t.Kinds,
-				"namespaceSelector": map[string]any{"matchExpressions": []any{map[string]any{"key": namespaceLabel, "operator": "Exists"}}},
-			},
+			"match":             map[string]any{"kinds": t.Kinds, "namespaceSelector": map[string]any{"matchExpressions": namespaces}},
 		}
 		if t.Parameters != nil {
 			spec["parameters"] = t.Parameters

@@ -23,10 +23,24 @@ type Policy struct {
 	Match []Resource
 	// Variables are CEL variables, in order: name, expression.
 	Variables [][2]string
+	// Validations must all hold for the object to be admitted.
+	Validations []Validation
+	// ExceptLevels are the Pod Security enforce levels of the namespaces the policy leaves alone; empty
+	// for none.
+	ExceptLevels []string
+}
+
+// Validation is one CEL expression of a policy and the message it gives when it is false.
+type Validation struct {
 	// Expression must be true for the object to be admitted.
 	Expression string
 	// MessageExpression builds the refusal message.
 	MessageExpression string
+}
+
+// one is a policy's single validation.
+func one(expression, message string) []Validation {
+	return []Validation{{Expression: expression, MessageExpression: message}}
 }
 
 var workloads = []Resource{
@@ -58,35 +72,36 @@ func Policies(g config.Guardrails) []Policy {
 		allowed := "%s.exists(r, c.image.startsWith(r + '/'))"
 		out = append(out, Policy{
 			Name: "kubeharden-allowed-registries", Rule: "allowedRegistries", Match: workloads, Variables: podVariables,
-			Expression: "variables.containers.all(c, " + fmt.Sprintf(allowed, regs) + ")",
-			MessageExpression: "'images must come from an allowed registry (" + strings.Join(g.AllowedRegistries, ", ") + "); not allowed: ' + " +
-				"variables.containers.filter(c, !" + fmt.Sprintf(allowed, regs) + ").map(c, c.image).join(', ')",
+			Validations: one("variables.containers.all(c, "+fmt.Sprintf(allowed, regs)+")",
+				"'images must come from an allowed registry ("+strings.Join(g.AllowedRegistries, ", ")+"); not allowed: ' + "+
+					"variables.containers.filter(c, !"+fmt.Sprintf(allowed, regs)+").map(c, c.image).join(', ')"),
 		})
 	}
 	tagged := "c.image.matches('@sha256:[a-f0-9]{64}$') || (c.image.matches(':[^/:@]+$') && !c.image.endsWith(':latest'))"
 	out = append(out, Policy{
 		Name: "kubeharden-image-tag", Rule: "imageTag", Match: workloads, Variables: podVariables,
-		Expression: "variables.containers.all(c, " + tagged + ")",
-		MessageExpression: "'images need a version tag other than latest, or a digest: ' + " +
-			"variables.containers.filter(c, !(" + tagged + ")).map(c, c.image).join(', ')",
+		Validations: one("variables.containers.all(c, "+tagged+")",
+			"'images need a version tag other than latest, or a digest: ' + "+
+				"variables.containers.filter(c, !("+tagged+")).map(c, c.image).join(', ')"),
 	})
 	limited := "has(c.resources) && has(c.resources.limits) && 'cpu' in c.resources.limits && 'memory' in c.resources.limits"
 	out = append(out, Policy{
 		Name: "kubeharden-resource-limits", Rule: "resourceLimits", Match: workloads, Variables: podVariables,
-		Expression: "variables.containers.all(c, " + limited + ")",
-		MessageExpression: "'every container needs CPU and memory limits (C-0270, C-0271); missing in: ' + " +
-			"variables.containers.filter(c, !(" + limited + ")).map(c, c.name).join(', ')",
+		Validations: one("variables.containers.all(c, "+limited+")",
+			"'every container needs CPU and memory limits (C-0270, C-0271); missing in: ' + "+
+				"variables.containers.filter(c, !("+limited+")).map(c, c.name).join(', ')"),
 	})
 	out = append(out, Policy{
 		Name: "kubeharden-service-account", Rule: "serviceAccount", Match: workloads, Variables: podVariables,
-		Expression:        "has(variables.podSpec.serviceAccountName) && variables.podSpec.serviceAccountName != '' && variables.podSpec.serviceAccountName != 'default'",
-		MessageExpression: "'workloads run as a ServiceAccount of their own, never the namespace\\'s default one (C-0034, CIS 5.1.5)'",
+		Validations: one("has(variables.podSpec.serviceAccountName) && variables.podSpec.serviceAccountName != '' && variables.podSpec.serviceAccountName != 'default'",
+			"'workloads run as a ServiceAccount of their own, never the namespace\\'s default one (C-0034, CIS 5.1.5)'"),
 	})
+	out = append(out, podSecurityPolicy())
 	if refused := RefusedServiceTypes(g); len(refused) > 0 {
 		out = append(out, Policy{
 			Name: "kubeharden-service-type", Rule: "serviceType", Match: []Resource{{Group: "", Resources: []string{"services"}}},
-			Expression:        "!has(object.spec.type) || !(object.spec.type in " + celList(refused) + ")",
-			MessageExpression: "'Services of type ' + object.spec.type + ' expose the nodes; tenants may not create them (guide: network separation)'",
+			Validations: one("!has(object.spec.type) || !(object.spec.type in "+celList(refused)+")",
+				"'Services of type ' + object.spec.type + ' expose the nodes; tenants may not create them (guide: network separation)'"),
 		})
 	}
 	return out

@@ -137,7 +137,7 @@ func TestTemplatesFollowTheProfile(t *testing.T) {
 	for _, tmpl := range Templates(g) {
 		rules = append(rules, tmpl.Rule)
 	}
-	assert.Equal(t, []string{"imageTag", "resourceLimits", "serviceAccount"}, rules, "no registry rule without registries, no Service rule when both types are allowed")
+	assert.Equal(t, []string{"imageTag", "resourceLimits", "serviceAccount", config.PodSecurityTemplatesRule, config.PodSecurityTemplatesRule}, rules, "no registry rule without registries, no Service rule when both types are allowed")
 	assert.Equal(t, "dryrun", EnforcementAction("Audit"))
 	assert.Equal(t, "warn", EnforcementAction("Warn"))
 	assert.Equal(t, "deny", EnforcementAction("Deny"))

@@ -77,6 +77,7 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	assert.NoError(t, err)
 	checkAccess(t, c)
 	checkGuardrails(t, c, "team-a")
+	checkPodSecurityTemplates(t, c, "team-a")
 	checkLogAgentNamespace(t, c, "kubeharden-logging")
 
 	// After: the live cluster (read through the admin kubeconfig) with its control-plane files fails no

@@ -244,7 +244,7 @@ export interface ExemptionArgs {
  */
 export interface GuardrailsArgs {
     /**
-     * Actions are each rule's enforcement: Deny, Warn or Audit. Rules: allowedRegistries, imageTag, resourceLimits, serviceAccount, serviceType.
+     * Actions are each rule's enforcement: Deny, Warn or Audit. Rules: allowedRegistries, imageTag, resourceLimits, serviceAccount, serviceType, podSecurityTemplates (a workload whose pod template breaks its namespace's Pod Security level).
      */
     actions?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
     allowLoadBalancers?: pulumi.Input<boolean | undefined>;

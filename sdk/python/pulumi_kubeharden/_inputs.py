@@ -1100,7 +1100,7 @@ class GuardrailsArgsDict(TypedDict):
     """
     actions: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
     """
-    Actions are each rule's enforcement: Deny, Warn or Audit. Rules: allowedRegistries, imageTag, resourceLimits, serviceAccount, serviceType.
+    Actions are each rule's enforcement: Deny, Warn or Audit. Rules: allowedRegistries, imageTag, resourceLimits, serviceAccount, serviceType, podSecurityTemplates (a workload whose pod template breaks its namespace's Pod Security level).
     """
     allow_load_balancers: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
     allow_node_ports: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
@@ -1127,7 +1127,7 @@ class GuardrailsArgs:
         """
         Guardrails are admission rules beyond Pod Security, enforced in tenant namespaces by native ValidatingAdmissionPolicies.
 
-        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] actions: Actions are each rule's enforcement: Deny, Warn or Audit. Rules: allowedRegistries, imageTag, resourceLimits, serviceAccount, serviceType.
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] actions: Actions are each rule's enforcement: Deny, Warn or Audit. Rules: allowedRegistries, imageTag, resourceLimits, serviceAccount, serviceType, podSecurityTemplates (a workload whose pod template breaks its namespace's Pod Security level).
         :param pulumi.Input[_builtins.bool] allow_node_ports: AllowNodePorts and AllowLoadBalancers let tenants create Services of those types.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] allowed_registries: AllowedRegistries are the registries (host, optional port and path) images may come from, such as "registry.k8s.io" or "ghcr.io/acme". Empty allows every registry.
         :param pulumi.Input[_builtins.str] engine: Engine is native (ValidatingAdmissionPolicy, built into the API server) or gatekeeper (OPA Gatekeeper ConstraintTemplates in Rego; Gatekeeper must already run in the cluster).
@@ -1147,7 +1147,7 @@ class GuardrailsArgs:
     @pulumi.getter
     def actions(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
         """
-        Actions are each rule's enforcement: Deny, Warn or Audit. Rules: allowedRegistries, imageTag, resourceLimits, serviceAccount, serviceType.
+        Actions are each rule's enforcement: Deny, Warn or Audit. Rules: allowedRegistries, imageTag, resourceLimits, serviceAccount, serviceType, podSecurityTemplates (a workload whose pod template breaks its namespace's Pod Security level).
         """
         return pulumi.get(self, "actions")
 
