@@ -171,6 +171,7 @@ func layout(p *config.Profile) []entry {
 	case "k3s":
 		add(paths.K3sConfig(), false, func(Inputs) (string, error) { return K3sConfig(p) })
 	}
+	add(paths.KubeletSysctls(), false, func(Inputs) (string, error) { return kubeletSysctlsFile(), nil })
 	add(paths.AdmissionConfig(), false, func(Inputs) (string, error) {
 		adm, err := AdmissionConfig(p.ControlPlane.Admission, p.PodSecurity.Version)
 		if err != nil {

@@ -1,6 +1,7 @@
 package controlplane
 
 import (
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -39,4 +40,26 @@ func KubeletConfig(p *config.Profile) *kubeletv1beta1.KubeletConfiguration {
 	k.APIVersion = "kubelet.config.k8s.io/v1beta1"
 	k.Kind = "KubeletConfiguration"
 	return k
+}
+
+// KubeletSysctls are the kernel settings the kubelet checks when protectKernelDefaults is on (CIS 4.2.6
+// in older benchmarks): it refuses to start on a node whose values differ, so every node gets them, as a
+// sysctl.d file (KubeletSysctls), before the kubelet starts.
+var KubeletSysctls = [][2]string{
+	{"vm.overcommit_memory", "1"},
+	{"vm.panic_on_oom", "0"},
+	{"kernel.panic", "10"},
+	{"kernel.panic_on_oops", "1"},
+	{"kernel.keys.root_maxkeys", "1000000"},
+	{"kernel.keys.root_maxbytes", "25000000"},
+}
+
+// kubeletSysctlsFile renders KubeletSysctls as a sysctl.d file.
+func kubeletSysctlsFile() string {
+	var b strings.Builder
+	b.WriteString("# The kubelet's protectKernelDefaults refuses to start with other values (kubeharden).\n")
+	for _, kv := range KubeletSysctls {
+		b.WriteString(kv[0] + " = " + kv[1] + "\n")
+	}
+	return b.String()
 }

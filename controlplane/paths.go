@@ -47,4 +47,10 @@ func (p Paths) KubeadmConfig() string { return filepath.Join(p.Root, "kubeadm-co
 func (p Paths) K3sConfig() string {
 	return filepath.Join(filepath.Dir(p.Root), "rancher", "k3s", "config.yaml")
 }
+
+// KubeletSysctls is the kernel settings file the kubelet's protectKernelDefaults needs on every node:
+// /etc/sysctl.d/90-kubelet.conf beside a root of /etc/kubernetes.
+func (p Paths) KubeletSysctls() string {
+	return filepath.Join(filepath.Dir(p.Root), "sysctl.d", "90-kubelet.conf")
+}
 func (p Paths) AdmissionConfig() string { return filepath.Join(p.Root, "admission-config.yaml") }

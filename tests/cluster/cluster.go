@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -56,10 +57,24 @@ type process struct {
 	done chan struct{}
 }
 
-// Binaries is the folder with kube-apiserver, kube-controller-manager and etcd.
-func Binaries() string { return pulumitest.ToolsBin() }
+// The environment of `make test-versions`, which runs the control-plane tests on another minor.
+const (
+	// VersionEnv names the Kubernetes version the test profiles target (default: the profile default).
+	VersionEnv = "KUBEHARDEN_TEST_KUBERNETES_VERSION"
+	// BinariesEnv names the folder with that version's kube-apiserver, kube-controller-manager and etcd.
+	BinariesEnv = "KUBEHARDEN_TEST_CONTROL_PLANE_BIN"
+)
 
-// Start renders the control-plane files from a default profile (changed by customize, if given), starts
+// Binaries is the folder with kube-apiserver, kube-controller-manager and etcd.
+func Binaries() string {
+	if d := os.Getenv(BinariesEnv); d != "" {
+		return d
+	}
+	return pulumitest.ToolsBin()
+}
+
+// Start renders the control-plane files from a default profile (changed by customize, if given; its
+// Kubernetes version is VersionEnv's where that is set), starts
 // etcd, kube-apiserver and kube-controller-manager, and waits until the API server is ready and the
 // controller-manager has given the default namespace its ServiceAccount. Outside CI the test is skipped
 // when the binaries are missing; in CI it fails.
@@ -79,7 +94,7 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 	}
 	dir := t.TempDir()
 	ports := FreePorts(t, 4)
-	p := &config.Profile{ControlPlane: config.ControlPlane{
+	p := &config.Profile{KubernetesVersion: os.Getenv(VersionEnv), ControlPlane: config.ControlPlane{
 		Root:  filepath.Join(dir, "etc", "kubernetes"),
 		Audit: config.Audit{LogPath: filepath.Join(dir, "log", "audit", "audit.log")},
 		APIServer: config.APIServer{
@@ -280,15 +295,32 @@ func (c *Cluster) startAPIServer(t testing.TB) {
 	c.apiserver = c.run(t, "kube-apiserver", controlplane.APIServerArgs(c.Inputs.Profile).Flags())
 }
 
-// run starts a binary with its output in Dir/log/<name>.log.
+// run starts a binary of the toolchain with its output in Dir/log/<name>.log.
 func (c *Cluster) run(t testing.TB, name string, args []string) *process {
 	t.Helper()
+	return c.runPath(t, name, filepath.Join(c.bin, name), args)
+}
+
+// Run starts another program beside the control plane (a kubelet, say), stopped with it or by the
+// function it returns; its output goes to Dir/log/<name>.log.
+func (c *Cluster) Run(t testing.TB, name, path string, args []string) (stop func()) {
+	t.Helper()
+	p := c.runPath(t, name, path, args)
+	return func() { c.kill(p) }
+}
+
+// runPath starts the program at path (or found on PATH) with its output in Dir/log/<name>.log.
+func (c *Cluster) runPath(t testing.TB, name, path string, args []string) *process {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Join(c.Dir, "log"), 0o700); err != nil {
+		t.Fatal(err)
+	}
 	logPath := filepath.Join(c.Dir, "log", name+".log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(filepath.Join(c.bin, name), args...)
+	cmd := exec.Command(path, args...)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
@@ -320,8 +352,10 @@ func (c *Cluster) stop(t testing.TB) {
 		c.kill(c.procs[i])
 	}
 	if t.Failed() {
-		for _, name := range []string{"etcd", "kube-apiserver", "kube-controller-manager"} {
-			data, _ := os.ReadFile(filepath.Join(c.Dir, "log", name+".log"))
+		logs, _ := filepath.Glob(filepath.Join(c.Dir, "log", "*.log"))
+		for _, path := range logs {
+			name := strings.TrimSuffix(filepath.Base(path), ".log")
+			data, _ := os.ReadFile(path)
 			if len(data) > 4000 {
 				data = data[len(data)-4000:]
 			}

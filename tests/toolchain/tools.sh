@@ -4,8 +4,10 @@
 # Each tool is skipped when its binary is already in the cache. A `pulumi` of at least the pinned version
 # found on PATH is used instead of building one.
 #
-# Usage: tests/toolchain/tools.sh [all|pulumi|controlplane|kubectl|versitygw]   (default: all; kubectl is for make bench)
-# Prints, as its last line, the bin folder to put first on PATH.
+# Usage: tests/toolchain/tools.sh [all|pulumi|controlplane|node|kubectl|versitygw]   (default: all; kubectl is for make bench)
+#        tests/toolchain/tools.sh version 1.34.4   (kube-apiserver, kube-controller-manager and etcd for
+#        `make test-versions`, in a folder of their own, not on the shared bin folder)
+# Prints, as its last line, the bin folder to put first on PATH (for version: that version's folder).
 set -euo pipefail
 
 PULUMI_VERSION=3.274.1
@@ -156,8 +158,19 @@ build_kubernetes() {
       go build -o "$dir/bin/kube-apiserver" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kube-apiserver &&
       go build -o "$dir/bin/kube-controller-manager" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kube-controller-manager)
   fi
+  [ "${1:-}" = nolink ] && return 0
   link kube-apiserver "$dir/bin/kube-apiserver"
   link kube-controller-manager "$dir/bin/kube-controller-manager"
+}
+
+# build_version V: another minor's control plane for `make test-versions`, with etcd beside it.
+build_version() {
+  [ -n "${1:-}" ] || { echo "usage: $0 version 1.34.4" >&2; exit 2; }
+  KUBERNETES_VERSION=$1
+  build_etcd
+  build_kubernetes nolink
+  ln -sf "$(readlink -f "$BIN/etcd")" "$TOOLS_ROOT/kubernetes-v$KUBERNETES_VERSION/bin/etcd"
+  BIN="$TOOLS_ROOT/kubernetes-v$KUBERNETES_VERSION/bin"
 }
 
 # kubernetes_wrapper DIR MODULE PACKAGE...: a wrapper module that builds PACKAGEs of k8s.io/kubernetes, its
@@ -194,6 +207,34 @@ build_kubeadm() {
     (cd "$w" && go mod tidy && go build -o "$dir/bin/kubeadm" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kubeadm)
   fi
   link kubeadm "$dir/bin/kubeadm"
+}
+
+# kubelet, which the node test starts on kubeharden's KubeletConfiguration.
+build_kubelet() {
+  local dir="$TOOLS_ROOT/kubelet-v$KUBERNETES_VERSION"
+  if [ ! -x "$dir/bin/kubelet" ]; then
+    say "building kubelet v$KUBERNETES_VERSION (a few minutes cold)"
+    local w="$dir/src"
+    kubernetes_wrapper "$w" kubeharden.local/tools/kubelet k8s.io/kubernetes/cmd/kubelet
+    (cd "$w" && go mod tidy && go build -o "$dir/bin/kubelet" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kubelet)
+  fi
+  link kubelet "$dir/bin/kubelet"
+}
+
+# The node's container runtime, from Debian's packages: containerd, runc and the CNI plugins (the node
+# test uses loopback). Installed only where it is missing, as root, with apt-get.
+install_node_runtime() {
+  if command -v containerd >/dev/null && command -v runc >/dev/null && [ -x /usr/lib/cni/loopback ]; then
+    return 0
+  fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    say "containerd, runc or the CNI plugins are missing and cannot be installed here (root and apt-get needed): the node test will skip"
+    return 0
+  fi
+  say "installing containerd, runc and containernetworking-plugins from Debian's packages"
+  local pkgs="containerd runc containernetworking-plugins"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2 ||
+    { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2; }
 }
 
 # kubectl, for `make bench` only (kubectl apply --server-side against pulumi up): not part of `all`.
@@ -234,10 +275,12 @@ build_versitygw() {
 case "$what" in
   pulumi) build_pulumi; build_kubernetes_provider; register_kubernetes_provider ;;
   controlplane) build_etcd; build_kubernetes; build_kubeadm ;;
+  node) build_kubelet; install_node_runtime ;;
   kubectl) build_kubectl ;;
   versitygw) build_versitygw ;;
-  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes; build_kubeadm; build_versitygw ;;
-  *) echo "usage: $0 [all|pulumi|controlplane|kubectl|versitygw]" >&2; exit 2 ;;
+  version) build_version "${2:-}" ;;
+  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes; build_kubeadm; build_kubelet; install_node_runtime; build_versitygw ;;
+  *) echo "usage: $0 [all|pulumi|controlplane|node|kubectl|versitygw|version V]" >&2; exit 2 ;;
 esac
 say "tools ready in $BIN"
 echo "$BIN"
