@@ -19,7 +19,7 @@ GO_TEST_FLAGS ?= -timeout 45m
 # The settings file `make up` made with the stack's generated secrets (scripts/up.sh), where there is one.
 STACK_SETTINGS = $(if $(wildcard build/stacks/Pulumi.$(STACK).yaml),--config-file build/stacks/Pulumi.$(STACK).yaml)
 
-.PHONY: tools tools-pulumi stack up preview destroy ci-preview drift provider sdk test test-unit vet fmt bench fuzz fuzz-brief
+.PHONY: tools tools-pulumi stack up preview destroy ci-preview drift provider sdk test test-unit test-versions vet fmt bench fuzz fuzz-brief
 
 tools: ## Build (once) the pinned Pulumi CLI, Go language host, kubernetes provider, kube-apiserver, kube-controller-manager and etcd.
 	@bash tests/toolchain/tools.sh all >/dev/null
@@ -57,6 +57,18 @@ test: tools vet ## Every test: unit, integration (real pulumi) and end to end, e
 	go test $(GO_TEST_FLAGS) ./...
 	@$(MAKE) --no-print-directory fuzz-brief
 	bash tests/sdk/check.sh
+
+# The other minors of kubeharden's version window (config.SupportedKubernetesVersions): the oldest, and the
+# one where AuthenticationConfiguration v1 arrives. 1.36 is what make test runs.
+TEST_VERSIONS ?= 1.31.13 1.34.4
+
+test-versions: tools ## The control-plane end-to-end tests on kube-apiserver of each TEST_VERSIONS (not part of make test; builds each once).
+	for v in $(TEST_VERSIONS); do \
+	  bin=$$(bash tests/toolchain/tools.sh version $$v | tail -n1); \
+	  echo "[test-versions] Kubernetes $$v"; \
+	  KUBEHARDEN_TEST_KUBERNETES_VERSION=$$v KUBEHARDEN_TEST_CONTROL_PLANE_BIN=$$bin \
+	    go test -count=1 $(GO_TEST_FLAGS) -run '^TestControlPlane' ./tests/e2e/; \
+	done
 
 fuzz: ## Each fuzz target for FUZZTIME (default 10m).
 	bash tests/fuzz.sh

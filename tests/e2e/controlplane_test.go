@@ -59,7 +59,7 @@ func newNamespace(t *testing.T, c *cluster.Cluster, prefix string) string {
 func apiServerRuns(t *testing.T, c *cluster.Cluster) {
 	v, err := c.Client.Discovery().ServerVersion()
 	require.NoError(t, err)
-	assert.Equal(t, "v1.36.3", v.GitVersion)
+	assert.Equal(t, "v"+c.Inputs.Profile.KubernetesVersion, v.GitVersion)
 }
 
 func secretsEncrypted(t *testing.T, c *cluster.Cluster) {
@@ -190,7 +190,7 @@ func podSecurityDefault(t *testing.T, c *cluster.Cluster) {
 	}
 	_, err := c.Client.CoreV1().Pods(ns).Create(ctx, privileged, metav1.CreateOptions{})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `violates PodSecurity "restricted:v1.36"`)
+	assert.Contains(t, err.Error(), `violates PodSecurity "restricted:`+c.Inputs.Profile.PodSecurity.Version+`"`)
 	assert.Contains(t, err.Error(), "privileged")
 
 	compliant := &corev1.Pod{
@@ -267,8 +267,9 @@ func keyRotation(t *testing.T, c *cluster.Cluster) {
 }
 
 // TestControlPlaneWithOIDC proves that the API server accepts the rendered AuthenticationConfiguration
-// (apiserver.config.k8s.io/v1 with its anonymous section, for v1.36) and the audit webhook backend in
-// batch mode, and that anonymous requests stay refused when the file, not the flag, switches them off.
+// (apiserver.config.k8s.io/v1 from 1.34, v1beta1 before; its anonymous section from 1.32, the
+// --anonymous-auth flag before) and the audit webhook backend in batch mode, and that anonymous requests
+// stay refused whether the file or the flag switches them off.
 // Neither the issuer nor the audit sink need be reachable for the API server to start.
 func TestControlPlaneWithOIDC(t *testing.T) {
 	c := cluster.Start(t, func(p *config.Profile) {
@@ -276,11 +277,24 @@ func TestControlPlaneWithOIDC(t *testing.T) {
 		p.ControlPlane.Audit.WebhookServer = "https://siem.example.invalid/audit"
 		p.ControlPlane.APIServer.SANs = []string{"api.e2e.example.com"}
 	})
-	args := controlplane.APIServerArgs(c.Inputs.Profile)
+	p := c.Inputs.Profile
+	args := controlplane.APIServerArgs(p)
 	require.Contains(t, args, "authentication-config")
-	require.NotContains(t, args, "anonymous-auth")
+	if controlplane.Supports(p, controlplane.AnonymousInAuthenticationConfig) {
+		require.NotContains(t, args, "anonymous-auth")
+	} else {
+		require.Equal(t, "false", args["anonymous-auth"])
+	}
+	authn, err := os.ReadFile(c.Paths.AuthenticationConfig())
+	require.NoError(t, err)
+	want := "apiVersion: apiserver.config.k8s.io/v1beta1"
+	if controlplane.Supports(p, controlplane.AuthenticationConfigV1) {
+		want = "apiVersion: apiserver.config.k8s.io/v1\n"
+	}
+	assert.Contains(t, string(authn), want)
+	assert.Equal(t, controlplane.Supports(p, controlplane.AnonymousInAuthenticationConfig), strings.Contains(string(authn), "anonymous:"))
 	require.Equal(t, "batch", args["audit-webhook-mode"])
 	anonymousRefused(t, c)
-	_, err := c.Client.CoreV1().Namespaces().List(context.Background(), metav1.ListOptions{})
+	_, err = c.Client.CoreV1().Namespaces().List(context.Background(), metav1.ListOptions{})
 	require.NoError(t, err, "client certificates still authenticate beside the JWT authenticator")
 }

@@ -197,28 +197,18 @@ kubernetes_ldflags() {
   echo "-X k8s.io/component-base/version.gitVersion=v$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor"
 }
 
-# kubeadm, whose own validation and init phases the kubeadm test runs on kubeharden's files.
-build_kubeadm() {
-  local dir="$TOOLS_ROOT/kubeadm-v$KUBERNETES_VERSION"
-  if [ ! -x "$dir/bin/kubeadm" ]; then
-    say "building kubeadm v$KUBERNETES_VERSION (a few minutes cold)"
+# build_kubernetes_tool NAME: one more command of k8s.io/kubernetes (cmd/NAME), built once and linked:
+# kubeadm (the kubeadm test runs its validation and init phases), kubelet (the node test), kubectl (make
+# bench only).
+build_kubernetes_tool() {
+  local name=$1 dir="$TOOLS_ROOT/$1-v$KUBERNETES_VERSION"
+  if [ ! -x "$dir/bin/$name" ]; then
+    say "building $name v$KUBERNETES_VERSION (a few minutes cold)"
     local w="$dir/src"
-    kubernetes_wrapper "$w" kubeharden.local/tools/kubeadm k8s.io/kubernetes/cmd/kubeadm
-    (cd "$w" && go mod tidy && go build -o "$dir/bin/kubeadm" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kubeadm)
+    kubernetes_wrapper "$w" "kubeharden.local/tools/$name" "k8s.io/kubernetes/cmd/$name"
+    (cd "$w" && go mod tidy && go build -o "$dir/bin/$name" -ldflags "$(kubernetes_ldflags)" "k8s.io/kubernetes/cmd/$name")
   fi
-  link kubeadm "$dir/bin/kubeadm"
-}
-
-# kubelet, which the node test starts on kubeharden's KubeletConfiguration.
-build_kubelet() {
-  local dir="$TOOLS_ROOT/kubelet-v$KUBERNETES_VERSION"
-  if [ ! -x "$dir/bin/kubelet" ]; then
-    say "building kubelet v$KUBERNETES_VERSION (a few minutes cold)"
-    local w="$dir/src"
-    kubernetes_wrapper "$w" kubeharden.local/tools/kubelet k8s.io/kubernetes/cmd/kubelet
-    (cd "$w" && go mod tidy && go build -o "$dir/bin/kubelet" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kubelet)
-  fi
-  link kubelet "$dir/bin/kubelet"
+  link "$name" "$dir/bin/$name"
 }
 
 # The node's container runtime, from Debian's packages: containerd, runc and the CNI plugins (the node
@@ -235,18 +225,6 @@ install_node_runtime() {
   local pkgs="containerd runc containernetworking-plugins"
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2 ||
     { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2; }
-}
-
-# kubectl, for `make bench` only (kubectl apply --server-side against pulumi up): not part of `all`.
-build_kubectl() {
-  local dir="$TOOLS_ROOT/kubectl-v$KUBERNETES_VERSION"
-  if [ ! -x "$dir/bin/kubectl" ]; then
-    say "building kubectl v$KUBERNETES_VERSION (a few minutes cold)"
-    local w="$dir/src"
-    kubernetes_wrapper "$w" kubeharden.local/tools/kubectl k8s.io/kubernetes/cmd/kubectl
-    (cd "$w" && go mod tidy && go build -o "$dir/bin/kubectl" -ldflags "$(kubernetes_ldflags)" k8s.io/kubernetes/cmd/kubectl)
-  fi
-  link kubectl "$dir/bin/kubectl"
 }
 
 build_etcd() {
@@ -274,12 +252,12 @@ build_versitygw() {
 
 case "$what" in
   pulumi) build_pulumi; build_kubernetes_provider; register_kubernetes_provider ;;
-  controlplane) build_etcd; build_kubernetes; build_kubeadm ;;
-  node) build_kubelet; install_node_runtime ;;
-  kubectl) build_kubectl ;;
+  controlplane) build_etcd; build_kubernetes; build_kubernetes_tool kubeadm ;;
+  node) build_kubernetes_tool kubelet; install_node_runtime ;;
+  kubectl) build_kubernetes_tool kubectl ;;
   versitygw) build_versitygw ;;
   version) build_version "${2:-}" ;;
-  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes; build_kubeadm; build_kubelet; install_node_runtime; build_versitygw ;;
+  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes; build_kubernetes_tool kubeadm; build_kubernetes_tool kubelet; install_node_runtime; build_versitygw ;;
   *) echo "usage: $0 [all|pulumi|controlplane|node|kubectl|versitygw|version V]" >&2; exit 2 ;;
 esac
 say "tools ready in $BIN"
