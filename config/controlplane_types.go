@@ -32,6 +32,11 @@ type Kubelet struct {
 	StreamingConnectionIdleTimeout string `json:"streamingConnectionIdleTimeout"`
 	// ClusterDNS are the cluster DNS Service addresses.
 	ClusterDNS []string `json:"clusterDNS"`
+	// SeccompAuditProfile ships kubeharden's audit seccomp profile to every node's kubelet seccomp folder
+	// (the guide: system calls watched with Seccomp in audit mode): a Localhost profile that allows and
+	// logs every system call (SCMP_ACT_LOG) to the kernel's audit log, which the log agent collects from
+	// the journal. Tenants run under it with seccompAudit.
+	SeccompAuditProfile bool `json:"seccompAuditProfile,omitempty"`
 }
 
 // OIDC is an OIDC identity provider for human users.

@@ -78,6 +78,11 @@ type Tenant struct {
 	// metadata endpoints they contain (169.254.169.254, fd00:ec2::254 and the rest of MetadataEndpoints) are
 	// always excepted from them.
 	EgressCIDRs []string `json:"egressCIDRs,omitempty"`
+	// SeccompAudit runs the namespace's pods that name no seccomp profile under kubeharden's audit
+	// profile (controlPlane.kubelet.seccompAuditProfile) instead of RuntimeDefault: their system calls
+	// are logged, not refused, to learn what a workload needs. A MutatingAdmissionPolicy sets the profile,
+	// so it needs Kubernetes 1.36 (MutatingAdmissionPolicy v1).
+	SeccompAudit bool `json:"seccompAudit,omitempty"`
 }
 
 // Quota is a namespace ResourceQuota, in Kubernetes quantities.

@@ -60,11 +60,31 @@ func ValidateProfile(p *Profile) field.ErrorList {
 		if t.PodSecurity != nil {
 			errs = append(errs, validatePodSecurityVersionFor(t.PodSecurity.Version, clusterVersion, path.Child("podSecurity", "version"))...)
 		}
+		if t.SeccompAudit {
+			errs = append(errs, validateSeccompAudit(p, clusterVersion, path.Child("seccompAudit"))...)
+		}
 		if j, dup := seen[t.Name]; dup && t.Name != "" {
 			errs = append(errs, field.Duplicate(path.Child("name"), fmt.Sprintf("%s (also tenants[%d].name)", t.Name, j)))
 		} else {
 			seen[t.Name] = i
 		}
+	}
+	return errs
+}
+
+// seccompAuditSince is the first Kubernetes minor with MutatingAdmissionPolicy v1, which seccompAudit uses.
+var seccompAuditSince = goversion.Must(goversion.NewVersion("1.36"))
+
+// validateSeccompAudit checks a tenant's seccompAudit against the profile: the nodes must have the
+// profile, and the cluster must serve MutatingAdmissionPolicy v1. clusterVersion is "" when the profile's
+// version is invalid (reported already).
+func validateSeccompAudit(p *Profile, clusterVersion string, path *field.Path) field.ErrorList {
+	var errs field.ErrorList
+	if !p.ControlPlane.Kubelet.SeccompAuditProfile {
+		errs = append(errs, field.Invalid(path, true, "needs controlPlane.kubelet.seccompAuditProfile: true, which puts the audit profile on the nodes; without it the pods cannot start"))
+	}
+	if clusterVersion != "" && goversion.Must(goversion.NewVersion(clusterVersion)).Core().LessThan(seccompAuditSince) {
+		errs = append(errs, field.Invalid(path, true, "needs Kubernetes 1.36 or newer (MutatingAdmissionPolicy v1); kubernetesVersion is "+clusterVersion))
 	}
 	return errs
 }

@@ -36,6 +36,11 @@ func TestValidateProfile(t *testing.T) {
 		{"tenant pod security version newer than the cluster", func(p *Profile) { p.Tenants[0].PodSecurity = &PodSecurity{Version: "v1.37"} },
 			[]string{`tenants[0].podSecurity.version: Invalid value: "v1.37": is newer than the cluster's Kubernetes 1.36 (kubernetesVersion); use v1.36 or older, or "latest"`}},
 		{"pod security version of an older minor", func(p *Profile) { p.PodSecurity.Version = "v1.30" }, nil},
+		{"seccomp audit without the profile on the nodes", func(p *Profile) { p.Tenants[1].SeccompAudit = true },
+			[]string{`tenants[1].seccompAudit: Invalid value: true: needs controlPlane.kubelet.seccompAuditProfile: true, which puts the audit profile on the nodes; without it the pods cannot start`}},
+		{"seccomp audit with the profile on the nodes", func(p *Profile) {
+			p.Tenants[1].SeccompAudit, p.ControlPlane.Kubelet.SeccompAuditProfile = true, true
+		}, nil},
 		{"latest pod security version", func(p *Profile) { p.Tenants[0].PodSecurity = &PodSecurity{Version: "latest"} }, nil},
 		{"weaker tenant level without a reason", func(p *Profile) { p.Tenants[0].PodSecurity = &PodSecurity{Enforce: "baseline"} },
 			[]string{`tenants[0].podSecurity.exemptionReason: Required value: enforce level "baseline" is weaker than restricted: say why, it is kept in the compliance report`}},

@@ -20,4 +20,8 @@ const (
 	// same manager and finds its own fields, instead of conflicting with them as a new random manager.
 	FieldManagerAnnotation = "pulumi.com/patchFieldManager"
 	FieldManagerPrefix     = "kubeharden"
+
+	// SeccompAuditProfile is kubeharden's audit seccomp profile as pods name it (a Localhost profile,
+	// relative to the kubelet's seccomp folder): every system call allowed and logged (SCMP_ACT_LOG).
+	SeccompAuditProfile = "kubeharden/audit.json"
 )

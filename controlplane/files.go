@@ -172,6 +172,9 @@ func layout(p *config.Profile) []entry {
 		add(paths.K3sConfig(), false, func(Inputs) (string, error) { return K3sConfig(p) })
 	}
 	add(paths.KubeletSysctls(), false, func(Inputs) (string, error) { return kubeletSysctlsFile(), nil })
+	if p.ControlPlane.Kubelet.SeccompAuditProfile {
+		add(paths.SeccompAuditProfile(), false, func(Inputs) (string, error) { return SeccompAuditProfile(), nil })
+	}
 	add(paths.AdmissionConfig(), false, func(Inputs) (string, error) {
 		adm, err := AdmissionConfig(p.ControlPlane.Admission, p.PodSecurity.Version)
 		if err != nil {

@@ -54,6 +54,13 @@ var KubeletSysctls = [][2]string{
 	{"kernel.keys.root_maxbytes", "25000000"},
 }
 
+// SeccompAuditProfile is kubeharden's audit seccomp profile, in the format of the kubelet's Localhost
+// profiles (runc's): no rule, and a default action that allows each system call and logs it to the
+// kernel's audit log (audit type 1326, SECCOMP).
+func SeccompAuditProfile() string {
+	return `{"defaultAction": "SCMP_ACT_LOG"}` + "\n"
+}
+
 // kubeletSysctlsFile renders KubeletSysctls as a sysctl.d file.
 func kubeletSysctlsFile() string {
 	var b strings.Builder

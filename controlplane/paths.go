@@ -1,6 +1,10 @@
 package controlplane
 
-import "path/filepath"
+import (
+	"path/filepath"
+
+	"github.com/kubeharden/kubeharden/contract"
+)
 
 // Paths are where the control-plane files live on a node, under the profile's root (kubeadm's layout).
 type Paths struct {
@@ -52,5 +56,11 @@ func (p Paths) K3sConfig() string {
 // /etc/sysctl.d/90-kubelet.conf beside a root of /etc/kubernetes.
 func (p Paths) KubeletSysctls() string {
 	return filepath.Join(filepath.Dir(p.Root), "sysctl.d", "90-kubelet.conf")
+}
+
+// SeccompAuditProfile is kubeharden's audit seccomp profile in the kubelet's seccomp folder:
+// /var/lib/kubelet/seccomp/kubeharden/audit.json beside a root of /etc/kubernetes.
+func (p Paths) SeccompAuditProfile() string {
+	return filepath.Join(filepath.Dir(filepath.Dir(p.Root)), "var", "lib", "kubelet", "seccomp", contract.SeccompAuditProfile)
 }
 func (p Paths) AdmissionConfig() string { return filepath.Join(p.Root, "admission-config.yaml") }

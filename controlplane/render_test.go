@@ -3,6 +3,7 @@ package controlplane
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +22,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/pki"
 )
 
@@ -243,4 +245,29 @@ func TestRenderRefusesACertificateThatMissesAProfileSAN(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Render(in)
 	require.NoError(t, err)
+}
+
+// TestRenderShipsTheSeccompAuditProfileWhenAsked: the audit profile lands in the kubelet's seccomp
+// folder, where pods name it, only when the profile asks; its one rule is to log and allow.
+func TestRenderShipsTheSeccompAuditProfileWhenAsked(t *testing.T) {
+	in := testInputs(t, "/etc/kubernetes")
+	files, err := Render(in)
+	require.NoError(t, err)
+	for _, f := range files {
+		assert.NotContains(t, f.Path, "seccomp")
+	}
+	in.Profile.ControlPlane.Kubelet.SeccompAuditProfile = true
+	files, err = Render(in)
+	require.NoError(t, err)
+	var found []File
+	for _, f := range files {
+		if strings.Contains(f.Path, "seccomp") {
+			found = append(found, f)
+		}
+	}
+	require.Len(t, found, 1)
+	assert.Equal(t, "/var/lib/kubelet/seccomp/"+contract.SeccompAuditProfile, found[0].Path)
+	var profile map[string]any
+	require.NoError(t, json.Unmarshal([]byte(found[0].Content), &profile))
+	assert.Equal(t, map[string]any{"defaultAction": "SCMP_ACT_LOG"}, profile)
 }

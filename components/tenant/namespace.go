@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	admissionv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/admissionregistration/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	networkingv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/networking/v1"
@@ -228,6 +229,12 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 		}
 	}
 
+	if t.SeccompAudit {
+		if err := newSeccompAudit(ctx, name, t.Name, nsName, parent); err != nil {
+			return nil, fmt.Errorf("tenant namespace %s: seccomp audit: %w", name, err)
+		}
+	}
+
 	c.NamespaceName = nsName
 	c.PodSecurityEnforce = pulumi.String(args.PodSecurity.Enforce).ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
@@ -237,6 +244,58 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 		return nil, err
 	}
 	return c, nil
+}
+
+// SeccompAuditPolicyName is the name of a tenant's seccomp audit MutatingAdmissionPolicy and binding.
+func SeccompAuditPolicyName(namespace string) string { return "kubeharden-seccomp-audit-" + namespace }
+
+// SeccompAuditMutation is the CEL of the seccomp audit policy: the pod's securityContext gets the audit
+// profile (Localhost, contract.SeccompAuditProfile). SeccompAuditCondition limits it to pods that name
+// no profile of their own, on the pod or on a container.
+const (
+	SeccompAuditMutation  = `Object{spec: Object.spec{securityContext: Object.spec.securityContext{seccompProfile: Object.spec.securityContext.seccompProfile{type: "Localhost", localhostProfile: "` + contract.SeccompAuditProfile + `"}}}}`
+	SeccompAuditCondition = `!has(object.spec.securityContext) || !has(object.spec.securityContext.seccompProfile)`
+)
+
+// newSeccompAudit creates the MutatingAdmissionPolicy that runs the namespace's pods without a seccomp
+// profile under kubeharden's audit profile, and its binding to the namespace (by its name label, which the
+// API server sets and no one can change).
+func newSeccompAudit(ctx *pulumi.Context, name, namespace string, nsName pulumi.StringOutput, opts ...pulumi.ResourceOption) error {
+	policyName := SeccompAuditPolicyName(namespace)
+	labels := pulumi.StringMap{ManagedByLabel: pulumi.String(ManagedByValue)}
+	policy, err := admissionv1.NewMutatingAdmissionPolicy(ctx, name+"-seccomp-audit", &admissionv1.MutatingAdmissionPolicyArgs{
+		Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(policyName), Labels: labels}),
+		Spec: &admissionv1.MutatingAdmissionPolicySpecArgs{
+			FailurePolicy: pulumi.String("Fail"),
+			MatchConstraints: &admissionv1.MatchResourcesArgs{ResourceRules: admissionv1.NamedRuleWithOperationsArray{
+				&admissionv1.NamedRuleWithOperationsArgs{
+					ApiGroups: pulumi.StringArray{pulumi.String("")}, ApiVersions: pulumi.StringArray{pulumi.String("v1")},
+					Operations: pulumi.StringArray{pulumi.String("CREATE")}, Resources: pulumi.StringArray{pulumi.String("pods")},
+				},
+			}},
+			MatchConditions: admissionv1.MatchConditionArray{&admissionv1.MatchConditionArgs{
+				Name: pulumi.String("no-seccomp-profile"), Expression: pulumi.String(SeccompAuditCondition + ` && object.spec.containers.all(c, !has(c.securityContext) || !has(c.securityContext.seccompProfile))`),
+			}},
+			Mutations: admissionv1.MutationArray{&admissionv1.MutationArgs{
+				PatchType:          pulumi.String("ApplyConfiguration"),
+				ApplyConfiguration: &admissionv1.ApplyConfigurationArgs{Expression: pulumi.String(SeccompAuditMutation)},
+			}},
+			ReinvocationPolicy: pulumi.String("Never"),
+		},
+	}, opts...)
+	if err != nil {
+		return err
+	}
+	_, err = admissionv1.NewMutatingAdmissionPolicyBinding(ctx, name+"-seccomp-audit", &admissionv1.MutatingAdmissionPolicyBindingArgs{
+		Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{Name: pulumi.String(policyName), Labels: labels}),
+		Spec: &admissionv1.MutatingAdmissionPolicyBindingSpecArgs{
+			PolicyName: policy.Metadata.Name().Elem(),
+			MatchResources: &admissionv1.MatchResourcesArgs{NamespaceSelector: &metav1.LabelSelectorArgs{
+				MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": nsName},
+			}},
+		},
+	}, opts...)
+	return err
 }
 
 // NamespaceLabels are the labels of a tenant namespace: the Pod Security Admission mode and version

@@ -230,3 +230,27 @@ func TestAWeakerTenantRecordsItsReasonAndPassesTheCheck(t *testing.T) {
 	annotations := get(object(t, rec, "kubernetes:core/v1:Namespace", "team-a").Inputs, "metadata", "annotations").ObjectValue()
 	assert.NotContains(t, annotations, resource.PropertyKey(contract.PodSecurityExemptionReasonAnnotation))
 }
+
+// TestNewNamespaceRunsPodsUnderTheSeccompAuditProfile: with seccompAudit, a MutatingAdmissionPolicy bound
+// to the namespace alone gives pods that name no seccomp profile kubeharden's audit profile; without it,
+// there is none.
+func TestNewNamespaceRunsPodsUnderTheSeccompAuditProfile(t *testing.T) {
+	const policyType = "kubernetes:admissionregistration.k8s.io/v1:MutatingAdmissionPolicy"
+	const bindingType = "kubernetes:admissionregistration.k8s.io/v1:MutatingAdmissionPolicyBinding"
+	rec, err := run(t, validArgs())
+	require.NoError(t, err)
+	assert.Empty(t, rec.ByType(policyType), "no audit profile unless the tenant asks")
+
+	args := validArgs()
+	args.Tenant.SeccompAudit = true
+	rec, err = run(t, args)
+	require.NoError(t, err)
+	policy := object(t, rec, policyType, SeccompAuditPolicyName("team-a"))
+	mutation := get(policy.Inputs, "spec", "mutations").ArrayValue()[0].ObjectValue()
+	assert.Equal(t, "ApplyConfiguration", mutation["patchType"].StringValue())
+	assert.Equal(t, SeccompAuditMutation, get(mutation, "applyConfiguration", "expression").StringValue())
+	assert.Contains(t, SeccompAuditMutation, `localhostProfile: "`+contract.SeccompAuditProfile+`"`)
+	assert.Contains(t, get(policy.Inputs, "spec", "matchConditions").ArrayValue()[0].ObjectValue()["expression"].StringValue(), SeccompAuditCondition)
+	binding := object(t, rec, bindingType, SeccompAuditPolicyName("team-a"))
+	assert.Equal(t, "team-a", get(binding.Inputs, "spec", "matchResources", "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name").StringValue())
+}

@@ -127,7 +127,7 @@ state = %q
 	}
 	p := (&Cluster{Dir: dir}).runPath(t, "containerd", "containerd", []string{"--config", filepath.Join(dir, "config.toml")})
 	t.Cleanup(func() {
-		c.killContainers()
+		c.KillContainers()
 		(&Cluster{}).kill(p)
 		Unmount(dir)
 	})
@@ -137,8 +137,8 @@ state = %q
 
 func (c *Containerd) address() string { return filepath.Join(c.dir, "containerd.sock") }
 
-// killContainers kills every container's task, so that no shim outlives the test.
-func (c *Containerd) killContainers() {
+// KillContainers kills every container's task, so that no shim outlives the test.
+func (c *Containerd) KillContainers() {
 	out, err := exec.Command("ctr", "--address", c.address(), "-n", "k8s.io", "tasks", "ls", "-q").Output()
 	if err != nil {
 		return
@@ -149,8 +149,8 @@ func (c *Containerd) killContainers() {
 	time.Sleep(time.Second)
 }
 
-// Unmount detaches every mount under dir (a kubelet's pod volumes, containerd's snapshots), deepest
-// first, so that the folder can be removed.
+// Unmount detaches every mount at or under dir (a kubelet's pod volumes and the bind mount of its root
+// folder on itself, containerd's snapshots), deepest first, so that the folder can be removed.
 func Unmount(dir string) {
 	data, err := os.ReadFile("/proc/self/mounts")
 	if err != nil {
@@ -158,7 +158,7 @@ func Unmount(dir string) {
 	}
 	var under []string
 	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) > 1 && strings.HasPrefix(f[1], dir+"/") {
+		if f := strings.Fields(line); len(f) > 1 && (f[1] == dir || strings.HasPrefix(f[1], dir+"/")) {
 			under = append(under, f[1])
 		}
 	}

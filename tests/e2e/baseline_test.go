@@ -78,6 +78,7 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	checkAccess(t, c)
 	checkGuardrails(t, c, "team-a")
 	checkPodSecurityTemplates(t, c, "team-a")
+	checkSeccompAudit(t, c, "team-b", "team-a")
 	checkLogAgentNamespace(t, c, "kubeharden-logging")
 
 	// After: the live cluster (read through the admin kubeconfig) with its control-plane files fails no

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -23,6 +24,8 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/pki"
 	"github.com/kubeharden/kubeharden/tests/cluster"
@@ -64,7 +67,7 @@ func kubeletBinary(t *testing.T) string {
 // kernel's Seccomp field of its process), where one that asks for Unconfined does not.
 func TestKubeletRunsTheRenderedConfiguration(t *testing.T) {
 	kubelet := kubeletBinary(t)
-	c := cluster.Start(t, nil)
+	c := cluster.Start(t, func(p *config.Profile) { p.ControlPlane.Kubelet.SeccompAuditProfile = true })
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "kh-kubelet-")
 	require.NoError(t, err)
@@ -110,12 +113,17 @@ func TestKubeletRunsTheRenderedConfiguration(t *testing.T) {
 	kubeconfigPath := filepath.Join(dir, "kubelet.conf")
 	require.NoError(t, os.WriteFile(kubeconfigPath, []byte(kubeconfig), 0o600))
 
+	// The kubelet's root is where kubeharden's node files put its seccomp folder.
+	kubeletRoot := filepath.Dir(filepath.Dir(filepath.Dir(paths.SeccompAuditProfile())))
+	require.Equal(t, "seccomp", filepath.Base(filepath.Dir(filepath.Dir(paths.SeccompAuditProfile()))))
 	stopKubelet := c.Run(t, "kubelet", kubelet, []string{
-		"--config=" + configPath, "--kubeconfig=" + kubeconfigPath, "--root-dir=" + filepath.Join(dir, "root"),
+		"--config=" + configPath, "--kubeconfig=" + kubeconfigPath, "--root-dir=" + kubeletRoot,
 		"--cert-dir=" + filepath.Join(dir, "pki"), "--hostname-override=" + nodeName, "--node-ip=" + nodeIP, "--v=2",
 	})
 	t.Cleanup(func() {
 		stopKubelet()
+		containerd.KillContainers()
+		cluster.Unmount(kubeletRoot)
 		cluster.Unmount(dir)
 		_ = os.RemoveAll(dir)
 	})
@@ -260,9 +268,29 @@ func TestKubeletRunsTheRenderedConfiguration(t *testing.T) {
 			return log
 		}
 		assert.Contains(t, status(nil), "Seccomp:\t2", "filter mode: RuntimeDefault, from seccompDefault")
+		// kubeharden's audit profile, as a tenant with seccompAudit gets it: a filter that logs every
+		// system call to the kernel's audit log (type 1326, SECCOMP), where the node's journal takes it.
+		// (The kernel rate-limits them; the first are the container's process while runc starts it.)
+		seccompLines := func() int { return strings.Count(kernelLog(t), "audit: type=1326 ") }
+		before := seccompLines()
+		assert.Contains(t, status(&corev1.SeccompProfile{Type: corev1.SeccompProfileTypeLocalhost, LocalhostProfile: ptr.To(contract.SeccompAuditProfile)}), "Seccomp:\t2")
+		waitUntil(t, "the audit profile's lines in the kernel log", 30*time.Second, func() error {
+			if n := seccompLines(); n <= before {
+				return fmt.Errorf("%d SECCOMP audit lines, as many as before the pod", n)
+			}
+			return nil
+		})
 		assert.Contains(t, status(&corev1.SeccompProfile{Type: corev1.SeccompProfileTypeUnconfined}), "Seccomp:\t0",
 			"the same image asking for Unconfined runs without a filter: the default is what made the difference")
 	})
+}
+
+// kernelLog is the kernel's log buffer (dmesg), where the audit lines of SCMP_ACT_LOG land without auditd.
+func kernelLog(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("dmesg").Output()
+	require.NoError(t, err)
+	return string(out)
 }
 
 // applySysctls sets the kernel settings of a sysctl.d file, and puts the old values back at the end.

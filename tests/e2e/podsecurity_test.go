@@ -195,3 +195,35 @@ func deleteNamespace(t *testing.T, c *cluster.Cluster, name string) {
 		time.Sleep(250 * time.Millisecond)
 	}
 }
+
+// checkSeccompAudit shows the seccomp audit option on the real API server: in the tenant namespace that
+// asks for it (audited), a pod that names no seccomp profile is admitted with kubeharden's audit profile
+// (the MutatingAdmissionPolicy runs before Pod Security, which allows Localhost profiles), and a pod
+// that names its own keeps it; in another tenant (plain), a pod without a profile is still refused by
+// Pod Security restricted.
+func checkSeccompAudit(t *testing.T, c *cluster.Cluster, audited, plain string) {
+	t.Helper()
+	ctx := context.Background()
+	dry := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
+	pod := func(seccomp *corev1.SeccompProfile) *corev1.Pod {
+		spec := podsecurity.Restricted()
+		spec.SecurityContext.SeccompProfile = seccomp
+		return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "audited"}, Spec: spec}
+	}
+	_, err := c.Client.CoreV1().ServiceAccounts(audited).Create(ctx, &corev1.ServiceAccount{
+		ObjectMeta: metav1.ObjectMeta{Name: "app"}, AutomountServiceAccountToken: ptr.To(false)}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	got, err := c.Client.CoreV1().Pods(audited).Create(ctx, pod(nil), dry)
+	require.NoError(t, err, "the pod gets the audit profile, which Pod Security restricted allows")
+	require.NotNil(t, got.Spec.SecurityContext.SeccompProfile)
+	assert.Equal(t, corev1.SeccompProfileTypeLocalhost, got.Spec.SecurityContext.SeccompProfile.Type)
+	assert.Equal(t, contract.SeccompAuditProfile, ptr.Deref(got.Spec.SecurityContext.SeccompProfile.LocalhostProfile, ""))
+
+	own, err := c.Client.CoreV1().Pods(audited).Create(ctx, pod(&corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}), dry)
+	require.NoError(t, err)
+	assert.Equal(t, corev1.SeccompProfileTypeRuntimeDefault, own.Spec.SecurityContext.SeccompProfile.Type, "a pod's own profile is kept")
+
+	_, err = c.Client.CoreV1().Pods(plain).Create(ctx, pod(nil), dry)
+	require.Error(t, err, "no audit profile in a tenant that did not ask for it")
+	assert.Contains(t, err.Error(), "seccompProfile")
+}

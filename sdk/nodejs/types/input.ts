@@ -289,6 +289,10 @@ export interface KubeletArgs {
      */
     podPidsLimit?: pulumi.Input<number | undefined>;
     /**
+     * SeccompAuditProfile ships kubeharden's audit seccomp profile to every node's kubelet seccomp folder (the guide: system calls watched with Seccomp in audit mode): a Localhost profile that allows and logs every system call (SCMP_ACT_LOG) to the kernel's audit log, which the log agent collects from the journal. Tenants run under it with seccompAudit.
+     */
+    seccompAuditProfile?: pulumi.Input<boolean | undefined>;
+    /**
      * StreamingConnectionIdleTimeout closes idle exec and port-forward streams (CIS 4.2.5), such as "5m".
      */
     streamingConnectionIdleTimeout?: pulumi.Input<string | undefined>;
@@ -550,4 +554,8 @@ export interface TenantArgs {
      * Quota is the namespace's ResourceQuota.
      */
     quota?: pulumi.Input<inputs.QuotaArgs | undefined>;
+    /**
+     * SeccompAudit runs the namespace's pods that name no seccomp profile under kubeharden's audit profile (controlPlane.kubelet.seccompAuditProfile) instead of RuntimeDefault: their system calls are logged, not refused, to learn what a workload needs. A MutatingAdmissionPolicy sets the profile, so it needs Kubernetes 1.36 (MutatingAdmissionPolicy v1).
+     */
+    seccompAudit?: pulumi.Input<boolean | undefined>;
 }

@@ -1267,6 +1267,10 @@ class KubeletArgsDict(TypedDict):
     """
     PodPidsLimit caps the processes of one pod (CIS 4.2.13).
     """
+    seccomp_audit_profile: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    SeccompAuditProfile ships kubeharden's audit seccomp profile to every node's kubelet seccomp folder (the guide: system calls watched with Seccomp in audit mode): a Localhost profile that allows and logs every system call (SCMP_ACT_LOG) to the kernel's audit log, which the log agent collects from the journal. Tenants run under it with seccompAudit.
+    """
     streaming_connection_idle_timeout: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
     StreamingConnectionIdleTimeout closes idle exec and port-forward streams (CIS 4.2.5), such as "5m".
@@ -1277,18 +1281,22 @@ class KubeletArgs:
     def __init__(__self__, *,
                  cluster_dns: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  pod_pids_limit: pulumi.Input[Optional[_builtins.int]] = None,
+                 seccomp_audit_profile: pulumi.Input[Optional[_builtins.bool]] = None,
                  streaming_connection_idle_timeout: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Kubelet holds the kubelet settings the profile can change; the rest are fixed to CIS values.
 
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] cluster_dns: ClusterDNS are the cluster DNS Service addresses.
         :param pulumi.Input[_builtins.int] pod_pids_limit: PodPidsLimit caps the processes of one pod (CIS 4.2.13).
+        :param pulumi.Input[_builtins.bool] seccomp_audit_profile: SeccompAuditProfile ships kubeharden's audit seccomp profile to every node's kubelet seccomp folder (the guide: system calls watched with Seccomp in audit mode): a Localhost profile that allows and logs every system call (SCMP_ACT_LOG) to the kernel's audit log, which the log agent collects from the journal. Tenants run under it with seccompAudit.
         :param pulumi.Input[_builtins.str] streaming_connection_idle_timeout: StreamingConnectionIdleTimeout closes idle exec and port-forward streams (CIS 4.2.5), such as "5m".
         """
         if cluster_dns is not None:
             pulumi.set(__self__, "cluster_dns", cluster_dns)
         if pod_pids_limit is not None:
             pulumi.set(__self__, "pod_pids_limit", pod_pids_limit)
+        if seccomp_audit_profile is not None:
+            pulumi.set(__self__, "seccomp_audit_profile", seccomp_audit_profile)
         if streaming_connection_idle_timeout is not None:
             pulumi.set(__self__, "streaming_connection_idle_timeout", streaming_connection_idle_timeout)
 
@@ -1315,6 +1323,18 @@ class KubeletArgs:
     @pod_pids_limit.setter
     def pod_pids_limit(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "pod_pids_limit", value)
+
+    @_builtins.property
+    @pulumi.getter(name="seccompAuditProfile")
+    def seccomp_audit_profile(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        SeccompAuditProfile ships kubeharden's audit seccomp profile to every node's kubelet seccomp folder (the guide: system calls watched with Seccomp in audit mode): a Localhost profile that allows and logs every system call (SCMP_ACT_LOG) to the kernel's audit log, which the log agent collects from the journal. Tenants run under it with seccompAudit.
+        """
+        return pulumi.get(self, "seccomp_audit_profile")
+
+    @seccomp_audit_profile.setter
+    def seccomp_audit_profile(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "seccomp_audit_profile", value)
 
     @_builtins.property
     @pulumi.getter(name="streamingConnectionIdleTimeout")
@@ -2462,6 +2482,10 @@ class TenantArgsDict(TypedDict):
     """
     Quota is the namespace's ResourceQuota.
     """
+    seccomp_audit: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    SeccompAudit runs the namespace's pods that name no seccomp profile under kubeharden's audit profile (controlPlane.kubelet.seccompAuditProfile) instead of RuntimeDefault: their system calls are logged, not refused, to learn what a workload needs. A MutatingAdmissionPolicy sets the profile, so it needs Kubernetes 1.36 (MutatingAdmissionPolicy v1).
+    """
 
 @pulumi.input_type
 class TenantArgs:
@@ -2471,7 +2495,8 @@ class TenantArgs:
                  limit_range: pulumi.Input[Optional['LimitRangeArgs']] = None,
                  name: pulumi.Input[Optional[_builtins.str]] = None,
                  pod_security: pulumi.Input[Optional['PodSecurityArgs']] = None,
-                 quota: pulumi.Input[Optional['QuotaArgs']] = None):
+                 quota: pulumi.Input[Optional['QuotaArgs']] = None,
+                 seccomp_audit: pulumi.Input[Optional[_builtins.bool]] = None):
         """
         Tenant is one hardened namespace.
 
@@ -2481,6 +2506,7 @@ class TenantArgs:
         :param pulumi.Input[_builtins.str] name: Name is the namespace name, a DNS-1123 label.
         :param pulumi.Input['PodSecurityArgs'] pod_security: PodSecurity overrides the profile's PodSecurity for this namespace; empty fields inherit it.
         :param pulumi.Input['QuotaArgs'] quota: Quota is the namespace's ResourceQuota.
+        :param pulumi.Input[_builtins.bool] seccomp_audit: SeccompAudit runs the namespace's pods that name no seccomp profile under kubeharden's audit profile (controlPlane.kubelet.seccompAuditProfile) instead of RuntimeDefault: their system calls are logged, not refused, to learn what a workload needs. A MutatingAdmissionPolicy sets the profile, so it needs Kubernetes 1.36 (MutatingAdmissionPolicy v1).
         """
         if access is not None:
             pulumi.set(__self__, "access", access)
@@ -2494,6 +2520,8 @@ class TenantArgs:
             pulumi.set(__self__, "pod_security", pod_security)
         if quota is not None:
             pulumi.set(__self__, "quota", quota)
+        if seccomp_audit is not None:
+            pulumi.set(__self__, "seccomp_audit", seccomp_audit)
 
     @_builtins.property
     @pulumi.getter
@@ -2566,5 +2594,17 @@ class TenantArgs:
     @quota.setter
     def quota(self, value: pulumi.Input[Optional['QuotaArgs']]):
         pulumi.set(self, "quota", value)
+
+    @_builtins.property
+    @pulumi.getter(name="seccompAudit")
+    def seccomp_audit(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        SeccompAudit runs the namespace's pods that name no seccomp profile under kubeharden's audit profile (controlPlane.kubelet.seccompAuditProfile) instead of RuntimeDefault: their system calls are logged, not refused, to learn what a workload needs. A MutatingAdmissionPolicy sets the profile, so it needs Kubernetes 1.36 (MutatingAdmissionPolicy v1).
+        """
+        return pulumi.get(self, "seccomp_audit")
+
+    @seccomp_audit.setter
+    def seccomp_audit(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "seccomp_audit", value)
 
 
