@@ -3,6 +3,7 @@ package manifests
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -46,6 +47,29 @@ func isK3sConfig(doc map[string]any) bool {
 		}
 	}
 	return false
+}
+
+// SeccompProfileGVK names a node's seccomp profile (the runc format the kubelet's Localhost profiles
+// use, such as kubeharden's audit profile), which has no kind of its own: known, and not judged.
+var SeccompProfileGVK = schema.GroupVersionKind{Group: "seccomp.security.linux", Version: "runc", Kind: "SeccompProfile"}
+
+// seccompProfileKeys are the keys of a runc seccomp profile.
+var seccompProfileKeys = map[string]bool{"defaultAction": true, "defaultErrnoRet": true, "architectures": true, "archMap": true,
+	"syscalls": true, "flags": true, "listenerPath": true, "listenerMetadata": true}
+
+// isSeccompProfile is true for a kindless document whose defaultAction is a seccomp action and whose
+// keys are all a seccomp profile's.
+func isSeccompProfile(doc map[string]any) bool {
+	action, ok := doc["defaultAction"].(string)
+	if !ok || !strings.HasPrefix(action, "SCMP_ACT_") {
+		return false
+	}
+	for k := range doc {
+		if !seccompProfileKeys[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // docClass says where a decoded document goes.

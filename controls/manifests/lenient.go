@@ -423,6 +423,10 @@ func decodeFile(path string, data []byte) (r fileResult) {
 			add(NewObject(path, K3sConfigGVK, &u), classConfig)
 			continue
 		}
+		if u.GetKind() == "" && isSeccompProfile(u.Object) {
+			add(NewObject(path, SeccompProfileGVK, &u), classOther)
+			continue
+		}
 		items := []unstructured.Unstructured{u}
 		if u.IsList() {
 			list, err := u.ToList()

@@ -86,3 +86,24 @@ func copyFile(t *testing.T, from, to string, mode os.FileMode) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(to, data, mode))
 }
+
+// TestReadTreeKnowsASeccompProfile: kubeharden's audit seccomp profile, among the node files, is known
+// and skipped, not an error; a kindless JSON that only looks like one is still an error.
+func TestReadTreeKnowsASeccompProfile(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "audit.json"), []byte(`{"defaultAction": "SCMP_ACT_LOG"}`), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "team.yaml"), []byte("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n"), 0o644))
+	tree := ReadTree(dir)
+	assert.Empty(t, tree.Errors)
+	assert.Equal(t, 1, tree.SkippedKinds[SeccompProfileGVK.GroupKind().String()], "%v", tree.SkippedKinds)
+	require.Len(t, tree.Objects, 1)
+
+	for name, doc := range map[string]string{
+		"not-an-action.json": `{"defaultAction": "ALLOW"}`,
+		"extra-key.json":     `{"defaultAction": "SCMP_ACT_LOG", "kindOf": "Namespace"}`,
+	} {
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(doc), 0o644))
+	}
+	tree = ReadTree(dir)
+	assert.Len(t, tree.Errors, 2, "%+v", tree.Errors)
+}
