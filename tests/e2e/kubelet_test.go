@@ -18,7 +18,10 @@ import (
 	"github.com/stretchr/testify/require"
 	certificatesv1 "k8s.io/api/certificates/v1"
 	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
 	kubeletv1beta1 "k8s.io/kubelet/config/v1beta1"
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/utils/ptr"
@@ -189,6 +192,22 @@ func TestKubeletRunsTheRenderedConfiguration(t *testing.T) {
 	})
 	assert.Equal(t, "system:node:"+nodeName, serving.Subject.CommonName)
 
+	t.Run("the node's credentials reach only what the Node authorizer and NodeRestriction allow", func(t *testing.T) {
+		cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfigPath)
+		require.NoError(t, err)
+		node := kubernetes.NewForConfigOrDie(cfg)
+		_, err = node.CoreV1().Nodes().Get(ctx, nodeName, metav1.GetOptions{})
+		require.NoError(t, err, "its own Node")
+		_, err = node.CoreV1().Secrets("kube-system").List(ctx, metav1.ListOptions{})
+		assert.True(t, apierrors.IsForbidden(err), "no Secrets but its pods': %v", err)
+		_, err = node.CoreV1().Nodes().Create(ctx, &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: "other-node"}}, metav1.CreateOptions{})
+		assert.True(t, apierrors.IsForbidden(err), "no other Node: %v", err)
+		self, err := node.CoreV1().Nodes().Get(ctx, nodeName, metav1.GetOptions{})
+		require.NoError(t, err)
+		self.Labels["node-restriction.kubernetes.io/pool"] = "promoted"
+		_, err = node.CoreV1().Nodes().Update(ctx, self, metav1.UpdateOptions{})
+		assert.True(t, apierrors.IsForbidden(err), "NodeRestriction: a node may not set node-restriction.kubernetes.io/ labels on itself: %v", err)
+	})
 	t.Run("anonymous requests to 10250 get 401", func(t *testing.T) {
 		for _, path := range []string{"/pods", "/healthz", "/configz"} {
 			code, err := get(nil, path)
