@@ -16,14 +16,20 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/utils/ptr"
 
+	"github.com/kubeharden/kubeharden/components/guardrails"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/controls/live"
 	"github.com/kubeharden/kubeharden/tests/cluster"
+	"github.com/kubeharden/kubeharden/tests/podsecurity"
 )
 
 // TestControlPlane starts one control plane from the rendered files and proves each hardening on it,
@@ -37,6 +43,7 @@ func TestControlPlane(t *testing.T) {
 	t.Run("TLS 1.0 and 1.1 are refused", func(t *testing.T) { oldTLSRefused(t, c) })
 	t.Run("the audit log records secret reads at Metadata only", func(t *testing.T) { auditSecretReads(t, c) })
 	t.Run("the cluster Pod Security default refuses a privileged pod", func(t *testing.T) { podSecurityDefault(t, c) })
+	t.Run("the guardrails judge on this version", func(t *testing.T) { guardrailsJudge(t, c) })
 	// Last: it restarts the API server three times.
 	t.Run("key rotation keeps every secret readable", func(t *testing.T) { keyRotation(t, c) })
 }
@@ -297,4 +304,85 @@ func TestControlPlaneWithOIDC(t *testing.T) {
 	anonymousRefused(t, c)
 	_, err = c.Client.CoreV1().Namespaces().List(context.Background(), metav1.ListOptions{})
 	require.NoError(t, err, "client certificates still authenticate beside the JWT authenticator")
+}
+
+// guardrailsJudge binds each of the guardrails' ValidatingAdmissionPolicies, as the Guardrails component
+// renders them, to a tenant-labelled restricted namespace on this API server and has them judge
+// Deployments: on every minor of the version window (make test-versions) their CEL must compile and
+// run, since a policy that fails refuses every request it matches (failurePolicy Fail). A compliant
+// Deployment is admitted; one whose template mounts a hostPath, and one with a :latest image, are
+// refused for their reasons.
+func guardrailsJudge(t *testing.T, c *cluster.Cluster) {
+	ctx := context.Background()
+	g := config.Guardrails{AllowedRegistries: []string{"registry.k8s.io"}}
+	config.SetDefaultsGuardrails(&g)
+	ns := newNamespace(t, c, "guardrails")
+	nsObj, err := c.Client.CoreV1().Namespaces().Get(ctx, ns, metav1.GetOptions{})
+	require.NoError(t, err)
+	nsObj.Labels[contract.TenantLabel] = ns
+	nsObj.Labels[psaapi.EnforceLevelLabel] = string(psaapi.LevelRestricted)
+	_, err = c.Client.CoreV1().Namespaces().Update(ctx, nsObj, metav1.UpdateOptions{})
+	require.NoError(t, err)
+	for _, p := range guardrails.Policies(g) {
+		vap := &admissionregistrationv1.ValidatingAdmissionPolicy{
+			ObjectMeta: metav1.ObjectMeta{Name: "judge-" + p.Name},
+			Spec: admissionregistrationv1.ValidatingAdmissionPolicySpec{
+				FailurePolicy:    ptr.To(admissionregistrationv1.Fail),
+				MatchConstraints: &admissionregistrationv1.MatchResources{},
+			},
+		}
+		for _, m := range p.Match {
+			vap.Spec.MatchConstraints.ResourceRules = append(vap.Spec.MatchConstraints.ResourceRules, admissionregistrationv1.NamedRuleWithOperations{
+				RuleWithOperations: admissionregistrationv1.RuleWithOperations{
+					Operations: []admissionregistrationv1.OperationType{admissionregistrationv1.Create},
+					Rule:       admissionregistrationv1.Rule{APIGroups: []string{m.Group}, APIVersions: []string{"*"}, Resources: m.Resources},
+				},
+			})
+		}
+		for _, v := range p.Variables {
+			vap.Spec.Variables = append(vap.Spec.Variables, admissionregistrationv1.Variable{Name: v[0], Expression: v[1]})
+		}
+		for _, v := range p.Validations {
+			vap.Spec.Validations = append(vap.Spec.Validations, admissionregistrationv1.Validation{Expression: v.Expression, MessageExpression: v.MessageExpression})
+		}
+		_, err := c.Client.AdmissionregistrationV1().ValidatingAdmissionPolicies().Create(ctx, vap, metav1.CreateOptions{})
+		require.NoError(t, err, p.Name)
+		_, err = c.Client.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings().Create(ctx, &admissionregistrationv1.ValidatingAdmissionPolicyBinding{
+			ObjectMeta: metav1.ObjectMeta{Name: vap.Name},
+			Spec: admissionregistrationv1.ValidatingAdmissionPolicyBindingSpec{
+				PolicyName: vap.Name, ValidationActions: []admissionregistrationv1.ValidationAction{admissionregistrationv1.Deny},
+				MatchResources: &admissionregistrationv1.MatchResources{NamespaceSelector: &metav1.LabelSelector{
+					MatchLabels: map[string]string{"kubernetes.io/metadata.name": ns}}},
+			},
+		}, metav1.CreateOptions{})
+		require.NoError(t, err, p.Name)
+	}
+	_, err = c.Client.CoreV1().ServiceAccounts(ns).Create(ctx, &corev1.ServiceAccount{ObjectMeta: metav1.ObjectMeta{Name: "app"}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	deployment := func(change func(s *corev1.PodSpec)) error {
+		spec := podsecurity.Restricted()
+		change(&spec)
+		labels := map[string]string{"app": "app"}
+		_, err := c.Client.AppsV1().Deployments(ns).Create(ctx, &appsv1.Deployment{ObjectMeta: metav1.ObjectMeta{Name: "app"},
+			Spec: appsv1.DeploymentSpec{Selector: &metav1.LabelSelector{MatchLabels: labels},
+				Template: corev1.PodTemplateSpec{ObjectMeta: metav1.ObjectMeta{Labels: labels}, Spec: spec}}},
+			metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
+		return err
+	}
+	// The bindings take effect a moment after they are created.
+	deadline := time.Now().Add(time.Minute)
+	for {
+		err := deployment(func(s *corev1.PodSpec) { s.Containers[0].Image = "registry.k8s.io/pause:latest" })
+		if err != nil && strings.Contains(err.Error(), "judge-kubeharden-image-tag") {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the image tag guardrail never refused a :latest image: %v", err)
+		time.Sleep(250 * time.Millisecond)
+	}
+	require.NoError(t, deployment(func(*corev1.PodSpec) {}), "a compliant Deployment passes every guardrail on Kubernetes %s", c.Inputs.Profile.KubernetesVersion)
+	err = deployment(func(s *corev1.PodSpec) {
+		s.Volumes = []corev1.Volume{{Name: "host", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/"}}}}
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `violates PodSecurity "restricted": (hostPath volumes): spec.template.spec.volumes: "host" must not be hostPath volumes`)
 }
