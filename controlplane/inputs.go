@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"sort"
 
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -33,7 +34,9 @@ func DecodeInputs(p *config.Profile, pkiJSON, keysJSON string) (Inputs, error) {
 	return in, nil
 }
 
-// CloudInit renders a #cloud-config document that writes every file, base64-encoded, with its mode.
+// CloudInit renders a #cloud-config document that writes every file, base64-encoded, with its mode, and
+// then applies the sysctl.d files among them (the kubelet's kernel settings), before anything starts a
+// kubelet.
 func CloudInit(files []File) (string, error) {
 	type writeFile struct {
 		Path        string `json:"path"`
@@ -46,8 +49,12 @@ func CloudInit(files []File) (string, error) {
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Path < sorted[j].Path })
 	doc := struct {
 		WriteFiles []writeFile `json:"write_files"`
+		RunCmd     [][]string  `json:"runcmd,omitempty"`
 	}{}
 	for _, f := range sorted {
+		if filepath.Base(filepath.Dir(f.Path)) == "sysctl.d" {
+			doc.RunCmd = append(doc.RunCmd, []string{"sysctl", "--load", f.Path})
+		}
 		doc.WriteFiles = append(doc.WriteFiles, writeFile{
 			Path: f.Path, Permissions: fmt.Sprintf("%04o", f.Mode), Owner: "root:root",
 			Encoding: "b64", Content: base64.StdEncoding.EncodeToString([]byte(f.Content)),
