@@ -146,7 +146,7 @@ outputs:
 			assert.Contains(t, b.Spec.ValidationActions, admissionv1.Warn)
 		}
 	}
-	assert.Equal(t, 4, kinds["ValidatingAdmissionPolicy"], "image tag, limits, ServiceAccount, Service type: no registry rule without registries")
+	assert.Equal(t, 5, kinds["ValidatingAdmissionPolicy"], "image tag, limits, ServiceAccount, Service type, Pod Security of templates: no registry rule without registries")
 	assert.Equal(t, kinds["ValidatingAdmissionPolicy"], kinds["ValidatingAdmissionPolicyBinding"])
 	assert.Equal(t, 2, kinds["ClusterRole"])
 	assert.Equal(t, 1, kinds["ClusterRoleBinding"], "the auditors' binding only")
