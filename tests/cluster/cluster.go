@@ -85,12 +85,7 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 	}
 	bin := Binaries()
 	for _, b := range []string{"etcd", "kube-apiserver", "kube-controller-manager"} {
-		if _, err := os.Stat(filepath.Join(bin, b)); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s not found in %s: CI must run `make tools` first", b, bin)
-			}
-			t.Skipf("%s not found in %s: run `make tools`", b, bin)
-		}
+		pulumitest.RequireTool(t, bin, b)
 	}
 	dir := t.TempDir()
 	ports := FreePorts(t, 4)
@@ -156,7 +151,7 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 	cm["leader-elect"] = "false"
 	cm["secure-port"] = strconv.Itoa(ports[3])
 	c.run(t, "kube-controller-manager", cm.Flags())
-	waitFor(t, "the default ServiceAccount", 90*time.Second, func() error {
+	WaitFor(t, "the default ServiceAccount", 90*time.Second, func() error {
 		_, err := c.Client.CoreV1().ServiceAccounts("default").Get(context.Background(), "default", metav1.GetOptions{})
 		return err
 	})
@@ -231,7 +226,7 @@ func (c *Cluster) WaitReady(t testing.TB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "kube-apiserver /readyz", 120*time.Second, func() error {
+	WaitFor(t, "kube-apiserver /readyz", 120*time.Second, func() error {
 		resp, err := hc.Get(c.Admin.Host + "/readyz")
 		if err != nil {
 			return err
@@ -364,7 +359,9 @@ func (c *Cluster) stop(t testing.TB) {
 	}
 }
 
-func waitFor(t testing.TB, what string, timeout time.Duration, ok func() error) {
+// WaitFor polls ok every quarter second until it returns nil, and fails the test, naming what it waited
+// for and the last error, when timeout has passed.
+func WaitFor(t testing.TB, what string, timeout time.Duration, ok func() error) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	var err error

@@ -131,7 +131,7 @@ state = %q
 		(&Cluster{}).kill(p)
 		Unmount(dir)
 	})
-	waitFor(t, "containerd", 30*time.Second, func() error { return exec.Command("ctr", "--address", c.address(), "version").Run() })
+	WaitFor(t, "containerd", 30*time.Second, func() error { return exec.Command("ctr", "--address", c.address(), "version").Run() })
 	return c
 }
 

@@ -370,15 +370,13 @@ func guardrailsJudge(t *testing.T, c *cluster.Cluster) {
 		return err
 	}
 	// The bindings take effect a moment after they are created.
-	deadline := time.Now().Add(time.Minute)
-	for {
+	cluster.WaitFor(t, "the image tag guardrail to refuse a :latest image", time.Minute, func() error {
 		err := deployment(func(s *corev1.PodSpec) { s.Containers[0].Image = "registry.k8s.io/pause:latest" })
 		if err != nil && strings.Contains(err.Error(), "judge-kubeharden-image-tag") {
-			break
+			return nil
 		}
-		require.True(t, time.Now().Before(deadline), "the image tag guardrail never refused a :latest image: %v", err)
-		time.Sleep(250 * time.Millisecond)
-	}
+		return fmt.Errorf("not refused by it: %v", err)
+	})
 	require.NoError(t, deployment(func(*corev1.PodSpec) {}), "a compliant Deployment passes every guardrail on Kubernetes %s", c.Inputs.Profile.KubernetesVersion)
 	err = deployment(func(s *corev1.PodSpec) {
 		s.Volumes = []corev1.Volume{{Name: "host", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/"}}}}

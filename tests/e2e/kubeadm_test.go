@@ -31,14 +31,7 @@ func kubeadmBinary(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("end-to-end test: runs kubeadm and starts a control plane (not with -short)")
 	}
-	bin := filepath.Join(pulumitest.ToolsBin(), "kubeadm")
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("kubeadm not found in %s: CI must run `make tools` first", pulumitest.ToolsBin())
-		}
-		t.Skipf("kubeadm not found in %s: run `make tools`", pulumitest.ToolsBin())
-	}
-	return bin
+	return pulumitest.RequireTool(t, pulumitest.ToolsBin(), "kubeadm")
 }
 
 // advertiseAddress is the control-plane node's address in the test. kubeadm refuses a loopback address

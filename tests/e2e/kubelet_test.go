@@ -47,16 +47,9 @@ func kubeletBinary(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("end-to-end test: runs a kubelet and containerd (not with -short)")
 	}
-	bin := filepath.Join(pulumitest.ToolsBin(), "kubelet")
-	missing := cluster.NodeRuntimeMissing()
-	if _, err := os.Stat(bin); err != nil {
-		missing = "kubelet not found in " + pulumitest.ToolsBin() + ": run `make tools`"
-	}
-	if missing != "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s: CI must run `make tools` first", missing)
-		}
-		t.Skip(missing)
+	bin := pulumitest.RequireTool(t, pulumitest.ToolsBin(), "kubelet")
+	if missing := cluster.NodeRuntimeMissing(); missing != "" {
+		pulumitest.Unavailable(t, missing)
 	}
 	return bin
 }
@@ -132,7 +125,7 @@ func TestKubeletRunsTheRenderedConfiguration(t *testing.T) {
 	})
 
 	// The serving certificate comes through a CSR, which an operator (here, the test) approves.
-	waitUntil(t, "the kubelet's serving CSR, approved", 90*time.Second, func() error {
+	cluster.WaitFor(t, "the kubelet's serving CSR, approved", 90*time.Second, func() error {
 		csrs, err := c.Client.CertificatesV1().CertificateSigningRequests().List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return err
@@ -151,7 +144,7 @@ func TestKubeletRunsTheRenderedConfiguration(t *testing.T) {
 		}
 		return fmt.Errorf("no kubelet-serving CSR from %s yet", nodeName)
 	})
-	waitUntil(t, "node "+nodeName+" Ready", 3*time.Minute, func() error {
+	cluster.WaitFor(t, "node "+nodeName+" Ready", 3*time.Minute, func() error {
 		n, err := c.Client.CoreV1().Nodes().Get(ctx, nodeName, metav1.GetOptions{})
 		if err != nil {
 			return err
@@ -181,7 +174,7 @@ func TestKubeletRunsTheRenderedConfiguration(t *testing.T) {
 		return resp.StatusCode, nil
 	}
 	var serving *x509.Certificate
-	waitUntil(t, "the kubelet serving with a certificate of the cluster CA", time.Minute, func() error {
+	cluster.WaitFor(t, "the kubelet serving with a certificate of the cluster CA", time.Minute, func() error {
 		conn, err := tls.Dial("tcp", strings.TrimPrefix(kubeletURL, "https://"), &tls.Config{RootCAs: pool})
 		if err != nil {
 			return err
@@ -264,7 +257,7 @@ func TestKubeletRunsTheRenderedConfiguration(t *testing.T) {
 			_, err = c.Client.CoreV1().Pods(ns).Create(ctx, pod, metav1.CreateOptions{})
 			require.NoError(t, err)
 			var log string
-			waitUntil(t, "the pod's log", 2*time.Minute, func() error {
+			cluster.WaitFor(t, "the pod's log", 2*time.Minute, func() error {
 				p, err := c.Client.CoreV1().Pods(ns).Get(ctx, "status", metav1.GetOptions{})
 				if err != nil {
 					return err
@@ -293,7 +286,7 @@ func TestKubeletRunsTheRenderedConfiguration(t *testing.T) {
 		seccompLines := func() int { return strings.Count(kernelLog(t), "audit: type=1326 ") }
 		before := seccompLines()
 		assert.Contains(t, status(&corev1.SeccompProfile{Type: corev1.SeccompProfileTypeLocalhost, LocalhostProfile: ptr.To(contract.SeccompAuditProfile)}), "Seccomp:\t2")
-		waitUntil(t, "the audit profile's lines in the kernel log", 30*time.Second, func() error {
+		cluster.WaitFor(t, "the audit profile's lines in the kernel log", 30*time.Second, func() error {
 			if n := seccompLines(); n <= before {
 				return fmt.Errorf("%d SECCOMP audit lines, as many as before the pod", n)
 			}
@@ -329,21 +322,5 @@ func applySysctls(t *testing.T, path string) {
 		require.NoError(t, err)
 		require.NoError(t, os.WriteFile(proc, []byte(strings.TrimSpace(v)), 0o644), "setting %s", k)
 		t.Cleanup(func() { _ = os.WriteFile(proc, old, 0o644) })
-	}
-}
-
-// waitUntil polls ok every half second until it succeeds or timeout passes.
-func waitUntil(t *testing.T, what string, timeout time.Duration, ok func() error) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := ok()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("waiting %s for %s: %v", timeout, what, err)
-		}
-		time.Sleep(500 * time.Millisecond)
 	}
 }

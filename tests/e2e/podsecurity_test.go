@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -185,15 +186,13 @@ func deleteNamespace(t *testing.T, c *cluster.Cluster, name string) {
 	t.Helper()
 	ctx := context.Background()
 	require.NoError(t, c.Client.CoreV1().Namespaces().Delete(ctx, name, metav1.DeleteOptions{}))
-	deadline := time.Now().Add(60 * time.Second)
-	for {
+	cluster.WaitFor(t, "namespace "+name+" to be gone after its deletion", time.Minute, func() error {
 		_, err := c.Client.CoreV1().Namespaces().Get(ctx, name, metav1.GetOptions{})
 		if apierrors.IsNotFound(err) {
-			return
+			return nil
 		}
-		require.True(t, time.Now().Before(deadline), "namespace %s is still there a minute after its deletion: %v", name, err)
-		time.Sleep(250 * time.Millisecond)
-	}
+		return fmt.Errorf("still there: %v", err)
+	})
 }
 
 // checkSeccompAudit shows the seccomp audit option on the real API server: in the tenant namespace that

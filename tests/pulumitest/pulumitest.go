@@ -52,6 +52,26 @@ type Workspace struct {
 	env        []string
 }
 
+// Unavailable ends a test that needs a tool which is missing (what says which, and where it was looked
+// for): skipped outside CI, failed in CI, where `make tools` must have built it.
+func Unavailable(t testing.TB, what string) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("%s: CI must run `make tools` first", what)
+	}
+	t.Skipf("%s: run `make tools`", what)
+}
+
+// RequireTool returns the path of the tool name in the folder dir, or ends the test as Unavailable.
+func RequireTool(t testing.TB, dir, name string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if _, err := os.Stat(path); err != nil {
+		Unavailable(t, name+" not found in "+dir)
+	}
+	return path
+}
+
 // NewWorkspace finds pulumi (skipping the test where it is missing outside CI, failing it in CI) and
 // prepares a fresh file backend. extraEnv entries ("K=V") are added to every command's environment.
 // KUBEHARDEN_* variables of the calling environment are dropped, except the tools folder, so that a
@@ -63,10 +83,7 @@ func NewWorkspace(t testing.TB, extraEnv ...string) *Workspace {
 	}
 	path := ToolsBin() + string(os.PathListSeparator) + os.Getenv("PATH")
 	if _, err := lookPath("pulumi", path); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("pulumi not found in %s or on PATH: CI must run `make tools` first", ToolsBin())
-		}
-		t.Skipf("pulumi not found in %s or on PATH: run `make tools`", ToolsBin())
+		Unavailable(t, "pulumi not found in "+ToolsBin()+" or on PATH")
 	}
 	backend := t.TempDir()
 	var env []string

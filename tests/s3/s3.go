@@ -46,13 +46,7 @@ func Start(t testing.TB) *Server {
 	if testing.Short() {
 		t.Skip("starts an S3 server (not with -short)")
 	}
-	bin := filepath.Join(pulumitest.ToolsBin(), "versitygw")
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("versitygw not found in %s: CI must run `make tools` first", pulumitest.ToolsBin())
-		}
-		t.Skipf("versitygw not found in %s: run `make tools`", pulumitest.ToolsBin())
-	}
+	bin := pulumitest.RequireTool(t, pulumitest.ToolsBin(), "versitygw")
 	dir := t.TempDir()
 	root, sidecar := filepath.Join(dir, "buckets"), filepath.Join(dir, "meta")
 	for _, d := range []string{filepath.Join(root, Bucket), sidecar} {
