@@ -105,21 +105,9 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 	if errs := config.ValidateProfile(p); len(errs) > 0 {
 		t.Fatalf("test profile: %v", errs.ToAggregate())
 	}
-	opts, err := stack.PKIOptionsFor(p, pki.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	bundle, err := pki.Generate(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := controlplane.NewEncryptionKey("key-1")
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := &Cluster{
 		Dir: dir, bin: bin,
-		Inputs:  controlplane.Inputs{Profile: p, PKI: bundle, EncryptionKeys: []controlplane.EncryptionKey{key}},
+		Inputs:  NewInputs(t, p),
 		Paths:   controlplane.Paths{Root: p.ControlPlane.Root},
 		EtcdURL: p.ControlPlane.APIServer.EtcdServers[0],
 	}
@@ -137,6 +125,7 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 	c.etcd = c.run(t, "etcd", c.etcdArgs)
 	c.startAPIServer(t)
 
+	var err error
 	c.Admin, err = clientcmd.BuildConfigFromFlags("", c.Paths.AdminKubeconfig())
 	if err != nil {
 		t.Fatal(err)
@@ -156,6 +145,25 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 		return err
 	})
 	return c
+}
+
+// NewInputs are the files' inputs for a defaulted, valid profile: a PKI made for it (with its own etcd CA)
+// and one encryption key.
+func NewInputs(t testing.TB, p *config.Profile) controlplane.Inputs {
+	t.Helper()
+	opts, err := stack.PKIOptionsFor(p, pki.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bundle, err := pki.Generate(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := controlplane.NewEncryptionKey("key-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return controlplane.Inputs{Profile: p, PKI: bundle, EncryptionKeys: []controlplane.EncryptionKey{key}}
 }
 
 // StartFromFlags starts etcd and kube-apiserver with the given flags, as a distribution wrote them (the
@@ -181,7 +189,7 @@ func StartFromFlags(t testing.TB, in controlplane.Inputs, etcdArgs, apiserverArg
 func (c *Cluster) Reconfigure(t testing.TB) {
 	t.Helper()
 	c.render(t)
-	c.kill(c.apiserver)
+	stopProcess(c.apiserver)
 	c.startAPIServer(t)
 	c.WaitReady(t)
 }
@@ -301,16 +309,26 @@ func (c *Cluster) run(t testing.TB, name string, args []string) *process {
 func (c *Cluster) Run(t testing.TB, name, path string, args []string) (stop func()) {
 	t.Helper()
 	p := c.runPath(t, name, path, args)
-	return func() { c.kill(p) }
+	return func() { stopProcess(p) }
 }
 
-// runPath starts the program at path (or found on PATH) with its output in Dir/log/<name>.log.
+// runPath starts the program at path (or found on PATH) with its output in Dir/log/<name>.log, stopped
+// with the cluster.
 func (c *Cluster) runPath(t testing.TB, name, path string, args []string) *process {
 	t.Helper()
-	if err := os.MkdirAll(filepath.Join(c.Dir, "log"), 0o700); err != nil {
+	p := startProcess(t, filepath.Join(c.Dir, "log"), name, path, args)
+	c.procs = append(c.procs, p)
+	return p
+}
+
+// startProcess starts the program at path (or found on PATH) in a process group of its own, with its
+// output in logDir/<name>.log.
+func startProcess(t testing.TB, logDir, name, path string, args []string) *process {
+	t.Helper()
+	if err := os.MkdirAll(logDir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	logPath := filepath.Join(c.Dir, "log", name+".log")
+	logPath := filepath.Join(logDir, name+".log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 	if err != nil {
 		t.Fatal(err)
@@ -323,12 +341,12 @@ func (c *Cluster) runPath(t testing.TB, name, path string, args []string) *proce
 	}
 	p := &process{cmd: cmd, done: make(chan struct{})}
 	go func() { _ = cmd.Wait(); logFile.Close(); close(p.done) }()
-	c.procs = append(c.procs, p)
 	return p
 }
 
-// kill stops a process group: SIGTERM, then SIGKILL after 15 seconds, and waits until it is reaped.
-func (c *Cluster) kill(p *process) {
+// stopProcess stops a process group: SIGTERM, then SIGKILL after 15 seconds, and waits until it is
+// reaped.
+func stopProcess(p *process) {
 	if p == nil {
 		return
 	}
@@ -344,7 +362,7 @@ func (c *Cluster) kill(p *process) {
 
 func (c *Cluster) stop(t testing.TB) {
 	for i := len(c.procs) - 1; i >= 0; i-- {
-		c.kill(c.procs[i])
+		stopProcess(c.procs[i])
 	}
 	if t.Failed() {
 		logs, _ := filepath.Glob(filepath.Join(c.Dir, "log", "*.log"))

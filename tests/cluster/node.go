@@ -63,7 +63,6 @@ func IssueClientCert(t testing.TB, ca pki.KeyPair, cn string, orgs ...string) (c
 type Containerd struct {
 	// Socket is its CRI endpoint, unix://...
 	Socket string
-	dir    string
 }
 
 // NodeRuntimeMissing says why a node cannot be run here, or "" when containerd, runc, ctr and the CNI
@@ -97,7 +96,7 @@ func StartContainerd(t testing.TB, sandboxImage string) *Containerd {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = os.RemoveAll(dir) })
-	c := &Containerd{Socket: "unix://" + filepath.Join(dir, "containerd.sock"), dir: dir}
+	c := &Containerd{Socket: "unix://" + filepath.Join(dir, "containerd.sock")}
 	cniConf := filepath.Join(dir, "cni")
 	if err := os.MkdirAll(cniConf, 0o755); err != nil {
 		t.Fatal(err)
@@ -121,21 +120,22 @@ state = %q
     conf_dir = %q
   [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
     runtime_type = "io.containerd.runc.v2"
-`, filepath.Join(dir, "root"), filepath.Join(dir, "state"), filepath.Join(dir, "containerd.sock"), sandboxImage, !hasCapability(capSysResource), CNIBinDir, cniConf)
+`, filepath.Join(dir, "root"), filepath.Join(dir, "state"), c.address(), sandboxImage, !hasCapability(capSysResource), CNIBinDir, cniConf)
 	if err := os.WriteFile(filepath.Join(dir, "config.toml"), []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p := (&Cluster{Dir: dir}).runPath(t, "containerd", "containerd", []string{"--config", filepath.Join(dir, "config.toml")})
+	p := startProcess(t, filepath.Join(dir, "log"), "containerd", "containerd", []string{"--config", filepath.Join(dir, "config.toml")})
 	t.Cleanup(func() {
 		c.KillContainers()
-		(&Cluster{}).kill(p)
+		stopProcess(p)
 		Unmount(dir)
 	})
 	WaitFor(t, "containerd", 30*time.Second, func() error { return exec.Command("ctr", "--address", c.address(), "version").Run() })
 	return c
 }
 
-func (c *Containerd) address() string { return filepath.Join(c.dir, "containerd.sock") }
+// address is the socket's path, as ctr takes it.
+func (c *Containerd) address() string { return strings.TrimPrefix(c.Socket, "unix://") }
 
 // KillContainers kills every container's task, so that no shim outlives the test.
 func (c *Containerd) KillContainers() {

@@ -19,8 +19,6 @@ import (
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/controls"
-	"github.com/kubeharden/kubeharden/pki"
-	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
@@ -65,13 +63,8 @@ func TestKubeadmWritesTheHardenedControlPlane(t *testing.T) {
 	p := &config.Profile{ControlPlane: config.ControlPlane{Distribution: "kubeadm", APIServer: config.APIServer{AdvertiseAddress: advertiseAddress}}}
 	config.SetDefaultsProfile(p)
 	require.Empty(t, config.ValidateProfile(p))
-	opts, err := stack.PKIOptionsFor(p, pki.Options{})
-	require.NoError(t, err)
-	bundle, err := pki.Generate(opts)
-	require.NoError(t, err)
-	key, err := controlplane.NewEncryptionKey("key-1")
-	require.NoError(t, err)
-	files, err := controlplane.Render(controlplane.Inputs{Profile: p, PKI: bundle, EncryptionKeys: []controlplane.EncryptionKey{key}})
+	in := cluster.NewInputs(t, p)
+	files, err := controlplane.Render(in)
 	require.NoError(t, err)
 	require.NoError(t, controlplane.WriteFiles(root, files))
 	paths := controlplane.Paths{Root: p.ControlPlane.Root}
@@ -191,7 +184,7 @@ func TestKubeadmWritesTheHardenedControlPlane(t *testing.T) {
 	assert.True(t, slices.Contains(apiArgs, "--anonymous-auth=false") || slices.ContainsFunc(apiArgs, func(a string) bool { return strings.HasPrefix(a, "--authentication-config=") }))
 	admin, err := clientcmd.BuildConfigFromFlags(fmt.Sprintf("https://127.0.0.1:%d", ports[0]), inRoot(paths.AdminKubeconfig()))
 	require.NoError(t, err)
-	c := cluster.StartFromFlags(t, controlplane.Inputs{Profile: p, PKI: bundle}, etcdArgs, apiArgs, admin)
+	c := cluster.StartFromFlags(t, in, etcdArgs, apiArgs, admin)
 	anonymousRefused(t, c)
 	v, err := c.Client.Discovery().ServerVersion()
 	require.NoError(t, err)
