@@ -38,11 +38,7 @@ type Template struct {
 
 // Templates returns the Gatekeeper templates for a profile's guardrails: the same rules as Policies.
 func Templates(g config.Guardrails) []Template {
-	workloadKinds := []map[string]any{
-		{"apiGroups": []string{""}, "kinds": []string{"Pod", "ReplicationController"}},
-		{"apiGroups": []string{"apps"}, "kinds": []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}},
-		{"apiGroups": []string{"batch"}, "kinds": []string{"Job", "CronJob"}},
-	}
+	workloadKinds := gatekeeperKinds(workloads)
 	var out []Template
 	if len(g.AllowedRegistries) > 0 {
 		out = append(out, Template{Rule: "allowedRegistries", Kind: "KubehardenAllowedRegistries", File: "allowedregistries.rego",
@@ -53,11 +49,7 @@ func Templates(g config.Guardrails) []Template {
 		Template{Rule: "resourceLimits", Kind: "KubehardenResourceLimits", File: "resourcelimits.rego", Kinds: workloadKinds},
 		Template{Rule: "serviceAccount", Kind: "KubehardenServiceAccount", File: "serviceaccount.rego", Kinds: workloadKinds},
 	)
-	templateKinds := []map[string]any{
-		{"apiGroups": []string{""}, "kinds": []string{"PodTemplate", "ReplicationController"}},
-		{"apiGroups": []string{"apps"}, "kinds": []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}},
-		{"apiGroups": []string{"batch"}, "kinds": []string{"Job", "CronJob"}},
-	}
+	templateKinds := gatekeeperKinds(templateResources)
 	for _, level := range []psaapi.Level{psaapi.LevelBaseline, psaapi.LevelRestricted} {
 		title := strings.ToUpper(string(level[:1])) + string(level[1:])
 		out = append(out, Template{Rule: config.PodSecurityTemplatesRule, Kind: "KubehardenPodSecurity" + title,
@@ -65,7 +57,16 @@ func Templates(g config.Guardrails) []Template {
 	}
 	if refused := RefusedServiceTypes(g); len(refused) > 0 {
 		out = append(out, Template{Rule: "serviceType", Kind: "KubehardenServiceType", File: "servicetype.rego",
-			Parameters: map[string]any{"types": refused}, Kinds: []map[string]any{{"apiGroups": []string{""}, "kinds": []string{"Service"}}}})
+			Parameters: map[string]any{"types": refused}, Kinds: gatekeeperKinds(services)})
+	}
+	return out
+}
+
+// gatekeeperKinds are the resources as a Gatekeeper constraint matches them: API groups and kinds.
+func gatekeeperKinds(resources []Resource) []map[string]any {
+	out := make([]map[string]any, len(resources))
+	for i, r := range resources {
+		out[i] = map[string]any{"apiGroups": []string{r.Group}, "kinds": r.Kinds}
 	}
 	return out
 }

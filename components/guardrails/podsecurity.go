@@ -26,9 +26,8 @@ type TemplateCheck struct {
 
 // templateResources are the kinds with a pod template, as Pod Security admission reads them.
 var templateResources = []Resource{
-	{Group: "", Resources: []string{"podtemplates", "replicationcontrollers"}},
-	{Group: "apps", Resources: []string{"deployments", "statefulsets", "daemonsets", "replicasets"}},
-	{Group: "batch", Resources: []string{"jobs", "cronjobs"}},
+	{Group: "", Resources: []string{"podtemplates", "replicationcontrollers"}, Kinds: []string{"PodTemplate", "ReplicationController"}},
+	appsWorkloads, batchWorkloads,
 }
 
 // templateVariables locate the pod template of every kind with one: where (its field path, for the
@@ -214,7 +213,7 @@ const PodSecurityPolicyName = "kubeharden-pod-security"
 // missing or not a level gets restricted, as Pod Security admission reads an invalid level.
 func podSecurityPolicy() Policy {
 	vars := append(append([][2]string(nil), templateVariables...),
-		[2]string{"restricted", "!(namespaceObject.?metadata.?labels[?'" + psaapi.EnforceLevelLabel + "'].orValue('') in ['privileged', 'baseline'])"})
+		[2]string{"restricted", "!(namespaceObject.?metadata.?labels[?'" + psaapi.EnforceLevelLabel + "'].orValue('') in " + celList(levelsBelow(psaapi.LevelRestricted)) + ")"})
 	var passes, failures []string
 	for _, c := range TemplateChecks() {
 		check, failure := "("+c.Expression+")", "(("+c.Expression+") ? '' : '("+c.Reason+"): ' + "+c.Message+")"

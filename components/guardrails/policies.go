@@ -7,10 +7,12 @@ import (
 	"github.com/kubeharden/kubeharden/config"
 )
 
-// Resource is a group and the resources of it a policy matches.
+// Resource is a group and the resources of it a policy matches: by resource name for a native policy,
+// by kind for a Gatekeeper constraint (the same ones, in the same order).
 type Resource struct {
 	Group     string
 	Resources []string
+	Kinds     []string
 }
 
 // Policy is one guardrail: the objects it matches, its CEL variables and its validations.
@@ -44,10 +46,19 @@ func one(expression, message string) []Validation {
 }
 
 var workloads = []Resource{
-	{Group: "", Resources: []string{"pods", "replicationcontrollers"}},
-	{Group: "apps", Resources: []string{"deployments", "statefulsets", "daemonsets", "replicasets"}},
-	{Group: "batch", Resources: []string{"jobs", "cronjobs"}},
+	{Group: "", Resources: []string{"pods", "replicationcontrollers"}, Kinds: []string{"Pod", "ReplicationController"}},
+	appsWorkloads, batchWorkloads,
 }
+
+// The workload kinds of the apps and batch groups, which all have a pod template.
+var (
+	appsWorkloads = Resource{Group: "apps", Resources: []string{"deployments", "statefulsets", "daemonsets", "replicasets"},
+		Kinds: []string{"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"}}
+	batchWorkloads = Resource{Group: "batch", Resources: []string{"jobs", "cronjobs"}, Kinds: []string{"Job", "CronJob"}}
+)
+
+// services are the Services the service type rule matches.
+var services = []Resource{{Group: "", Resources: []string{"services"}, Kinds: []string{"Service"}}}
 
 // podVariables find the pod spec of every workload kind, and its containers.
 var podVariables = [][2]string{
@@ -99,7 +110,7 @@ func Policies(g config.Guardrails) []Policy {
 	out = append(out, podSecurityPolicy())
 	if refused := RefusedServiceTypes(g); len(refused) > 0 {
 		out = append(out, Policy{
-			Name: "kubeharden-service-type", Rule: "serviceType", Match: []Resource{{Group: "", Resources: []string{"services"}}},
+			Name: "kubeharden-service-type", Rule: "serviceType", Match: services,
 			Validations: one("!has(object.spec.type) || !(object.spec.type in "+celList(refused)+")",
 				"'Services of type ' + object.spec.type + ' expose the nodes; tenants may not create them (guide: network separation)'"),
 		})
