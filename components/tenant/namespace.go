@@ -254,7 +254,8 @@ func SeccompAuditPolicyName(namespace string) string { return "kubeharden-seccom
 // no profile of their own, on the pod or on a container.
 const (
 	SeccompAuditMutation  = `Object{spec: Object.spec{securityContext: Object.spec.securityContext{seccompProfile: Object.spec.securityContext.seccompProfile{type: "Localhost", localhostProfile: "` + contract.SeccompAuditProfile + `"}}}}`
-	SeccompAuditCondition = `!has(object.spec.securityContext) || !has(object.spec.securityContext.seccompProfile)`
+	SeccompAuditCondition = `(!has(object.spec.securityContext) || !has(object.spec.securityContext.seccompProfile)) && ` +
+		`object.spec.containers.all(c, !has(c.securityContext) || !has(c.securityContext.seccompProfile))`
 )
 
 // newSeccompAudit creates the MutatingAdmissionPolicy that runs the namespace's pods without a seccomp
@@ -274,7 +275,7 @@ func newSeccompAudit(ctx *pulumi.Context, name, namespace string, nsName pulumi.
 				},
 			}},
 			MatchConditions: admissionv1.MatchConditionArray{&admissionv1.MatchConditionArgs{
-				Name: pulumi.String("no-seccomp-profile"), Expression: pulumi.String(SeccompAuditCondition + ` && object.spec.containers.all(c, !has(c.securityContext) || !has(c.securityContext.seccompProfile))`),
+				Name: pulumi.String("no-seccomp-profile"), Expression: pulumi.String(SeccompAuditCondition),
 			}},
 			Mutations: admissionv1.MutationArray{&admissionv1.MutationArgs{
 				PatchType:          pulumi.String("ApplyConfiguration"),

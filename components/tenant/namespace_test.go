@@ -250,7 +250,7 @@ func TestNewNamespaceRunsPodsUnderTheSeccompAuditProfile(t *testing.T) {
 	assert.Equal(t, "ApplyConfiguration", mutation["patchType"].StringValue())
 	assert.Equal(t, SeccompAuditMutation, get(mutation, "applyConfiguration", "expression").StringValue())
 	assert.Contains(t, SeccompAuditMutation, `localhostProfile: "`+contract.SeccompAuditProfile+`"`)
-	assert.Contains(t, get(policy.Inputs, "spec", "matchConditions").ArrayValue()[0].ObjectValue()["expression"].StringValue(), SeccompAuditCondition)
+	assert.Equal(t, SeccompAuditCondition, get(policy.Inputs, "spec", "matchConditions").ArrayValue()[0].ObjectValue()["expression"].StringValue())
 	binding := object(t, rec, bindingType, SeccompAuditPolicyName("team-a"))
 	assert.Equal(t, "team-a", get(binding.Inputs, "spec", "matchResources", "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name").StringValue())
 }

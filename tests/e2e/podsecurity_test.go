@@ -222,6 +222,18 @@ func checkSeccompAudit(t *testing.T, c *cluster.Cluster, audited, plain string) 
 	require.NoError(t, err)
 	assert.Equal(t, corev1.SeccompProfileTypeRuntimeDefault, own.Spec.SecurityContext.SeccompProfile.Type, "a pod's own profile is kept")
 
+	// No pod-level securityContext at all, the profile (and non-root) on the container.
+	containerOwn := pod(nil)
+	containerOwn.Spec.SecurityContext = nil
+	sc := containerOwn.Spec.Containers[0].SecurityContext
+	sc.RunAsNonRoot, sc.RunAsUser = ptr.To(true), ptr.To(int64(65532))
+	sc.SeccompProfile = &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault}
+	got, err = c.Client.CoreV1().Pods(audited).Create(ctx, containerOwn, dry)
+	require.NoError(t, err)
+	if got.Spec.SecurityContext != nil {
+		assert.Nil(t, got.Spec.SecurityContext.SeccompProfile, "a pod whose containers name their profile is left alone")
+	}
+
 	_, err = c.Client.CoreV1().Pods(plain).Create(ctx, pod(nil), dry)
 	require.Error(t, err, "no audit profile in a tenant that did not ask for it")
 	assert.Contains(t, err.Error(), "seccompProfile")
