@@ -58,9 +58,14 @@ func (p Paths) KubeletSysctls() string {
 	return filepath.Join(filepath.Dir(p.Root), "sysctl.d", "90-kubelet.conf")
 }
 
+// KubeletRoot is the kubelet's root folder: /var/lib/kubelet beside a root of /etc/kubernetes.
+func (p Paths) KubeletRoot() string {
+	return filepath.Join(filepath.Dir(filepath.Dir(p.Root)), "var", "lib", "kubelet")
+}
+
 // SeccompAuditProfile is kubeharden's audit seccomp profile in the kubelet's seccomp folder:
 // /var/lib/kubelet/seccomp/kubeharden/audit.json beside a root of /etc/kubernetes.
 func (p Paths) SeccompAuditProfile() string {
-	return filepath.Join(filepath.Dir(filepath.Dir(p.Root)), "var", "lib", "kubelet", "seccomp", contract.SeccompAuditProfile)
+	return filepath.Join(p.KubeletRoot(), "seccomp", contract.SeccompAuditProfile)
 }
 func (p Paths) AdmissionConfig() string { return filepath.Join(p.Root, "admission-config.yaml") }

@@ -110,8 +110,7 @@ func TestKubeletRunsTheRenderedConfiguration(t *testing.T) {
 	require.NoError(t, os.WriteFile(kubeconfigPath, []byte(kubeconfig), 0o600))
 
 	// The kubelet's root is where kubeharden's node files put its seccomp folder.
-	kubeletRoot := filepath.Dir(filepath.Dir(filepath.Dir(paths.SeccompAuditProfile())))
-	require.Equal(t, "seccomp", filepath.Base(filepath.Dir(filepath.Dir(paths.SeccompAuditProfile()))))
+	kubeletRoot := paths.KubeletRoot()
 	stopKubelet := c.Run(t, "kubelet", kubelet, []string{
 		"--config=" + configPath, "--kubeconfig=" + kubeconfigPath, "--root-dir=" + kubeletRoot,
 		"--cert-dir=" + filepath.Join(dir, "pki"), "--hostname-override=" + nodeName, "--node-ip=" + nodeIP, "--v=2",
