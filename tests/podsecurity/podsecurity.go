@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	corev1 "k8s.io/api/core/v1"
@@ -215,14 +216,19 @@ func CorpusTemplates(t testing.TB, dir string) []Case {
 	return out
 }
 
-// Allows is Pod Security admission's verdict, at level and the latest version, on a pod with these
-// annotations and spec, and the reasons it refuses it for.
-func Allows(level psaapi.Level, c Case) (bool, []string) {
-	evaluator, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
+// evaluator is Pod Security admission's evaluator with its default checks, built once.
+var evaluator = sync.OnceValue(func() policy.Evaluator {
+	e, err := policy.NewEvaluator(policy.DefaultChecks(), nil)
 	if err != nil {
 		panic(fmt.Sprintf("pod security evaluator: %v", err))
 	}
-	results := evaluator.EvaluatePod(psaapi.LevelVersion{Level: level, Version: psaapi.LatestVersion()},
+	return e
+})
+
+// Allows is Pod Security admission's verdict, at level and the latest version, on a pod with these
+// annotations and spec, and the reasons it refuses it for.
+func Allows(level psaapi.Level, c Case) (bool, []string) {
+	results := evaluator().EvaluatePod(psaapi.LevelVersion{Level: level, Version: psaapi.LatestVersion()},
 		&metav1.ObjectMeta{Annotations: c.Annotations}, &c.Spec)
 	agg := policy.AggregateCheckResults(results)
 	if agg.Allowed {
