@@ -369,18 +369,28 @@ func guardrailsJudge(t *testing.T, c *cluster.Cluster) {
 			metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
 		return err
 	}
-	// The bindings take effect a moment after they are created.
-	cluster.WaitFor(t, "the image tag guardrail to refuse a :latest image", time.Minute, func() error {
-		err := deployment(func(s *corev1.PodSpec) { s.Containers[0].Image = "registry.k8s.io/pause:latest" })
-		if err != nil && strings.Contains(err.Error(), "judge-kubeharden-image-tag") {
-			return nil
-		}
-		return fmt.Errorf("not refused by it: %v", err)
-	})
-	require.NoError(t, deployment(func(*corev1.PodSpec) {}), "a compliant Deployment passes every guardrail on Kubernetes %s", c.Inputs.Profile.KubernetesVersion)
-	err = deployment(func(s *corev1.PodSpec) {
+	// The bindings take effect a moment after they are created, each on its own: wait until every
+	// workload policy refuses what only it refuses, so that the compliant Deployment below meets them all.
+	hostPath := func(s *corev1.PodSpec) {
 		s.Volumes = []corev1.Volume{{Name: "host", VolumeSource: corev1.VolumeSource{HostPath: &corev1.HostPathVolumeSource{Path: "/"}}}}
-	})
+	}
+	for policy, breaks := range map[string]func(s *corev1.PodSpec){
+		"kubeharden-allowed-registries":  func(s *corev1.PodSpec) { s.Containers[0].Image = "quay.io/acme/app:1.0" },
+		"kubeharden-image-tag":           func(s *corev1.PodSpec) { s.Containers[0].Image = "registry.k8s.io/pause:latest" },
+		"kubeharden-resource-limits":     func(s *corev1.PodSpec) { s.Containers[0].Resources.Limits = nil },
+		"kubeharden-service-account":     func(s *corev1.PodSpec) { s.ServiceAccountName = "default" },
+		guardrails.PodSecurityPolicyName: hostPath,
+	} {
+		cluster.WaitFor(t, "guardrail "+policy+" to refuse what it forbids", time.Minute, func() error {
+			err := deployment(breaks)
+			if err != nil && strings.Contains(err.Error(), "judge-"+policy+"'") {
+				return nil
+			}
+			return fmt.Errorf("not refused by it: %v", err)
+		})
+	}
+	require.NoError(t, deployment(func(*corev1.PodSpec) {}), "a compliant Deployment passes every guardrail on Kubernetes %s", c.Inputs.Profile.KubernetesVersion)
+	err = deployment(hostPath)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `violates PodSecurity "restricted": (hostPath volumes): spec.template.spec.volumes: "host" must not be hostPath volumes`)
 }
