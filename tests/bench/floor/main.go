@@ -37,6 +37,7 @@ func main() {
 			return err
 		}
 		registered := map[string]pulumi.Resource{}
+		outputs := 0 // fields of typed arguments given as outputs (see typedArgs)
 		for _, o := range floor.Objects {
 			opts := []pulumi.ResourceOption{}
 			if parent, ok := registered[o.Parent]; ok {
@@ -62,16 +63,31 @@ func main() {
 				registered[o.URN] = &c
 				continue
 			}
-			var res object
-			if err := ctx.RegisterResource(o.Type, o.Name, toInput(o.Inputs).(pulumi.Map), &res,
-				append(opts, pulumi.Provider(provider))...); err != nil {
-				return fmt.Errorf("%s %s: %w", o.Type, o.Name, err)
+			opts = append(opts, pulumi.Provider(provider))
+			var res pulumi.Resource
+			if floor.Typed {
+				var n int
+				if res, n, err = registerTyped(ctx, o.Type, o.Name, o.Inputs, opts); err != nil {
+					return err
+				}
+				outputs += n
+			} else {
+				var untyped object
+				if err := ctx.RegisterResource(o.Type, o.Name, toInput(o.Inputs).(pulumi.Map), &untyped, opts...); err != nil {
+					return fmt.Errorf("%s %s: %w", o.Type, o.Name, err)
+				}
+				res = &untyped
 			}
 			if o.URN != "" {
-				registered[o.URN] = &res
+				registered[o.URN] = res
 			}
 		}
 		ctx.Export("objects", pulumi.Int(len(floor.Objects)))
+		if floor.Typed {
+			if err := ctx.Log.Info(fmt.Sprintf("%s%d", floorfile.FieldsAsOutputsLog, outputs), nil); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 }

@@ -6,10 +6,19 @@ package floorfile
 // ObjectsEnv names the file, for the floor program.
 const ObjectsEnv = "KUBEHARDEN_FLOOR_OBJECTS"
 
+// FieldsAsOutputsLog begins the message a typed floor logs with the number of fields of typed arguments
+// it gave as resolved outputs, where a plain program would write the SDK's argument type (0 when it wrote
+// them all).
+const FieldsAsOutputsLog = "fields given as outputs: "
+
 // Floor is the file: the provider and the objects, in the order the preview registered them.
 type Floor struct {
 	Provider Provider `json:"provider"`
-	Objects  []Object `json:"objects"`
+	// Typed registers each object as a plain pulumi-kubernetes program does, through the SDK's
+	// constructor of its kind with typed arguments (the kind's type aliases and typed outputs included);
+	// otherwise each is registered untyped, by its type token alone, with no SDK resource behind it.
+	Typed   bool     `json:"typed,omitempty"`
+	Objects []Object `json:"objects"`
 }
 
 // Provider is the kubernetes provider's arguments the objects are registered with: render into a folder

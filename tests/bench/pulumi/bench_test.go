@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"sort"
@@ -50,30 +51,45 @@ func BenchmarkPulumi(b *testing.B) {
 	bn.floor = bn.shimProject("floor", bn.build("./tests/bench/floor"))
 	bn.profiled = bn.shimProject("kubeharden", bn.build("./tests/bench/profiled"))
 	sizes := envInts(b, "BENCH_PULUMI_TENANTS", []int{10, 100, 200})
+	checkpointed := envInts(b, "BENCH_PULUMI_CHECKPOINT_TENANTS", []int{10, 100})
 	big := envInt(b, "BENCH_PULUMI_RSS_TENANTS", 500)
 
-	fmt.Printf("\npulumi side: %d cores, %s, %s, %s, pulumi %s; median of %d runs, P0 and P1 taking turns\n",
+	fmt.Printf("\npulumi side: %d cores, %s, %s, %s, pulumi %s; median of %d runs, the programs taking turns\n",
 		runtime.NumCPU(), memTotal(), runtime.Version(), runtime.GOARCH, strings.TrimSpace(ws.MustRun("version")), bn.runs)
-	fmt.Printf("%-8s %9s | %-36s | %-36s\n", "", "", "as pulumi runs by default", "PULUMI_SKIP_CHECKPOINTS=true (make preview)")
-	fmt.Printf("%-8s %9s | %10s %12s %7s %4s | %10s %12s %7s %4s\n", "tenants", "resources",
-		"P0 floor", "P1 kubeharden", "P1/P0", "", "P0 floor", "P1 kubeharden", "P1/P0", "")
-	p1 := map[int][2]float64{}
+	fmt.Println("P0: the same objects as plain pulumi-kubernetes resources (each kind's SDK constructor, typed arguments);" +
+		" untyped: the same objects by type token alone, no SDK resource (the engine's own floor)")
+	fmt.Printf("%-8s %9s | %-37s | %-62s\n", "", "", "as pulumi runs by default", "PULUMI_SKIP_CHECKPOINTS=true (make preview)")
+	fmt.Printf("%-8s %9s | %8s %14s %7s %4s | %8s %8s %14s %7s %10s\n", "tenants", "resources",
+		"P0", "P1 kubeharden", "P1/P0", "", "untyped", "P0", "P1 kubeharden", "P1/P0", "P1/untyped")
+	p1, outputs := map[int][2]float64{}, map[int]int{}
 	if os.Getenv("BENCH_PULUMI_PREVIEW") == "0" {
 		sizes = nil
 	}
 	for _, n := range sizes {
-		fl, kh, resources := bn.previewPair(n)
-		p1[n] = [2]float64{kh[0], kh[1]}
+		r := bn.previewRow(n, slices.Contains(checkpointed, n))
+		p1[n] = r.kubeharden
 		target := ""
 		if n == 100 {
-			target = "<= 1.10"
+			target = "(target: P1/P0 <= 1.10)"
 		}
-		fmt.Printf("%-8d %9d | %9.1fs %12.1fs %7.2f %4s | %9.1fs %12.1fs %7.2f %s\n", n, resources,
-			fl[0], kh[0], kh[0]/fl[0], "", fl[1], kh[1], kh[1]/fl[1], target)
+		byDefault := fmt.Sprintf("%8s %14s %7s %4s", "-", "-", "-", "")
+		if r.floor[0] > 0 {
+			byDefault = fmt.Sprintf("%7.1fs %13.1fs %7.2f %4s", r.floor[0], r.kubeharden[0], r.kubeharden[0]/r.floor[0], "")
+		}
+		fmt.Printf("%-8d %9d | %s | %7.1fs %7.1fs %13.1fs %7.2f %10.2f %s\n", n, r.resources, byDefault,
+			r.untyped, r.floor[1], r.kubeharden[1], r.kubeharden[1]/r.floor[1], r.kubeharden[1]/r.untyped, target)
+		outputs[n] = r.fieldsAsOutputs
+	}
+	if len(sizes) > 0 {
+		fmt.Printf("P0's fields not written as the SDK's argument types but as resolved outputs (types not in the floor's typedArgs), by tenants: %v\n", outputs)
 	}
 	if slices.Contains(sizes, 100) && slices.Contains(sizes, 200) {
-		fmt.Printf("P2 growth, P1 at 200 tenants over 100 (target <= 2.1, linear): %.2f by default, %.2f without the intermediate snapshots\n",
-			p1[200][0]/p1[100][0], p1[200][1]/p1[100][1])
+		byDefault := "not measured (BENCH_PULUMI_CHECKPOINT_TENANTS)"
+		if p1[200][0] > 0 && p1[100][0] > 0 {
+			byDefault = fmt.Sprintf("%.2f", p1[200][0]/p1[100][0])
+		}
+		fmt.Printf("P2 growth, P1 at 200 tenants over 100 (target <= 2.1, linear): %.2f without the intermediate snapshots; by default %s\n",
+			p1[200][1]/p1[100][1], byDefault)
 	}
 	if len(sizes) > 0 {
 		bn.treeCost(envInt(b, "BENCH_PULUMI_TREE_TENANTS", 100))
@@ -89,70 +105,162 @@ func BenchmarkPulumi(b *testing.B) {
 // skipCheckpoints leaves out the snapshot pulumi serializes after every step, which a preview discards.
 const skipCheckpoints = "PULUMI_SKIP_CHECKPOINTS=true"
 
-// previewPair measures P0 and P1 at n tenants, each as pulumi runs by default ([0]) and with
-// skipCheckpoints ([1]): it previews the kubeharden stack once to learn what it registers, writes the
-// floor's objects from that preview, then times the previews in turn.
-func (bn *bench) previewPair(n int) (floorSeconds, kubehardenSeconds [2]float64, resources int) {
+// previewTimes are the median preview seconds of one row: the untyped floor without the intermediate
+// snapshots, and P0 and P1 as pulumi runs by default ([0], 0 where not measured) and without them ([1]).
+type previewTimes struct {
+	untyped           float64
+	floor, kubeharden [2]float64
+	resources         int
+	// fieldsAsOutputs is P0's count of fields not written as the SDK's argument types.
+	fieldsAsOutputs int
+}
+
+// previewRow measures a row at n tenants, with the default mode only when checkpointed (at 200 tenants
+// it is minutes a preview, the engine's quadratic snapshotting): it previews the kubeharden stack once to
+// learn what it registers, writes the floors' objects from that preview, checks that each floor previews
+// exactly those objects, then times the previews in turn.
+func (bn *bench) previewRow(n int, checkpointed bool) previewTimes {
 	bn.b.Helper()
 	render := filepath.Join(bn.b.TempDir(), "rendered")
 	kh := bn.newStack(bn.kubeharden, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", render))
-	out := bn.run(kh, []string{skipCheckpoints}, "preview", "--json")
-	floor := floorOf(bn.b, out, false)
-	floor.Provider.RenderYamlToDirectory = render
-	objects := filepath.Join(bn.b.TempDir(), "objects.json")
-	writeJSON(bn.b, objects, floor)
-	fl := bn.newStack(bn.floor, "config: {}\n", floorfile.ObjectsEnv+"="+objects)
-	if got := len(floorOf(bn.b, bn.run(fl, []string{skipCheckpoints}, "preview", "--json"), false).Objects); got != len(floor.Objects) {
-		bn.b.Fatalf("the floor previews %d kubernetes objects, kubeharden %d", got, len(floor.Objects))
-	}
+	objects := floorOf(bn.b, bn.run(kh, []string{skipCheckpoints}, "preview", "--json"), flat)
+	objects.Provider.RenderYamlToDirectory = render
+	untyped := bn.floorStack(objects)
+	objects.Typed = true
+	fl := bn.floorStack(objects)
+
+	var r previewTimes
+	var unRuns []float64
 	var flRuns, khRuns [2][]float64
 	for range bn.runs {
 		for mode, env := range [][]string{nil, {skipCheckpoints}} {
+			if mode == 0 && !checkpointed {
+				continue
+			}
+			if mode == 1 {
+				unRuns = append(unRuns, bn.timed(untyped, env...))
+			}
 			flRuns[mode] = append(flRuns[mode], bn.timed(fl, env...))
 			khRuns[mode] = append(khRuns[mode], bn.timed(kh, env...))
 		}
 	}
+	r.untyped = median(unRuns)
 	for mode := range flRuns {
-		floorSeconds[mode], kubehardenSeconds[mode] = median(flRuns[mode]), median(khRuns[mode])
+		if len(flRuns[mode]) > 0 {
+			r.floor[mode], r.kubeharden[mode] = median(flRuns[mode]), median(khRuns[mode])
+		}
 	}
-	return floorSeconds, kubehardenSeconds, len(floor.Objects)
+	r.resources, r.fieldsAsOutputs = len(objects.Objects), fl.fieldsAsOutputs
+	return r
 }
 
-// treeCost splits P1 - P0 at n tenants (without the intermediate snapshots) into what the engine spends
-// on kubeharden's resource graph (its component resources, parents and dependencies, such as every
-// namespaced object's on its Namespace, registered by the floor with no program behind them) and what is
-// left: the program's own cost.
+// floorStack is a stack of the floor program that registers f, checked to preview exactly f's objects:
+// the same kinds, names and inputs.
+func (bn *bench) floorStack(f floorfile.Floor, env ...string) benchStack {
+	bn.b.Helper()
+	file := filepath.Join(bn.b.TempDir(), "objects.json")
+	writeJSON(bn.b, file, f)
+	s := bn.newStack(bn.floor, "config: {}\n", append(env, floorfile.ObjectsEnv+"="+file)...)
+	out := bn.run(s, []string{skipCheckpoints}, "preview", "--json")
+	sameObjects(bn.b, f, floorOf(bn.b, out, flat))
+	if f.Typed {
+		s.fieldsAsOutputs = fieldsAsOutputs(bn.b, out)
+	}
+	return s
+}
+
+// fieldsAsOutputs is the count a typed floor logged in its preview (floorfile.FieldsAsOutputsLog).
+func fieldsAsOutputs(b *testing.B, out string) int {
+	b.Helper()
+	var p struct {
+		Diagnostics []struct {
+			Message string `json:"message"`
+		} `json:"diagnostics"`
+	}
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		b.Fatal(err)
+	}
+	for _, d := range p.Diagnostics {
+		if n, ok := strings.CutPrefix(strings.TrimSpace(d.Message), floorfile.FieldsAsOutputsLog); ok {
+			v, err := strconv.Atoi(n)
+			if err != nil {
+				b.Fatalf("%q: %v", d.Message, err)
+			}
+			return v
+		}
+	}
+	b.Fatalf("the typed floor's preview does not say how many fields it gave as outputs:\n%.2000s", out)
+	return 0
+}
+
+// sameObjects fails unless got holds the kubernetes objects of want, each with the same inputs.
+func sameObjects(b *testing.B, want, got floorfile.Floor) {
+	b.Helper()
+	key := func(o floorfile.Object) string { return o.Type + " " + o.Name }
+	byKey := map[string]floorfile.Object{}
+	for _, o := range got.Objects {
+		if o.Inputs != nil {
+			byKey[key(o)] = o
+		}
+	}
+	n := 0
+	for _, o := range want.Objects {
+		if o.Component {
+			continue
+		}
+		n++
+		g, ok := byKey[key(o)]
+		if !ok {
+			b.Fatalf("the floor does not register %s", key(o))
+		}
+		if !reflect.DeepEqual(o.Inputs, g.Inputs) {
+			w, _ := json.Marshal(o.Inputs)
+			h, _ := json.Marshal(g.Inputs)
+			b.Fatalf("the floor registers %s with other inputs:\nkubeharden: %.1000s\nfloor:      %.1000s", key(o), w, h)
+		}
+	}
+	if n != len(byKey) {
+		b.Fatalf("the floor previews %d kubernetes objects, kubeharden %d", len(byKey), n)
+	}
+}
+
+// treeCost splits P1 - P0 at n tenants (without the intermediate snapshots), adding one thing at a time
+// to the floor, with no program behind it: from the untyped floor to P0 (the pulumi-kubernetes SDK's
+// typed resources), then kubeharden's resource graph (its component resources, every object's parent and
+// dependencies, such as each namespaced object's on its Namespace), then the alias each child carries;
+// what is left between that and P1 is kubeharden's program.
 func (bn *bench) treeCost(n int) {
 	bn.b.Helper()
 	render := filepath.Join(bn.b.TempDir(), "rendered")
 	kh := bn.newStack(bn.kubeharden, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", render))
 	out := bn.run(kh, []string{skipCheckpoints}, "preview", "--json")
-	flat, tree, aliased := floorOf(bn.b, out, false), floorOf(bn.b, out, true), floorOf(bn.b, out, true)
-	for i := range aliased.Objects {
-		aliased.Objects[i].AliasNoParent = aliased.Objects[i].Parent != ""
+	floors := []floorfile.Floor{floorOf(bn.b, out, flat), floorOf(bn.b, out, flat), floorOf(bn.b, out, tree), floorOf(bn.b, out, tree)}
+	for i := range floors {
+		floors[i].Typed = i > 0
+		floors[i].Provider.RenderYamlToDirectory = render
 	}
-	flatFile, treeFile, aliasedFile := filepath.Join(bn.b.TempDir(), "flat.json"), filepath.Join(bn.b.TempDir(), "tree.json"),
-		filepath.Join(bn.b.TempDir(), "aliased.json")
-	for file, f := range map[string]*floorfile.Floor{flatFile: &flat, treeFile: &tree, aliasedFile: &aliased} {
-		f.Provider.RenderYamlToDirectory = render
-		writeJSON(bn.b, file, f)
+	for i := range floors[3].Objects {
+		floors[3].Objects[i].AliasNoParent = floors[3].Objects[i].Parent != ""
 	}
-	fl := bn.newStack(bn.floor, "config: {}\n", floorfile.ObjectsEnv+"="+flatFile)
-	tr := bn.newStack(bn.floor, "config: {}\n", floorfile.ObjectsEnv+"="+treeFile)
-	al := bn.newStack(bn.floor, "config: {}\n", floorfile.ObjectsEnv+"="+aliasedFile)
-	if got := len(floorOf(bn.b, bn.run(tr, []string{skipCheckpoints}, "preview", "--json"), true).Objects); got != len(tree.Objects) {
-		bn.b.Fatalf("the floor with the tree previews %d resources, kubeharden %d", got, len(tree.Objects))
+	stacks := []benchStack{}
+	for _, f := range floors {
+		stacks = append(stacks, bn.floorStack(f))
 	}
-	var flRuns, trRuns, alRuns, khRuns []float64
+	stacks = append(stacks, kh)
+	runs := make([][]float64, len(stacks))
 	for range bn.runs {
-		flRuns = append(flRuns, bn.timed(fl, skipCheckpoints))
-		trRuns = append(trRuns, bn.timed(tr, skipCheckpoints))
-		alRuns = append(alRuns, bn.timed(al, skipCheckpoints))
-		khRuns = append(khRuns, bn.timed(kh, skipCheckpoints))
+		for i, s := range stacks {
+			runs[i] = append(runs[i], bn.timed(s, skipCheckpoints))
+		}
 	}
-	f, t, a, k := median(flRuns), median(trRuns), median(alRuns), median(khRuns)
-	fmt.Printf("P1 - P0 at %d tenants, split: floor %.2fs; floor with kubeharden's %d components, parents and dependencies %.2fs (%.2f); the same with its children's aliases %.2fs (%.2f); kubeharden %.2fs (%.2f over that)\n",
-		n, f, len(tree.Objects)-len(flat.Objects), t, t/f, a, a/f, k, k/a)
+	t := make([]float64, len(runs))
+	for i := range runs {
+		t[i] = median(runs[i])
+	}
+	fmt.Printf("P1 - P0 at %d tenants, split (each over the one before): untyped floor %.2fs; P0, typed %.2fs (%.2f);"+
+		" P0 with kubeharden's %d components, parents and dependencies %.2fs (%.2f); the same with its children's aliases %.2fs (%.2f);"+
+		" kubeharden %.2fs (%.2f)\n",
+		n, t[0], t[1], t[1]/t[0], len(floors[2].Objects)-len(floors[1].Objects), t[2], t[2]/t[1], t[3], t[3]/t[2], t[4], t[4]/t[3])
 }
 
 // buildCost prints what the language host's build of the kubeharden program adds to a preview, as
@@ -180,13 +288,11 @@ func (bn *bench) memory(n int) {
 	rss := filepath.Join(bn.b.TempDir(), "rss")
 	kh := bn.newStack(bn.kubeharden, profileSettings(bn.b, "dev", n, "kubeharden:renderDir", render), rssFileEnv+"="+rss)
 	start := time.Now()
-	floor := floorOf(bn.b, bn.run(kh, []string{skipCheckpoints}, "preview", "--json"), false)
+	floor := floorOf(bn.b, bn.run(kh, []string{skipCheckpoints}, "preview", "--json"), flat)
 	khSeconds := time.Since(start).Seconds()
 	khKB := readInt(bn.b, rss)
-	floor.Provider.RenderYamlToDirectory = render
-	objects := filepath.Join(bn.b.TempDir(), "objects.json")
-	writeJSON(bn.b, objects, floor)
-	fl := bn.newStack(bn.floor, "config: {}\n", floorfile.ObjectsEnv+"="+objects, rssFileEnv+"="+rss)
+	floor.Provider.RenderYamlToDirectory, floor.Typed = render, true
+	fl := bn.floorStack(floor, rssFileEnv+"="+rss)
 	flSeconds := bn.timed(fl, skipCheckpoints)
 	flKB := readInt(bn.b, rss)
 	fmt.Printf("P2 memory at %d tenants (%d resources), the program's own peak RSS: kubeharden %d MB (target <= 300 MB), floor %d MB; one preview each: %.1fs, %.1fs\n",
@@ -227,6 +333,19 @@ func (bn *bench) apply(n int) {
 	count := writeInstallOrder(bn.b, render, manifest)
 
 	live := bn.newStack(bn.kubeharden, profileSettings(bn.b, "cluster", n), stack.KubeconfigEnv+"="+kubeconfig)
+	// The floor of P3: P0's plain pulumi-kubernetes resources, each waiting on what kubeharden's waits on
+	// (its Namespace, its role), applied by the same provider to the same API server.
+	floor := floorOf(bn.b, bn.run(live, []string{skipCheckpoints}, "preview", "--json"), ordered)
+	kubeconfigContent, err := os.ReadFile(kubeconfig)
+	if err != nil {
+		bn.b.Fatal(err)
+	}
+	floor.Provider.Kubeconfig, floor.Typed = string(kubeconfigContent), true
+	fl := bn.floorStack(floor)
+	if len(floor.Objects) != count {
+		bn.b.Fatalf("the floor applies %d objects, kubectl %d", len(floor.Objects), count)
+	}
+
 	kc := func(args ...string) (float64, string, error) {
 		cmd := exec.Command(kubectl, append([]string{"--kubeconfig", kubeconfig}, args...)...)
 		var out bytes.Buffer
@@ -235,7 +354,21 @@ func (bn *bench) apply(n int) {
 		err := cmd.Run()
 		return time.Since(start).Seconds(), out.String(), err
 	}
-	var kApply, kDiff, pUp, pUp2, pUpSkip []float64
+	// up times `pulumi up` of s from empty and, with again, a second one that must change nothing; then it
+	// empties the cluster again (untimed).
+	up := func(s benchStack, env []string, again bool) (first, second float64) {
+		start := time.Now()
+		bn.run(s, env, "up", "--yes", "--skip-preview")
+		first = time.Since(start).Seconds()
+		if again {
+			start = time.Now()
+			bn.run(s, env, "up", "--yes", "--skip-preview", "--expect-no-changes")
+			second = time.Since(start).Seconds()
+		}
+		bn.run(s, env, "destroy", "--yes", "--skip-preview")
+		return first, second
+	}
+	var kApply, kDiff, pUp, pUp2, pUpSkip, fUp, fUp2, fUpSkip []float64
 	for range bn.runs {
 		s, out, err := kc("apply", "--server-side", "-f", manifest)
 		if err != nil {
@@ -251,32 +384,33 @@ func (bn *bench) apply(n int) {
 			bn.b.Fatalf("kubectl delete: %v\n%s", err, out)
 		}
 
-		start := time.Now()
-		bn.mustRun(live, "up", "--yes", "--skip-preview")
-		pUp = append(pUp, time.Since(start).Seconds())
-		start = time.Now()
-		out = bn.mustRun(live, "up", "--yes", "--skip-preview", "--expect-no-changes")
-		pUp2 = append(pUp2, time.Since(start).Seconds())
-		bn.mustRun(live, "destroy", "--yes", "--skip-preview")
-
-		start = time.Now()
-		bn.run(live, []string{skipCheckpoints}, "up", "--yes", "--skip-preview")
-		pUpSkip = append(pUpSkip, time.Since(start).Seconds())
-		bn.mustRun(live, "destroy", "--yes", "--skip-preview")
+		first, second := up(live, nil, true)
+		pUp, pUp2 = append(pUp, first), append(pUp2, second)
+		first, second = up(fl, nil, true)
+		fUp, fUp2 = append(fUp, first), append(fUp2, second)
+		first, _ = up(live, []string{skipCheckpoints}, false)
+		pUpSkip = append(pUpSkip, first)
+		first, _ = up(fl, []string{skipCheckpoints}, false)
+		fUpSkip = append(fUpSkip, first)
 	}
-	fmt.Printf("P3 apply on a real kube-apiserver + etcd, %d tenants, %d objects:\n", n, count)
-	fmt.Printf("  from empty:   pulumi up %6.1fs   kubectl apply --server-side %6.1fs   ratio %.2f (target <= 3)\n",
-		median(pUp), median(kApply), median(pUp)/median(kApply))
-	fmt.Printf("  from empty, PULUMI_SKIP_CHECKPOINTS=true (the engine's snapshot after each step left out; unsafe for up): pulumi up %.1fs\n",
-		median(pUpSkip))
-	fmt.Printf("  no change:    pulumi up %6.1fs   kubectl diff --server-side  %6.1fs   ratio %.2f\n",
-		median(pUp2), median(kDiff), median(pUp2)/median(kDiff))
+	k, d := median(kApply), median(kDiff)
+	fmt.Printf("P3 apply on a real kube-apiserver + etcd, %d tenants, %d objects (kubectl apply --server-side %.1fs, kubectl diff --server-side %.1fs):\n",
+		n, count, k, d)
+	fmt.Printf("  %-58s %12s %12s %14s\n", "", "kubeharden", "P0 floor", "kubeharden/P0")
+	row := func(label string, kh, fl, against float64, target string) {
+		fmt.Printf("  %-58s %6.1fs %4.2fx %6.1fs %4.2fx %14.2f %s\n", label, kh, kh/against, fl, fl/against, kh/fl, target)
+	}
+	row("pulumi up from empty, over kubectl apply", median(pUp), median(fUp), k, "(target <= 3 over kubectl)")
+	row("the same, PULUMI_SKIP_CHECKPOINTS=true (unsafe for up)", median(pUpSkip), median(fUpSkip), k, "")
+	row("pulumi up with no change, over kubectl diff", median(pUp2), median(fUp2), d, "")
 }
 
 // benchStack is a stack of one of the projects, with the settings file and environment its commands get.
 type benchStack struct {
 	project, name, settings string
 	env                     []string
+	// fieldsAsOutputs, of a typed floor: the fields it could not write as the SDK's argument types.
+	fieldsAsOutputs int
 }
 
 func (bn *bench) newStack(project, settings string, env ...string) benchStack {
@@ -447,19 +581,32 @@ type preview struct {
 	} `json:"steps"`
 }
 
+// floorShape is how much of kubeharden's resource graph a floor registers besides its objects.
+type floorShape int
+
+const (
+	// flat: the objects alone, in the order the preview registered them.
+	flat floorShape = iota
+	// ordered: the objects and the dependencies between them (each namespaced object waits on its
+	// Namespace, a binding on its role), as a plain program that applies to a cluster must have them.
+	ordered
+	// tree: also kubeharden's component resources and every object's parent.
+	tree
+)
+
 // floorOf is the floor of a preview: every kubernetes object it creates, with its type, name and inputs,
-// and, withTree, kubeharden's resource graph too: its component resources, each object's parent and what
-// it depends on, in the order the preview registered them.
-func floorOf(b *testing.B, out string, withTree bool) floorfile.Floor {
+// and as much of kubeharden's resource graph as shape asks for, in the order the preview registered them.
+func floorOf(b *testing.B, out string, shape floorShape) floorfile.Floor {
 	b.Helper()
 	var p preview
 	if err := json.Unmarshal([]byte(out), &p); err != nil {
 		b.Fatalf("pulumi preview --json: %v\n%.2000s", err, out)
 	}
 	f := floorfile.Floor{Provider: floorfile.Provider{Name: "floor"}}
+	objects := map[string]bool{}
 	for _, s := range p.Steps {
 		kubernetes := s.NewState.Custom && strings.HasPrefix(s.NewState.Type, "kubernetes:")
-		component := withTree && !s.NewState.Custom && s.NewState.Type != "pulumi:pulumi:Stack"
+		component := shape == tree && !s.NewState.Custom && s.NewState.Type != "pulumi:pulumi:Stack"
 		if s.Op != "create" || !kubernetes && !component {
 			continue
 		}
@@ -467,8 +614,18 @@ func floorOf(b *testing.B, out string, withTree bool) floorfile.Floor {
 		if kubernetes {
 			o.Inputs = s.NewState.Inputs
 		}
-		if withTree {
+		switch shape {
+		case tree:
 			o.URN, o.Parent, o.DependsOn, o.Component = s.URN, s.NewState.Parent, s.NewState.Dependencies, component
+		case ordered:
+			o.URN = s.URN
+			for _, d := range s.NewState.Dependencies {
+				if !objects[d] {
+					b.Fatalf("%s depends on %s, which is not a kubernetes object registered before it", s.URN, d)
+				}
+				o.DependsOn = append(o.DependsOn, d)
+			}
+			objects[s.URN] = true
 		}
 		f.Objects = append(f.Objects, o)
 	}
