@@ -136,13 +136,18 @@ func (c *converter) fields(v reflect.Value, inputs map[string]any, args reflect.
 		if !target.IsValid() {
 			return fmt.Errorf("%s has no field %s", args.Type(), t.Field(i).Name)
 		}
-		target.Set(c.value(v.Field(i), raw, target.Type()))
+		value := c.value(v.Field(i), raw, target.Type())
+		if !value.Type().AssignableTo(target.Type()) {
+			return fmt.Errorf("%s.%s: neither an argument nor an output of %s fits %s", args.Type(), t.Field(i).Name,
+				v.Field(i).Type(), target.Type())
+		}
+		target.Set(value)
 	}
 	return nil
 }
 
 // value is v, a plain value decoded from raw, as an argument assignable to dest (an Args field's input
-// type).
+// type) or, where there is none, as an output of v's type (which fields checks fits dest).
 func (c *converter) value(v reflect.Value, raw any, dest reflect.Type) reflect.Value {
 	var out reflect.Value
 	switch t := v.Type(); {
