@@ -155,7 +155,7 @@ func checkLive(t *testing.T, kubeharden, dir string, c *cluster.Cluster, withFil
 	}
 	cmd := exec.Command(kubeharden, args...)
 	cmd.Dir = dir
-	out, err := cmd.Output()
+	out, err := pulumitest.CommandOutput(cmd)
 	code := 0
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {

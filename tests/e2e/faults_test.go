@@ -53,8 +53,9 @@ func startUp(t *testing.T, ws *pulumitest.Workspace, stackName string) func() (s
 	cmd.Dir, cmd.Env = ws.Dir, ws.Env()
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	require.NoError(t, cmd.Start())
-	return func() (string, error) { err := cmd.Wait(); return out.String(), err }
+	wait, err := pulumitest.StartCommand(cmd)
+	require.NoError(t, err)
+	return func() (string, error) { err := wait(); return out.String(), err }
 }
 
 // waitForNamespace polls until the namespace exists (the update is under way).

@@ -72,7 +72,7 @@ func TestKubeadmWritesTheHardenedControlPlane(t *testing.T) {
 
 	run := func(args ...string) string {
 		t.Helper()
-		out, err := exec.Command(kubeadm, args...).CombinedOutput()
+		out, err := pulumitest.CommandCombinedOutput(exec.Command(kubeadm, args...))
 		require.NoError(t, err, "kubeadm %s:\n%s", strings.Join(args, " "), out)
 		return string(out)
 	}
@@ -147,7 +147,7 @@ func TestKubeadmWritesTheHardenedControlPlane(t *testing.T) {
 	kubeletConfig := inRoot("/var/lib/kubelet/config.yaml") // kubelet-start writes it from the rendered one
 	args := []string{"check", "-o", "json", manifests, kubeletConfig, inRoot(paths.EncryptionConfig()), inRoot(paths.AuditPolicy()), inRoot(paths.AdmissionConfig())}
 	cmd := exec.Command(kubeharden, args...)
-	report, _ := cmd.Output()
+	report, _ := pulumitest.CommandOutput(cmd)
 	var r controls.Report
 	require.NoError(t, json.Unmarshal(report, &r), "%s", report)
 	assert.Empty(t, r.Errors)

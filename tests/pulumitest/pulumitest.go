@@ -138,7 +138,7 @@ func (w *Workspace) Run(args ...string) (string, error) {
 	cmd.Env = w.env
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err = cmd.Run()
+	err = RunCommand(cmd)
 	return out.String(), err
 }
 
@@ -162,7 +162,7 @@ func (w *Workspace) GenerateStackSecrets(stackName string) string {
 	for _, args := range [][]string{{"pki", "init"}, {"encryption-key", "init"}} {
 		cmd := exec.Command(kubeharden, append(args, "--stack", stackName, "--config-file", file)...)
 		cmd.Dir, cmd.Env = w.Dir, w.Env()
-		if out, err := cmd.CombinedOutput(); err != nil {
+		if out, err := CommandCombinedOutput(cmd); err != nil {
 			w.t.Fatalf("kubeharden %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
@@ -224,9 +224,11 @@ func Exec(t testing.TB, cmd *exec.Cmd) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
+	err := RunCommand(cmd)
 	var exit *exec.ExitError
 	switch {
+	case errors.Is(err, ErrCommandTimedOut):
+		t.Fatalf("%v\nstdout: %s\nstderr: %s", err, out.String(), errOut.String())
 	case err == nil:
 	case errors.As(err, &exit):
 		code = exit.ExitCode()
@@ -263,9 +265,11 @@ func (w *Workspace) RunScript(name string, extraEnv ...string) (string, int) {
 	cmd.Env = append(append(w.Env(), extraEnv...), "PULUMI_CWD="+w.Dir)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
+	err := RunCommand(cmd)
 	var exit *exec.ExitError
 	switch {
+	case errors.Is(err, ErrCommandTimedOut):
+		w.t.Fatalf("scripts/%s: %v\n%s", name, err, out.String())
 	case err == nil:
 		return out.String(), 0
 	case errors.As(err, &exit):
