@@ -136,10 +136,8 @@ func (w *Workspace) Run(args ...string) (string, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = w.Dir
 	cmd.Env = w.env
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err = RunCommand(cmd)
-	return out.String(), err
+	out, err := CommandCombinedOutput(cmd)
+	return string(out), err
 }
 
 // GenerateStackSecrets gives the workspace's stack (initialised already) the PKI and the encryption key
@@ -263,17 +261,15 @@ func (w *Workspace) RunScript(name string, extraEnv ...string) (string, int) {
 	cmd := exec.Command("bash", filepath.Join(RepoRoot(w.t), "scripts", name))
 	cmd.Dir = w.Dir
 	cmd.Env = append(append(w.Env(), extraEnv...), "PULUMI_CWD="+w.Dir)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	err := RunCommand(cmd)
+	out, err := CommandCombinedOutput(cmd)
 	var exit *exec.ExitError
 	switch {
 	case errors.Is(err, ErrCommandTimedOut):
-		w.t.Fatalf("scripts/%s: %v\n%s", name, err, out.String())
+		w.t.Fatalf("scripts/%s: %v\n%s", name, err, out)
 	case err == nil:
-		return out.String(), 0
+		return string(out), 0
 	case errors.As(err, &exit):
-		return out.String(), exit.ExitCode()
+		return string(out), exit.ExitCode()
 	}
 	w.t.Fatalf("running scripts/%s: %v", name, err)
 	return "", -1
