@@ -1,32 +1,21 @@
 package controls
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/kubeharden/kubeharden/tests/testenv"
 )
-
-// corpusDir is the release manifests of ten open-source projects that shared/ holds beside the
-// repository (see its README); the tests that read it skip where it is absent.
-const corpusDir = "../../shared/corpus"
-
-func requireCorpus(t *testing.T) string {
-	t.Helper()
-	if _, err := os.Stat(filepath.Join(corpusDir, "README.md")); err != nil {
-		t.Skipf("the real-world corpus is not at %s (it is shared/corpus beside the repository): %v", corpusDir, err)
-	}
-	return corpusDir
-}
 
 // TestCorpus checks manifests nobody here wrote: the guide's items are found in them, each finding
 // located at its object's line with its field, and the placeholder file that no API server would accept
 // fails the run closed.
 func TestCorpus(t *testing.T) {
-	dir := requireCorpus(t)
+	dir := testenv.Corpus(t)
 	r, err := CheckManifests(DefaultControls(), "1.36.3", dir)
 	require.NoError(t, err)
 	assert.Greater(t, r.Objects, 900)

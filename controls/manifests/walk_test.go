@@ -9,6 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
+
+	"github.com/kubeharden/kubeharden/tests/testenv"
 )
 
 func writeNamespace(t *testing.T, path, name string) {
@@ -176,13 +178,9 @@ func FuzzDecodeFile(f *testing.F) {
 
 // TestCorpusReadsAsTheGeneralPath: over ten real projects' release bundles, the head scan and the fast
 // reader give exactly what sigs.k8s.io/yaml and the unstructured converter give: the same objects, the
-// same skipped kinds, the same errors. The corpus is shared/corpus beside the repository; the test skips
-// where it is absent.
+// same skipped kinds, the same errors (the corpus: testenv.Corpus).
 func TestCorpusReadsAsTheGeneralPath(t *testing.T) {
-	dir := "../../../shared/corpus"
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Skipf("the real-world corpus is not at %s: %v", dir, err)
-	}
+	dir := testenv.Corpus(t)
 	fast := ReadTree(dir)
 	fastErrors := append(fast.Errors, DeferredErrors(fast.Objects)...)
 	useBlockReader = false

@@ -120,7 +120,7 @@ func checkPodSecurityTemplates(t *testing.T, c *cluster.Cluster, ns string) {
 	require.NoError(t, err)
 
 	t.Run("refuses the templates Pod Security admission refuses as pods", func(t *testing.T) {
-		cases := append(podsecurity.Cases(), podsecurity.CorpusTemplates(t, podsecurity.CorpusDir)...)
+		cases := append(podsecurity.Cases(), podsecurity.CorpusTemplates(t)...)
 		dry := metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}}
 		refused, invalid := 0, 0
 		for _, level := range []struct {

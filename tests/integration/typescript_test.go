@@ -13,6 +13,7 @@ import (
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
+	"github.com/kubeharden/kubeharden/tests/testenv"
 )
 
 // npm runs npm in dir with the tools cache's npm cache, failing the test when it fails.
@@ -30,7 +31,7 @@ func npm(t *testing.T, dir string, args ...string) {
 // component provider. The objects it renders are the Go components'.
 func TestTypeScriptExampleRunsThroughTheGeneratedSDK(t *testing.T) {
 	if _, err := exec.LookPath("npm"); err != nil {
-		t.Skip("npm not found: the TypeScript example needs Node.js and npm")
+		testenv.Unavailable(t, "npm not found: the TypeScript example needs Node.js and npm", "apt-get install nodejs npm")
 	}
 	buildComponentProvider(t)
 	ws := pulumitest.NewWorkspace(t)

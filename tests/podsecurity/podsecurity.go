@@ -2,7 +2,6 @@ package podsecurity
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	"github.com/kubeharden/kubeharden/controls/manifests"
+	"github.com/kubeharden/kubeharden/tests/testenv"
 )
 
 // Restricted is a pod spec that passes Pod Security restricted, with an image from an allowed registry,
@@ -188,17 +188,11 @@ func Cases() []Case {
 	return out
 }
 
-// CorpusDir is the real-world corpus, shared/corpus beside the repository, from a test in a package two
-// folders below the repository's root.
-const CorpusDir = "../../../shared/corpus"
-
 // CorpusTemplates are the pod templates of the workloads in the corpus (Deployments, DaemonSets, Jobs
-// ...), named by file and object; the test is skipped when the corpus is absent.
-func CorpusTemplates(t testing.TB, dir string) []Case {
+// ...), named by file and object; the test ends as testenv.Unavailable where the corpus is absent.
+func CorpusTemplates(t testing.TB) []Case {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
-		t.Skipf("the real-world corpus is not at %s (it is shared/corpus beside the repository): %v", dir, err)
-	}
+	dir := testenv.Corpus(t)
 	tree := manifests.ReadTree(dir)
 	var out []Case
 	for _, o := range tree.Objects {

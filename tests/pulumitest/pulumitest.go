@@ -8,26 +8,19 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/kubeharden/kubeharden/fleet"
+	"github.com/kubeharden/kubeharden/tests/testenv"
 )
 
 // DevPassphrase is the documented passphrase of the dev stack (see the Makefile and README).
 const DevPassphrase = "kubeharden-dev"
 
 // RepoRoot is the folder of Pulumi.yaml.
-func RepoRoot(t testing.TB) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("cannot locate the repository root")
-	}
-	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
-}
+func RepoRoot(t testing.TB) string { return testenv.RepoRoot() }
 
 // ToolsBin is the folder `make tools` links the built tools into.
 func ToolsBin() string {
@@ -56,10 +49,7 @@ type Workspace struct {
 // for): skipped outside CI, failed in CI, where `make tools` must have built it.
 func Unavailable(t testing.TB, what string) {
 	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s: CI must run `make tools` first", what)
-	}
-	t.Skipf("%s: run `make tools`", what)
+	testenv.Unavailable(t, what, "run `make tools`")
 }
 
 // RequireTool returns the path of the tool name in the folder dir, or ends the test as Unavailable.
