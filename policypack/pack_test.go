@@ -3,6 +3,7 @@ package policypack_test
 import (
 	"context"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -194,6 +195,101 @@ func TestEveryControlIsAPolicyAndTheMandatoryOnesExist(t *testing.T) {
 	assert.Equal(t, policyx.EnforcementLevelMandatory, names[InputsPolicy])
 	assert.Equal(t, policyx.EnforcementLevelAdvisory, names["service-exposure"])
 	assert.Len(t, names, len(controls.DefaultControls())+1)
+}
+
+// TestTheMandatoryPoliciesAreTheREADMEs: the README promises which policies stop a preview; the pack's
+// mandatory policies are exactly those, so a control dropped from (or added to) the mandatory list
+// without the promise changing fails here.
+func TestTheMandatoryPoliciesAreTheREADMEs(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	text := string(readme)
+	start := strings.Index(text, "- **Mandatory** (stop the preview):")
+	require.GreaterOrEqual(t, start, 0, "the README's list of mandatory policies")
+	end := strings.Index(text[start:], "**Advisory**")
+	require.Positive(t, end)
+	var promised []string
+	for _, m := range regexp.MustCompile("`([a-z0-9-]+)`").FindAllStringSubmatch(text[start:start+end], -1) {
+		promised = append(promised, m[1])
+	}
+	require.Len(t, promised, 13, "the README names twelve controls and the inputs policy")
+
+	pack, err := New(defaults())
+	require.NoError(t, err)
+	var mandatory []string
+	for _, p := range pack.Policies() {
+		if p.EnforcementLevel() == policyx.EnforcementLevelMandatory {
+			mandatory = append(mandatory, p.Name())
+		}
+	}
+	assert.ElementsMatch(t, promised, mandatory)
+}
+
+// TestThePackJudgesEachStackItIsGiven: one pack, as the engine keeps it, given one stack's resources after
+// another (of the same length, then fewer, then more) judges each one, never the one before.
+func TestThePackJudgesEachStackItIsGiven(t *testing.T) {
+	pack, err := New(defaults())
+	require.NoError(t, err)
+	var policy policyx.StackValidationPolicy
+	for _, p := range pack.Policies() {
+		if p.Name() == "namespace-pod-security" {
+			policy = p.(policyx.StackValidationPolicy)
+		}
+	}
+	require.NotNil(t, policy)
+	hardened := resource(t, "shop", "kubernetes:core/v1:Namespace", hardenedNamespace)
+	bare := resource(t, "bare", "kubernetes:core/v1:Namespace", "metadata: {name: bare}")
+	for _, tc := range []struct {
+		name      string
+		resources []policyx.AnalyzerResource
+		want      int
+	}{
+		{"a hardened namespace", []policyx.AnalyzerResource{hardened}, 0},
+		{"an unlabelled one in its place", []policyx.AnalyzerResource{bare}, 1},
+		{"nothing", nil, 0},
+		{"both", []policyx.AnalyzerResource{hardened, bare}, 1},
+		{"the hardened one again", []policyx.AnalyzerResource{hardened}, 0},
+	} {
+		m := &recorder{}
+		require.NoError(t, policy.Validate(context.Background(), policyx.StackValidationArgs{Manager: m, Resources: tc.resources}))
+		assert.Len(t, m.got, tc.want, "%s: %v", tc.name, m.got)
+	}
+}
+
+// TestAPolicyNamesItsSources: each policy's description is the control's title and the sources it cites,
+// the CIS and kubescape ids only where the control has them.
+func TestAPolicyNamesItsSources(t *testing.T) {
+	pack, err := New(defaults())
+	require.NoError(t, err)
+	described := map[string]string{}
+	for _, p := range pack.Policies() {
+		described[p.Name()] = p.Description()
+	}
+	for _, c := range controls.DefaultControls() {
+		want := c.Title + " (NSA/CISA: " + c.Guide
+		if c.CIS != "" {
+			want += "; CIS " + c.CIS
+		}
+		if c.Kubescape != "" {
+			want += "; kubescape " + c.Kubescape
+		}
+		assert.Equal(t, want+")", described[c.ID], c.ID)
+	}
+	assert.Contains(t, described["namespace-pod-security"], "; CIS ")
+	assert.Contains(t, described["namespace-pod-security"], "; kubescape C-")
+	assert.NotContains(t, described["log-collection"], "; CIS")
+}
+
+// TestOnlyANamespaceIsHeldToTheProfilesLevel: an object of another kind that bears a profiled
+// namespace's name is not read as that namespace.
+func TestOnlyANamespaceIsHeldToTheProfilesLevel(t *testing.T) {
+	opts := defaults()
+	opts.PodSecurityLevels = map[string]string{"shop": "restricted"}
+	cm := resource(t, "shop", "kubernetes:core/v1:ConfigMap", "metadata: {name: shop, namespace: shop}\ndata: {a: b}")
+	ns := resource(t, "shop", "kubernetes:core/v1:Namespace", hardenedNamespace)
+	assert.Empty(t, violations(t, opts, ns, cm)["namespace-pod-security"])
+	weak := resource(t, "shop", "kubernetes:core/v1:Namespace", "metadata: {name: shop, labels: {pod-security.kubernetes.io/enforce: baseline}}")
+	assert.NotEmpty(t, violations(t, opts, weak, cm)["namespace-pod-security"])
 }
 
 func TestReadPreviewKeepsWhatTheStackWouldHold(t *testing.T) {
