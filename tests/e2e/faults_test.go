@@ -46,8 +46,8 @@ func clusterStack(t *testing.T) (*cluster.Cluster, *pulumitest.Workspace) {
 }
 
 // startUp starts `pulumi up` of the stack and returns a function that waits for it and returns its
-// output and error.
-func startUp(t *testing.T, ws *pulumitest.Workspace, stackName string) func() (string, error) {
+// output, when it ended, and its error.
+func startUp(t *testing.T, ws *pulumitest.Workspace, stackName string) func() (string, time.Time, error) {
 	t.Helper()
 	cmd := exec.Command(ws.Bin(), "up", "--yes", "--stack", stackName, "--non-interactive")
 	cmd.Dir, cmd.Env = ws.Dir, ws.Env()
@@ -55,7 +55,13 @@ func startUp(t *testing.T, ws *pulumitest.Workspace, stackName string) func() (s
 	cmd.Stdout, cmd.Stderr = &out, &out
 	wait, err := pulumitest.StartCommand(cmd)
 	require.NoError(t, err)
-	return func() (string, error) { err := wait(); return out.String(), err }
+	type result struct {
+		ended time.Time
+		err   error
+	}
+	done := make(chan result, 1)
+	go func() { err := wait(); done <- result{time.Now(), err} }() // the time it ended, not the time it is asked
+	return func() (string, time.Time, error) { r := <-done; return out.String(), r.ended, r.err }
 }
 
 // waitForNamespace polls until the namespace exists (the update is under way).
@@ -80,7 +86,7 @@ func TestAnUpdateSurvivesTheAPIServerDying(t *testing.T) {
 	wait := startUp(t, ws, "cluster")
 	waitForNamespace(t, c, "team-a")
 	c.KillAPIServer(t)
-	out, err := wait()
+	out, _, err := wait()
 	require.Error(t, err, "the update cannot finish without its API server:\n%s", out)
 	t.Logf("the interrupted update:\n%s", tail(out, 30))
 	c.StartAPIServer(t)
@@ -132,15 +138,20 @@ func TestAnUpdateSurvivesALostAnswer(t *testing.T) {
 	assert.Equal(t, []string{"kubeharden/kubeharden/cluster"}, appliers, "one applier, the stack's")
 }
 
-// etcd killed in the middle of `pulumi up` and started again on its data: the same.
+// etcd killed in the middle of `pulumi up` and started again on its data: the same. The fault hit the
+// update: it was still running when etcd was killed, and it either failed or went on after etcd was back.
 func TestAnUpdateSurvivesEtcdRestarting(t *testing.T) {
 	c, ws := clusterStack(t)
 
 	wait := startUp(t, ws, "cluster")
 	waitForNamespace(t, c, "team-a")
+	killed := time.Now()
 	c.RestartEtcd(t, 3*time.Second)
-	out, err := wait()
-	t.Logf("the update etcd restarted under (error: %v):\n%s", err, tail(out, 30))
+	back := time.Now()
+	out, ended, err := wait()
+	t.Logf("the update etcd restarted under (error: %v, ended %v after the kill):\n%s", err, ended.Sub(killed), tail(out, 30))
+	require.True(t, ended.After(killed), "the update had ended before etcd was killed: the fault missed it")
+	require.True(t, err != nil || ended.After(back), "the update neither failed nor outlasted the outage: the fault missed it")
 
 	ws.MustRun("up", "--yes", "--stack", "cluster", "--non-interactive")
 	assertConverged(t, ws, "cluster")
