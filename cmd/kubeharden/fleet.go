@@ -32,7 +32,7 @@ func newFleetCommand() *cobra.Command {
 			fleet.Up:      "Apply to every cluster with the policy pack; a failing cluster does not stop the others; exit 1 if one fails",
 			fleet.Drift:   "Compare every cluster with the program (preview --refresh) and check it live; exit 1 if one drifted or fails a control, 2 if one could not be judged",
 		}[op]
-		sub := &cobra.Command{Use: string(op), Short: short, Args: cobra.NoArgs, RunE: func(c *cobra.Command, _ []string) error {
+		sub := &cobra.Command{Use: string(op), Short: short, Args: noArgs, RunE: func(c *cobra.Command, _ []string) error {
 			if output != "table" && output != "json" {
 				return usageError{fmt.Errorf("--output %q: must be table or json", output)}
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -29,20 +30,31 @@ func main() {
 		debug.SetGCPercent(400)
 		debug.SetMemoryLimit(200 << 20)
 	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run runs the command line args and returns the process's exit code: 0 when the command passed, the
+// outcome's code when it ran to its end without passing (a failing check is 1), 2 for a usage or input
+// error, 1 for any other error.
+func run(args []string, stdout, stderr io.Writer) int {
 	root := newRootCommand()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
 	cmd, err := root.ExecuteC()
 	var end outcome
 	switch {
 	case err == nil:
+		return 0
 	case errors.As(err, &end):
-		os.Exit(end.code)
+		return end.code
 	default:
-		fmt.Fprintln(os.Stderr, "kubeharden:", err)
+		fmt.Fprintln(stderr, "kubeharden:", err)
 		var usage usageError
 		if errors.As(err, &usage) || cmd == root { // a flag error, or an unknown command
-			os.Exit(controls.ExitInput)
+			return controls.ExitInput
 		}
-		os.Exit(1)
+		return 1
 	}
 }
 
@@ -50,8 +62,19 @@ func newRootCommand() *cobra.Command {
 	root := &cobra.Command{Use: "kubeharden", Short: "Harden a Kubernetes cluster from its first minute", SilenceUsage: true, SilenceErrors: true}
 	// A flag that is unknown or of the wrong type is a usage error, for every command: exit 2.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{fmt.Errorf("%s: %w", c.CommandPath(), err)} })
-	root.AddCommand(newPKICommand(), newEncryptionKeyCommand(), newRewriteSecretsCommand(), newCheckCommand(), newReportCommand(), newFilesCommand(), newFleetCommand())
+	root.AddCommand(newPKICommand(), newEncryptionKeyCommand(), newRewriteSecretsCommand(), newCheckCommand(), newReportCommand(), newFilesCommand(), newFleetCommand(), newVersionCommand())
+	// --version prints what `kubeharden version` prints.
+	root.Version = "set"
+	root.SetVersionTemplate(readAbout().text())
 	return root
+}
+
+// noArgs refuses positional arguments as a usage error (exit 2), where cobra.NoArgs would exit 1.
+func noArgs(c *cobra.Command, args []string) error {
+	if err := cobra.NoArgs(c, args); err != nil {
+		return usageError{err}
+	}
+	return nil
 }
 
 // stackFlags are the flags of the commands that work on a stack through the pulumi CLI.
