@@ -19,7 +19,7 @@ GO_TEST_FLAGS ?= -timeout 45m
 # The settings file `make up` made with the stack's generated secrets (scripts/up.sh), where there is one.
 STACK_SETTINGS = $(if $(wildcard build/stacks/Pulumi.$(STACK).yaml),--config-file build/stacks/Pulumi.$(STACK).yaml)
 
-.PHONY: tools tools-pulumi stack up preview destroy ci-preview drift provider sdk test test-unit test-versions vet fmt bench fuzz fuzz-brief
+.PHONY: tools tools-pulumi stack up preview destroy ci-preview drift provider sdk test test-unit test-versions vet fmt bench fuzz fuzz-brief mutate
 
 tools: ## Build (once) the pinned Pulumi CLI, Go language host, kubernetes provider, kube-apiserver, kube-controller-manager and etcd.
 	@bash tests/toolchain/tools.sh all >/dev/null
@@ -75,6 +75,9 @@ fuzz: ## Each fuzz target for FUZZTIME (default 10m).
 
 fuzz-brief: ## Each fuzz target for 20 s, as make test runs them.
 	FUZZTIME=20s bash tests/fuzz.sh
+
+mutate: ## Mutation testing of the security core (gremlins): per package killed, survived, efficacy; survivors in build/mutate (tests/mutate/mutate.sh; not part of make test).
+	bash tests/mutate/mutate.sh
 
 test-unit: ## Only the fast tests: no pulumi, no control plane.
 	go test -short ./...

@@ -81,14 +81,20 @@ func workload(kind string, p map[string]any) map[string]any {
 	return map[string]any{"kind": kind, "spec": map[string]any{"template": template}}
 }
 
-func TestRegoRulesAllowAndRefuse(t *testing.T) {
+// ruleCase is an object, the rule that judges it and the messages the Gatekeeper rule gives (nil when it
+// is allowed); the native policies judge the same cases (cel_test.go).
+type ruleCase struct {
+	name string
+	rule string
+	obj  map[string]any
+	want []string // messages; nil when allowed
+}
+
+// ruleCases are the cases of the guardrails other than Pod Security's, for a profile that allows
+// registry.k8s.io and ghcr.io/kubeharden.
+func ruleCases() []ruleCase {
 	good := "registry.k8s.io/pause:3.10"
-	cases := []struct {
-		name string
-		rule string
-		obj  map[string]any
-		want []string // messages; nil when allowed
-	}{
+	return []ruleCase{
 		{"allowed registry", "allowedRegistries", pod(good, nil), nil},
 		{"allowed registry path", "allowedRegistries", pod("ghcr.io/kubeharden/agent:1.2", nil), nil},
 		{"foreign registry", "allowedRegistries", pod("docker.io/library/nginx:1.27", nil),
@@ -123,6 +129,10 @@ func TestRegoRulesAllowAndRefuse(t *testing.T) {
 		{"LoadBalancer service", "serviceType", map[string]any{"kind": "Service", "spec": map[string]any{"type": "LoadBalancer"}},
 			[]string{"Services of type LoadBalancer expose the nodes; tenants may not create them"}},
 	}
+}
+
+func TestRegoRulesAllowAndRefuse(t *testing.T) {
+	cases := ruleCases()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			got := violations(t, templateFor(t, tc.rule), tc.obj)
