@@ -249,10 +249,19 @@ func TestThePackJudgesEachStackItIsGiven(t *testing.T) {
 		{"nothing", nil, 0},
 		{"both", []policyx.AnalyzerResource{hardened, bare}, 1},
 		{"the hardened one again", []policyx.AnalyzerResource{hardened}, 0},
+		{"nothing, twice", nil, 0},
+		{"nothing, again", []policyx.AnalyzerResource{}, 0},
 	} {
 		m := &recorder{}
 		require.NoError(t, policy.Validate(context.Background(), policyx.StackValidationArgs{Manager: m, Resources: tc.resources}))
 		assert.Len(t, m.got, tc.want, "%s: %v", tc.name, m.got)
+	}
+}
+
+// TestAFreshPackJudgesAnEmptyStack: the first stack a pack is given may hold nothing.
+func TestAFreshPackJudgesAnEmptyStack(t *testing.T) {
+	for range 2 {
+		assert.Empty(t, violations(t, defaults()))
 	}
 }
 
@@ -343,6 +352,34 @@ metadata:
 	require.Len(t, got["namespace-pod-security"], 1, "the catalog passes both for their reasons; the profile says team-a is restricted")
 	assert.Equal(t, weakened.URN, got["namespace-pod-security"][0].URN)
 	assert.Contains(t, got["namespace-pod-security"][0].Message, `enforces "baseline", weaker than the restricted its profile says`)
+}
+
+// TestAPatchMeetsItsOwnObject: among several namespaces, a patch is laid over the one it names, the
+// first or the last: a patch that lowers the second namespace's level fails that namespace, not the
+// first; a patch that labels the first, unlabelled, namespace passes it.
+func TestAPatchMeetsItsOwnObject(t *testing.T) {
+	first := resource(t, "a", "kubernetes:core/v1:Namespace", "metadata: {name: a}")
+	second := resource(t, "b", "kubernetes:core/v1:Namespace", strings.ReplaceAll(hardenedNamespace, "name: shop", "name: b"))
+	lower := resource(t, "b-relabel", "kubernetes:core/v1:NamespacePatch", "metadata: {name: b, labels: {pod-security.kubernetes.io/enforce: privileged}}")
+	label := resource(t, "a-label", "kubernetes:core/v1:NamespacePatch", strings.ReplaceAll(hardenedNamespace, "name: shop", "name: a"))
+
+	got := violations(t, defaults(), first, second, lower, label)["namespace-pod-security"]
+	require.Len(t, got, 1, "%v", got)
+	assert.Equal(t, lower.URN, got[0].URN)
+	assert.Contains(t, got[0].Message, "Namespace/b ")
+}
+
+// TestComponentResourcesAreNotObjects: the provider's own components (a Helm chart, a YAML config group,
+// a kustomization) are not objects to judge, even where their outputs are not known until the update;
+// the objects they make are resources of their own in the same preview.
+func TestComponentResourcesAreNotObjects(t *testing.T) {
+	for _, typ := range []string{"kubernetes:helm.sh/v4:Chart", "kubernetes:yaml/v2:ConfigGroup", "kubernetes:kustomize/v2:Directory"} {
+		r := resource(t, "c", typ, "{}")
+		r.Properties = r.Properties.Set("resources", property.New(property.Computed))
+		in := NewInputs([]Resource{{URN: r.URN, Type: r.Type, Properties: r.Properties}})
+		assert.Empty(t, in.Sources, typ)
+		assert.Empty(t, in.Unreadable, typ)
+	}
 }
 
 func TestAPatchIsJudgedAsWhatItMakesOfItsObject(t *testing.T) {
