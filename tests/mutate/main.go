@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -24,6 +25,35 @@ func main() {
 	os.Exit(run(*acceptedFile, *survivorsFile, *target, *recheck, flag.Args()))
 }
 
+// figuresOf reads one package's run. Right after gremlins it reads gremlins' output and the survivors'
+// source lines, and keeps both beside that output (FILE.figures); a recheck reads what was kept, so
+// that each survivor is the line gremlins changed even where the file has changed since.
+func figuresOf(dir, file string, recheck bool) (Figures, error) {
+	kept := file + ".figures"
+	if recheck {
+		data, err := os.ReadFile(kept)
+		if err != nil {
+			return Figures{}, fmt.Errorf("%s: no figures kept from the run: %w", dir, err)
+		}
+		var fig Figures
+		return fig, json.Unmarshal(data, &fig)
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return Figures{}, err
+	}
+	defer f.Close()
+	fig, err := Read(f, dir, dir)
+	if err != nil {
+		return Figures{}, err
+	}
+	data, err := json.MarshalIndent(fig, "", "  ")
+	if err != nil {
+		return Figures{}, err
+	}
+	return fig, os.WriteFile(kept, data, 0o644)
+}
+
 func run(acceptedFile, survivorsFile string, target float64, recheck bool, args []string) int {
 	var figures []Figures
 	for _, arg := range args {
@@ -32,24 +62,18 @@ func run(acceptedFile, survivorsFile string, target float64, recheck bool, args 
 			fmt.Fprintf(os.Stderr, "mutate: %q: want PACKAGE_DIR=GREMLINS_JSON\n", arg)
 			return 2
 		}
-		f, err := os.Open(file)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "mutate:", err)
-			return 2
-		}
-		fig, err := Read(f, dir, dir)
-		f.Close()
+		fig, err := figuresOf(dir, file, recheck)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "mutate:", err)
 			return 2
 		}
 		if recheck {
-			alive, err := Recheck(fig.Survivors, func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) })
+			alive, gone, err := Recheck(fig.Survivors, func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) })
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "mutate:", err)
 				return 2
 			}
-			fig.Killed += len(fig.Survivors) - len(alive)
+			fig.Killed += len(fig.Survivors) - len(alive) - gone
 			fig.Lived, fig.Survivors = len(alive), alive
 		}
 		figures = append(figures, fig)

@@ -7,7 +7,9 @@ import (
 	"go/token"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 )
 
 // swaps are the token each mutator puts in place of another, as gremlins makes its mutants.
@@ -51,39 +53,68 @@ func Mutate(src []byte, s Survivor) ([]byte, error) {
 }
 
 // Recheck applies each survivor's mutant in turn to its file in the working tree, runs `go test -short`
-// of its package, and restores the file: a survivor whose test now fails is killed. It returns the
-// survivors that still live.
-func Recheck(survivors []Survivor, log func(format string, args ...any)) ([]Survivor, error) {
-	var alive []Survivor
+// of its package, and restores the file (also when the run is interrupted): a survivor whose test now
+// fails is killed. It returns the survivors that still live, and how many are gone: their line is no
+// longer in the file (the code changed, so the mutant is no more).
+func Recheck(survivors []Survivor, log func(format string, args ...any)) (alive []Survivor, gone int, err error) {
 	for _, s := range survivors {
 		path := filepath.Join(s.Package, s.File)
 		orig, err := os.ReadFile(path)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		if !bytes.Contains(orig, []byte(s.Code)) {
-			return nil, fmt.Errorf("%s:%d: the line %q is no longer there: run make mutate again", path, s.Line, s.Code)
+		lines := bytes.Split(orig, []byte("\n"))
+		if s.Line > len(lines) || string(bytes.TrimSpace(lines[s.Line-1])) != s.Code {
+			gone++
+			log("GONE   %s:%d:%d %s (the line is no longer %q there)", path, s.Line, s.Column, s.Mutator, s.Code)
+			continue
 		}
 		mutated, err := Mutate(orig, s)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
-		if err := os.WriteFile(path, mutated, 0o644); err != nil {
-			return nil, err
-		}
-		out, testErr := exec.Command("go", "test", "-short", "-count=1", "-failfast", "./"+s.Package).CombinedOutput()
-		if err := os.WriteFile(path, orig, 0o644); err != nil {
-			return nil, fmt.Errorf("restoring %s: %w (the mutant is still in it)", path, err)
+		out, testErr, err := withFile(path, mutated, orig, func() ([]byte, error) {
+			return exec.Command("go", "test", "-short", "-count=1", "-failfast", "./"+s.Package).CombinedOutput()
+		})
+		if err != nil {
+			return nil, 0, err
 		}
 		switch {
 		case testErr == nil:
 			alive = append(alive, s)
 			log("LIVES  %s:%d:%d %s", path, s.Line, s.Column, s.Mutator)
 		case bytes.Contains(out, []byte("[build failed]")) || bytes.Contains(out, []byte("[setup failed]")):
-			return nil, fmt.Errorf("%s:%d:%d %s does not build: %s", path, s.Line, s.Column, s.Mutator, out)
+			return nil, 0, fmt.Errorf("%s:%d:%d %s does not build: %s", path, s.Line, s.Column, s.Mutator, out)
 		default:
 			log("KILLED %s:%d:%d %s", path, s.Line, s.Column, s.Mutator)
 		}
 	}
-	return alive, nil
+	return alive, gone, nil
+}
+
+// withFile writes mutated to path, runs run, and writes orig back, also when the process is interrupted
+// or terminated meanwhile (then it exits 2 once the file is restored).
+func withFile(path string, mutated, orig []byte, run func() ([]byte, error)) ([]byte, error, error) {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sig)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-sig:
+			_ = os.WriteFile(path, orig, 0o644)
+			fmt.Fprintf(os.Stderr, "mutate: interrupted; %s restored\n", path)
+			os.Exit(2)
+		case <-done:
+		}
+	}()
+	if err := os.WriteFile(path, mutated, 0o644); err != nil {
+		return nil, nil, err
+	}
+	out, runErr := run()
+	if err := os.WriteFile(path, orig, 0o644); err != nil {
+		return nil, nil, fmt.Errorf("restoring %s: %w (the mutant is still in it)", path, err)
+	}
+	return out, runErr, nil
 }
