@@ -105,9 +105,10 @@ func setDefault(s *string, v string) {
 // (ValidateProfile then reports the version itself).
 func podSecurityVersionFor(kubernetesVersion string) string {
 	v, err := goversion.NewVersion(kubernetesVersion)
-	if err != nil || len(v.Segments()) < 2 {
+	if err != nil {
 		return ""
 	}
+	// go-version pads a version to three segments ("1" is 1.0.0), so there is always a minor.
 	s := v.Segments()
 	return fmt.Sprintf("v%d.%d", s[0], s[1])
 }
