@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/tests/pulumitest"
 	"github.com/kubeharden/kubeharden/version"
 )
 
@@ -69,15 +69,8 @@ func TestTheProcessExitsWithTheCommandsCode(t *testing.T) {
 		"../../controls/testdata/workload-pod-security/fail/privileged.yaml": 1,
 		filepath.Join(t.TempDir(), "missing"):                                2,
 	} {
-		out, err := exec.Command(bin, "check", args).CombinedOutput()
-		code := 0
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			code = exit.ExitCode()
-		} else {
-			require.NoError(t, err)
-		}
-		assert.Equal(t, want, code, "check %s: %s", args, out)
+		stdout, stderr, code := pulumitest.Exec(t, exec.Command(bin, "check", args))
+		assert.Equal(t, want, code, "check %s: %s%s", args, stdout, stderr)
 	}
 
 	// Built from a git checkout, it names the commit it was built from.

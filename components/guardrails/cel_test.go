@@ -19,7 +19,6 @@ import (
 	"k8s.io/apiserver/pkg/cel/environment"
 	psaapi "k8s.io/pod-security-admission/api"
 
-	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/tests/podsecurity"
 )
 
@@ -99,8 +98,7 @@ func celAdmits(t *testing.T, p Policy, object, namespace map[string]any) (bool, 
 // nativePolicy is the native policy of a rule for the profile of ruleCases.
 func nativePolicy(t *testing.T, rule string) Policy {
 	t.Helper()
-	g := config.Guardrails{AllowedRegistries: []string{"registry.k8s.io", "ghcr.io/kubeharden"}}
-	for _, p := range Policies(g) {
+	for _, p := range Policies(ruleGuardrails) {
 		if p.Rule == rule {
 			return p
 		}

@@ -47,10 +47,12 @@ func violations(t *testing.T, tmpl Template, obj map[string]any) []string {
 	return msgs
 }
 
+// ruleGuardrails is the profile's guardrails section that ruleCases are judged under.
+var ruleGuardrails = config.Guardrails{AllowedRegistries: []string{"registry.k8s.io", "ghcr.io/kubeharden"}}
+
 func templateFor(t *testing.T, rule string) Template {
 	t.Helper()
-	g := config.Guardrails{AllowedRegistries: []string{"registry.k8s.io", "ghcr.io/kubeharden"}}
-	for _, tmpl := range Templates(g) {
+	for _, tmpl := range Templates(ruleGuardrails) {
 		if tmpl.Rule == rule {
 			return tmpl
 		}
