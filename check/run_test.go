@@ -76,6 +76,19 @@ func TestRunReadsAPreview(t *testing.T) {
 	assert.Equal(t, controls.ExitInput, r.ExitCode())
 	assert.Contains(t, r.Errors[len(r.Errors)-1].Err, "the preview holds no Kubernetes resource")
 
+	// One resource judged and one not: the unjudged one is the only error.
+	mixed := filepath.Join(t.TempDir(), "preview.json")
+	require.NoError(t, os.WriteFile(mixed, []byte(`{"steps": [
+ {"op": "create", "newState": {"urn": "urn:pulumi:ci::app::kubernetes:core/v1:Namespace::a", "type": "kubernetes:core/v1:Namespace",
+  "inputs": {"metadata": {"name": "a"}}}},
+ {"op": "create", "newState": {"urn": "urn:pulumi:ci::app::kubernetes:core/v1:Namespace::b", "type": "kubernetes:core/v1:Namespace",
+  "inputs": {"metadata": {"name": "b", "labels": {"pod-security.kubernetes.io/enforce": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}}}}}
+]}`), 0o644))
+	r, err = Run(context.Background(), Inputs{PreviewFile: mixed})
+	require.NoError(t, err)
+	require.Len(t, r.Errors, 1, "%v", r.Errors)
+	assert.Equal(t, "urn:pulumi:ci::app::kubernetes:core/v1:Namespace::b", r.Errors[0].Path)
+
 	_, err = Run(context.Background(), Inputs{PreviewFile: "compliance.go"})
 	assert.ErrorContains(t, err, "--pulumi-preview compliance.go")
 	_, err = Run(context.Background(), Inputs{PreviewFile: "missing.json"})

@@ -28,9 +28,10 @@ declare -A exclude=(
   [controls]='manifests/ live/ internal/ formats\.go render\.go'                # reading inputs, writing reports
   [config]='deepcopy\.go'                                                           # generated
   [policypack]=''
+  [check]=''                                                                        # the exemptions a profile implies
   [components/guardrails]=''
 )
-packages=${MUTATE_PACKAGES:-controls config policypack components/guardrails}
+packages=${MUTATE_PACKAGES:-controls config policypack check components/guardrails}
 args=()
 for pkg in $packages; do
   [ "${exclude[$pkg]+set}" = set ] || { echo "[mutate] $pkg is not a package of the security core: ${!exclude[*]}" >&2; exit 2; }
