@@ -51,6 +51,9 @@ type Figures struct {
 	Package                                        string
 	Killed, Lived, NotCovered, TimedOut, NotViable int
 	Survivors                                      []Survivor
+	// Uncovered are the mutants gremlins did not run because no test covers their line by its reading of
+	// the coverage profile (which misses a case clause's expression): a recheck runs them too.
+	Uncovered []Survivor
 }
 
 // Efficacy is the share of covered mutants that a test killed, in percent (100 with none covered).
@@ -77,6 +80,16 @@ func Read(r io.Reader, pkg, pkgDir string) (Figures, error) {
 				f.Killed++
 			case notCovered:
 				f.NotCovered++
+				if lines == nil {
+					var err error
+					if lines, err = readLines(filepath.Join(pkgDir, file.Name)); err != nil {
+						return Figures{}, err
+					}
+				}
+				if m.Line >= 1 && m.Line <= len(lines) {
+					f.Uncovered = append(f.Uncovered, Survivor{Package: pkg, File: file.Name, Mutator: m.Type,
+						Code: strings.TrimSpace(lines[m.Line-1]), Line: m.Line, Column: m.Column})
+				}
 			case timedOut:
 				f.TimedOut++
 			case notViable:

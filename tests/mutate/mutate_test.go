@@ -30,7 +30,8 @@ func TestReadCountsEachStatusAndNamesTheSurvivorsByTheirCode(t *testing.T) {
 	f, err := Read(strings.NewReader(sample), "pkg", dir)
 	require.NoError(t, err)
 	assert.Equal(t, Figures{Package: "pkg", Killed: 2, Lived: 1, NotCovered: 1, TimedOut: 1, NotViable: 1,
-		Survivors: []Survivor{{Package: "pkg", File: "a.go", Mutator: "INVERT_LOGICAL", Code: "if a && b {", Line: 3, Column: 9}}}, f)
+		Survivors: []Survivor{{Package: "pkg", File: "a.go", Mutator: "INVERT_LOGICAL", Code: "if a && b {", Line: 3, Column: 9}},
+		Uncovered: []Survivor{{Package: "pkg", File: "a.go", Mutator: "ARITHMETIC_BASE", Code: "var x = 1 + 2", Line: 2, Column: 1}}}, f)
 	assert.InDelta(t, 66.67, f.Efficacy(), 0.01)
 	assert.Equal(t, "pkg | a.go | INVERT_LOGICAL | if a && b {", f.Survivors[0].Key())
 
