@@ -69,21 +69,23 @@ func run(acceptedFile, survivorsFile string, target float64, recheck bool, args 
 		}
 		if recheck {
 			logf := func(format string, args ...any) { fmt.Fprintf(os.Stderr, format+"\n", args...) }
-			alive, gone, err := Recheck(fig.Survivors, logf)
+			alive, gone, notViable, err := Recheck(fig.Survivors, logf)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "mutate:", err)
 				return 2
 			}
-			fig.Killed += len(fig.Survivors) - len(alive) - gone
+			fig.Killed += len(fig.Survivors) - len(alive) - gone - notViable
+			fig.NotViable += notViable
 			fig.Lived, fig.Survivors = len(alive), alive
 			// The mutants gremlins left as not covered run too: one a test kills is covered after all; one
 			// that lives is a survivor like any other.
-			uncoveredAlive, uncoveredGone, err := Recheck(fig.Uncovered, logf)
+			uncoveredAlive, uncoveredGone, uncoveredNotViable, err := Recheck(fig.Uncovered, logf)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "mutate:", err)
 				return 2
 			}
-			fig.Killed += len(fig.Uncovered) - len(uncoveredAlive) - uncoveredGone
+			fig.Killed += len(fig.Uncovered) - len(uncoveredAlive) - uncoveredGone - uncoveredNotViable
+			fig.NotViable += uncoveredNotViable
 			fig.Lived += len(uncoveredAlive)
 			fig.Survivors = append(fig.Survivors, uncoveredAlive...)
 			fig.NotCovered, fig.Uncovered = 0, nil

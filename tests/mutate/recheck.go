@@ -54,14 +54,15 @@ func Mutate(src []byte, s Survivor) ([]byte, error) {
 
 // Recheck applies each survivor's mutant in turn to its file in the working tree, runs `go test -short`
 // of its package, and restores the file (also when the run is interrupted): a survivor whose test now
-// fails is killed. It returns the survivors that still live, and how many are gone: their line is no
-// longer in the file (the code changed, so the mutant is no more).
-func Recheck(survivors []Survivor, log func(format string, args ...any)) (alive []Survivor, gone int, err error) {
+// fails is killed. It returns the survivors that still live, how many are gone (their line is no longer
+// in the file: the code changed, so the mutant is no more) and how many do not build (not viable, as
+// gremlins says of such a mutant).
+func Recheck(survivors []Survivor, log func(format string, args ...any)) (alive []Survivor, gone, notViable int, err error) {
 	for _, s := range survivors {
 		path := filepath.Join(s.Package, s.File)
 		orig, err := os.ReadFile(path)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		lines := bytes.Split(orig, []byte("\n"))
 		if s.Line > len(lines) || string(bytes.TrimSpace(lines[s.Line-1])) != s.Code {
@@ -71,25 +72,26 @@ func Recheck(survivors []Survivor, log func(format string, args ...any)) (alive 
 		}
 		mutated, err := Mutate(orig, s)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		out, testErr, err := withFile(path, mutated, orig, func() ([]byte, error) {
 			return exec.Command("go", "test", "-short", "-count=1", "-failfast", "./"+s.Package).CombinedOutput()
 		})
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		switch {
 		case testErr == nil:
 			alive = append(alive, s)
 			log("LIVES  %s:%d:%d %s", path, s.Line, s.Column, s.Mutator)
 		case bytes.Contains(out, []byte("[build failed]")) || bytes.Contains(out, []byte("[setup failed]")):
-			return nil, 0, fmt.Errorf("%s:%d:%d %s does not build: %s", path, s.Line, s.Column, s.Mutator, out)
+			notViable++
+			log("NOT VIABLE %s:%d:%d %s (it does not build)", path, s.Line, s.Column, s.Mutator)
 		default:
 			log("KILLED %s:%d:%d %s", path, s.Line, s.Column, s.Mutator)
 		}
 	}
-	return alive, gone, nil
+	return alive, gone, notViable, nil
 }
 
 // withFile writes mutated to path, runs run, and writes orig back, also when the process is interrupted
