@@ -94,3 +94,36 @@ func TestRunReadsAPreview(t *testing.T) {
 	_, err = Run(context.Background(), Inputs{PreviewFile: "missing.json"})
 	assert.ErrorContains(t, err, "--pulumi-preview")
 }
+
+// TestProfileFromAStackSettingsFileWithOnlyAProfile: a stack settings file whose config holds
+// kubeharden:profile and no profile file is read through that profile, not as a profile file itself.
+func TestProfileFromAStackSettingsFileWithOnlyAProfile(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte("name: x\nruntime: go\n"), 0o644))
+	settings := filepath.Join(dir, "Pulumi.ci.yaml")
+	require.NoError(t, os.WriteFile(settings, []byte("config:\n  kubeharden:profile:\n    kubernetesVersion: \"1.34.4\"\n"), 0o644))
+	p, err := ProfileFromFile(settings)
+	require.NoError(t, err)
+	assert.Equal(t, "1.34.4", p.KubernetesVersion)
+}
+
+// TestRunRefusesAClusterItCannotRead: a kubeconfig that cannot be read is an error, nothing checked.
+func TestRunRefusesAClusterItCannotRead(t *testing.T) {
+	_, err := Run(context.Background(), Inputs{Kubeconfig: filepath.Join(t.TempDir(), "missing")})
+	assert.Error(t, err)
+}
+
+// TestPolicyPackOptionsRefuseABadProfile: the stack's profile is resolved as `pulumi up` resolves it;
+// one that is invalid, or a profile file that is not there, is an error naming it.
+func TestPolicyPackOptionsRefuseABadProfile(t *testing.T) {
+	get := func(values map[string]string) func(string) string {
+		return func(key string) string { return values[key] }
+	}
+	_, err := PolicyPackOptions(get(map[string]string{"kubeharden:profile": `{"podSecurity":{"enforce":"sometimes"}}`}), t.TempDir())
+	assert.ErrorContains(t, err, "podSecurity.enforce")
+	_, err = PolicyPackOptions(get(map[string]string{"kubeharden:profile": `"a string"`}), t.TempDir())
+	assert.ErrorContains(t, err, "stack config kubeharden:profile")
+	opts, err := PolicyPackOptions(get(map[string]string{"kubeharden:profile": `{"tenants":[{"name":"team-a"}]}`}), t.TempDir())
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"team-a": "restricted"}, opts.PodSecurityLevels)
+}

@@ -57,6 +57,15 @@ func TestControlPlaneBoundaries(t *testing.T) {
 		{"streaming idle timeout 0", func(c *ControlPlane) { c.Kubelet.StreamingConnectionIdleTimeout = "0s" }, "controlPlane.kubelet.streamingConnectionIdleTimeout"},
 		{"streaming idle timeout negative", func(c *ControlPlane) { c.Kubelet.StreamingConnectionIdleTimeout = "-1m" }, "controlPlane.kubelet.streamingConnectionIdleTimeout"},
 		{"streaming idle timeout 1ns", func(c *ControlPlane) { c.Kubelet.StreamingConnectionIdleTimeout = "1ns" }, ""},
+		{"an advertise address", func(c *ControlPlane) { c.APIServer.AdvertiseAddress = "10.0.0.10" }, ""},
+		{"an advertise address that is a name", func(c *ControlPlane) { c.APIServer.AdvertiseAddress = "cp-1" }, "controlPlane.apiServer.advertiseAddress"},
+		{"OIDC", func(c *ControlPlane) { c.OIDC = oidc("https://login.example.com", "oidc:", "kubernetes") }, ""},
+		{"OIDC over http", func(c *ControlPlane) { c.OIDC = oidc("http://login.example.com", "oidc:", "kubernetes") }, "controlPlane.oidc.issuerURL"},
+		{"OIDC without a host", func(c *ControlPlane) { c.OIDC = oidc("https://", "oidc:", "kubernetes") }, "controlPlane.oidc.issuerURL"},
+		{"OIDC without audiences", func(c *ControlPlane) { c.OIDC = oidc("https://login.example.com", "oidc:") }, "controlPlane.oidc.audiences"},
+		{"OIDC users posing as system users", func(c *ControlPlane) { c.OIDC = oidc("https://login.example.com", "system:", "kubernetes") }, "controlPlane.oidc.prefix"},
+		{"OIDC without a prefix", func(c *ControlPlane) { c.OIDC = oidc("https://login.example.com", "", "kubernetes") }, "controlPlane.oidc.prefix"},
+		{"an unknown distribution", func(c *ControlPlane) { c.Distribution = "rke2" }, "controlPlane.distribution"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := validControlPlane()
@@ -70,6 +79,13 @@ func TestControlPlaneBoundaries(t *testing.T) {
 			assert.Equal(t, tc.want, got[0].Field)
 		})
 	}
+}
+
+// oidc is an OIDC section with the issuer, the prefix and the audiences.
+func oidc(issuer, prefix string, audiences ...string) OIDC {
+	o := OIDC{IssuerURL: issuer, Audiences: audiences, UsernameClaim: "email", GroupsClaim: "groups"}
+	o.Prefix = prefix
+	return o
 }
 
 // TestControlPlaneDefaultsFillOnlyWhatIsUnset: the cluster DNS address a profile names is kept (an empty

@@ -1,7 +1,11 @@
 package controls
 
 import (
+	"strings"
+
 	"testing"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/stretchr/testify/assert"
 
@@ -80,4 +84,35 @@ func TestExitCodeFailsClosed(t *testing.T) {
 	assert.False(t, configsOnly.NothingJudged())
 	assert.False(t, judged().NothingJudged())
 	assert.True(t, nothing.NothingJudged())
+}
+
+// TestTheTextSaysTheResultAsTheExitCodeDoes: the text report's last line is the exit code's verdict.
+func TestTheTextSaysTheResultAsTheExitCodeDoes(t *testing.T) {
+	for want, r := range map[string]*Report{
+		"result: PASS":                    {Objects: 1, Controls: []ControlResult{{ID: "a", Status: StatusPass}, {ID: "b", Status: StatusExempt}}},
+		"result: FAIL (exit 1)":           {Objects: 1, Controls: []ControlResult{{ID: "a", Status: StatusPass}, {ID: "b", Status: StatusFail}}},
+		"result: ERROR: nothing to check": {Controls: []ControlResult{{ID: "a", Status: StatusPass}}},
+	} {
+		var out strings.Builder
+		require.NoError(t, r.WriteText(&out, false))
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		assert.Contains(t, lines[len(lines)-1], want)
+	}
+}
+
+// TestEncryptionEvidenceNamesTheProviderAndItsKey: for each provider that can come first, the evidence
+// names it and its first key, which an auditor matches against the key rotation record.
+func TestEncryptionEvidenceNamesTheProviderAndItsKey(t *testing.T) {
+	for _, provider := range []string{"secretbox", "aesgcm", "aescbc"} {
+		r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/encryption-at-rest/pass/"+provider+".yaml")
+		require.NoError(t, err)
+		var detail string
+		for _, c := range r.Controls {
+			if c.ID == "encryption-at-rest" {
+				require.Len(t, c.Evidence, 1)
+				detail = c.Evidence[0].Detail
+			}
+		}
+		assert.Contains(t, detail, "secrets are encrypted by "+provider+` (key "fixture-key")`)
+	}
 }

@@ -2,7 +2,9 @@ package policypack_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -397,4 +399,33 @@ metadata: {name: shop, labels: {pod-security.kubernetes.io/enforce: privileged}}
 	in := NewInputs([]Resource{{URN: sa.URN, Type: sa.Type, Properties: sa.Properties}})
 	require.Len(t, in.Sources, 1)
 	assert.Contains(t, string(in.Sources[0].Data), `"kind":"ServiceAccount"`)
+}
+
+// TestThePackWritesItsReportOrFails: with a report file, the verdict is written there as `kubeharden check
+// -o json` writes one, the unjudged resources among its errors, ordered by URN; a report file that cannot
+// be written fails the policy, it is not skipped.
+func TestThePackWritesItsReportOrFails(t *testing.T) {
+	opts := defaults()
+	opts.ReportFile = filepath.Join(t.TempDir(), "report.json")
+	unknown := func(name string) policyx.AnalyzerResource {
+		d := resource(t, name, "kubernetes:apps/v1:Deployment", "{metadata: {name: "+name+", namespace: shop}}")
+		d.Properties = d.Properties.Set("spec", property.New(property.Computed))
+		return d
+	}
+	got := violations(t, opts, unknown("web-b"), unknown("web-a"))
+	require.Len(t, got[InputsPolicy], 2)
+	assert.Less(t, got[InputsPolicy][0].URN, got[InputsPolicy][1].URN, "the unjudged in order of their URNs")
+	data, err := os.ReadFile(opts.ReportFile)
+	require.NoError(t, err)
+	var report controls.Report
+	require.NoError(t, json.Unmarshal(data, &report))
+	assert.Len(t, report.Errors, 2)
+
+	opts.ReportFile = filepath.Join(t.TempDir(), "missing", "report.json")
+	pack, err := New(opts)
+	require.NoError(t, err)
+	for _, p := range pack.Policies() {
+		err := p.(policyx.StackValidationPolicy).Validate(context.Background(), policyx.StackValidationArgs{Manager: &recorder{}, Resources: []policyx.AnalyzerResource{unknown("web")}})
+		assert.ErrorContains(t, err, "policy pack kubeharden", p.Name())
+	}
 }
