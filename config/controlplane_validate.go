@@ -1,7 +1,6 @@
 package config
 
 import (
-	"crypto/tls"
 	"fmt"
 	"net/netip"
 	"net/url"
@@ -177,11 +176,3 @@ func ValidateControlPlane(c *ControlPlane, path *field.Path) field.ErrorList {
 
 // Distributions are the Kubernetes distributions kubeharden renders settings for.
 var Distributions = []string{"kubeadm", "k3s"}
-
-// TLSVersion returns the crypto/tls constant of a profile's minimum TLS version.
-func TLSVersion(name string) uint16 {
-	if name == "VersionTLS13" {
-		return tls.VersionTLS13
-	}
-	return tls.VersionTLS12
-}
