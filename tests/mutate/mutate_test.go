@@ -99,3 +99,15 @@ func TestMutateAppliesTheMutantAtItsPosition(t *testing.T) {
 	_, err = Mutate(src, Survivor{File: "a.go", Mutator: "SOMETHING_ELSE", Line: 3, Column: 34})
 	assert.ErrorContains(t, err, "cannot be re-applied")
 }
+
+func TestFindLineFollowsALineThatMoved(t *testing.T) {
+	lines := [][]byte{[]byte("a"), []byte("\tif x {"), []byte("b"), []byte("if x {")}
+	n, ok := findLine(lines, 2, "if x {")
+	assert.True(t, ok)
+	assert.Equal(t, 2, n, "in place")
+	n, ok = findLine(lines, 3, "if x {")
+	assert.True(t, ok)
+	assert.Equal(t, 2, n, "the nearest, above first")
+	_, ok = findLine(lines, 1, "if y {")
+	assert.False(t, ok)
+}

@@ -64,12 +64,13 @@ func Recheck(survivors []Survivor, log func(format string, args ...any)) (alive 
 		if err != nil {
 			return nil, 0, 0, err
 		}
-		lines := bytes.Split(orig, []byte("\n"))
-		if s.Line > len(lines) || string(bytes.TrimSpace(lines[s.Line-1])) != s.Code {
+		line, found := findLine(bytes.Split(orig, []byte("\n")), s.Line, s.Code)
+		if !found {
 			gone++
-			log("GONE   %s:%d:%d %s (the line is no longer %q there)", path, s.Line, s.Column, s.Mutator, s.Code)
+			log("GONE   %s:%d:%d %s (the line %q is no longer there)", path, s.Line, s.Column, s.Mutator, s.Code)
 			continue
 		}
+		s.Line = line
 		mutated, err := Mutate(orig, s)
 		if err != nil {
 			return nil, 0, 0, err
@@ -92,6 +93,21 @@ func Recheck(survivors []Survivor, log func(format string, args ...any)) (alive 
 		}
 	}
 	return alive, gone, notViable, nil
+}
+
+// moveWindow is how far a survivor's line is looked for when lines above it were added or removed.
+const moveWindow = 50
+
+// findLine is the line (1-based) holding code: want itself, or else the nearest within moveWindow.
+func findLine(lines [][]byte, want int, code string) (int, bool) {
+	for d := 0; d <= moveWindow; d++ {
+		for _, n := range []int{want - d, want + d} {
+			if n >= 1 && n <= len(lines) && string(bytes.TrimSpace(lines[n-1])) == code {
+				return n, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // withFile writes mutated to path, runs run, and writes orig back, also when the process is interrupted
