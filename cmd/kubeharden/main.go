@@ -63,9 +63,11 @@ func newRootCommand() *cobra.Command {
 	// A flag that is unknown or of the wrong type is a usage error, for every command: exit 2.
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{fmt.Errorf("%s: %w", c.CommandPath(), err)} })
 	root.AddCommand(newPKICommand(), newEncryptionKeyCommand(), newRewriteSecretsCommand(), newCheckCommand(), newReportCommand(), newFilesCommand(), newFleetCommand(), newVersionCommand())
-	// --version prints what `kubeharden version` prints.
+	// --version prints what `kubeharden version` prints, read only when asked (the catalog and the build
+	// information are not start-up work).
 	root.Version = "set"
-	root.SetVersionTemplate(readAbout().text())
+	cobra.AddTemplateFunc("aboutText", func() string { return readAbout().text() })
+	root.SetVersionTemplate("{{aboutText}}")
 	return root
 }
 
