@@ -11,8 +11,8 @@ import (
 
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/live"
 	"github.com/kubeharden/kubeharden/controls/manifests"
@@ -81,16 +81,16 @@ func Exemptions(p *config.Profile) []controls.Exemption {
 		}
 	}
 	for _, bg := range p.RBAC.BreakGlass {
-		out = append(out, controls.Exemption{Control: "rbac-cluster-admin-binding", Object: "ClusterRoleBinding/" + rbac.BreakGlassPrefix + bg.Name,
+		out = append(out, controls.Exemption{Control: "rbac-cluster-admin-binding", Object: "ClusterRoleBinding/" + contract.BreakGlassPrefix + bg.Name,
 			Reason: "break-glass binding (rbac.breakGlass): " + bg.Reason})
 	}
 	for _, t := range p.Tenants {
-		admin := "Role/" + t.Name + "/" + rbac.NamespaceAdminRole
+		admin := "Role/" + t.Name + "/" + contract.NamespaceAdminRole
 		out = append(out,
 			controls.Exemption{Control: "rbac-secrets-access", Object: admin, Reason: "the tenant's namespace admins manage its Secrets; the Role is bound only in namespace " + t.Name + ", to tenants[].access.admins"},
 			controls.Exemption{Control: "rbac-pod-exec", Object: admin, Reason: "the tenant's namespace admins debug its pods; the Role is bound only in namespace " + t.Name + ", to tenants[].access.admins"})
 		if t.Access.AllowExec {
-			out = append(out, controls.Exemption{Control: "rbac-pod-exec", Object: "Role/" + t.Name + "/" + rbac.DeveloperRole,
+			out = append(out, controls.Exemption{Control: "rbac-pod-exec", Object: "Role/" + t.Name + "/" + contract.DeveloperRole,
 				Reason: "tenants[].access.allowExec lets the tenant's developers exec into its pods"})
 		}
 	}

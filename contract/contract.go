@@ -25,3 +25,30 @@ const (
 	// relative to the kubelet's seccomp folder): every system call allowed and logged (SCMP_ACT_LOG).
 	SeccompAuditProfile = "kubeharden/audit.json"
 )
+
+// The RBAC roles kubeharden makes: the components create them, and the check's exemptions name them
+// (a tenant's admin may exec into its pods; a break-glass binding to cluster-admin is exempt with its
+// reason).
+const (
+	ClusterReaderRole  = "kubeharden:cluster-reader"
+	AuditorRole        = "kubeharden:auditor"
+	NamespaceAdminRole = "kubeharden:namespace-admin"
+	DeveloperRole      = "kubeharden:developer"
+	ViewerRole         = "kubeharden:viewer"
+	LogAgentRole       = "kubeharden:log-agent"
+	// BreakGlassPrefix, followed by the profile's rbac.breakGlass name, names a break-glass
+	// ClusterRoleBinding to cluster-admin.
+	BreakGlassPrefix = "kubeharden:break-glass:"
+)
+
+// The Pulumi type tokens of kubeharden's components ("kubeharden:<module>:<Type>"): the components
+// register under them, the component provider constructs them, and the policy pack recognises their
+// resources in a preview.
+const (
+	BaselineType     = "kubeharden:index:Baseline"
+	ClusterRBACType  = "kubeharden:rbac:ClusterRBAC"
+	GuardrailsType   = "kubeharden:guardrails:Guardrails"
+	LogAgentType     = "kubeharden:logging:LogAgent"
+	NamespaceType    = "kubeharden:tenant:Namespace"
+	ControlPlaneType = "kubeharden:controlplane:ControlPlane"
+)

@@ -17,8 +17,8 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeharden/kubeharden/check"
-	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controls"
 	. "github.com/kubeharden/kubeharden/policypack"
 )
@@ -129,8 +129,8 @@ func TestIdentityFirstInTheControlPlaneFilesFailsEncryptionAtRest(t *testing.T) 
 		map[string]any{"path": "/etc/kubernetes/kubeadm-config.yaml", "mode": "0600", "content": string(fileSet)},
 		map[string]any{"path": "/etc/kubernetes/pki/ca.crt", "mode": "0644", "content": "not YAML, and not read"},
 	})
-	cp := policyx.AnalyzerResource{URN: "urn:pulumi:dev::kubeharden::" + controlplanecomponent.ControlPlaneType + "::cp",
-		Type: controlplanecomponent.ControlPlaneType, Properties: property.NewMap(map[string]property.Value{"sensitiveFiles": files.WithSecret(true)})}
+	cp := policyx.AnalyzerResource{URN: "urn:pulumi:dev::kubeharden::" + contract.ControlPlaneType + "::cp",
+		Type: contract.ControlPlaneType, Properties: property.NewMap(map[string]property.Value{"sensitiveFiles": files.WithSecret(true)})}
 	got := violations(t, defaults(), cp)
 	require.NotEmpty(t, got["encryption-at-rest"])
 	assert.Equal(t, cp.URN, got["encryption-at-rest"][0].URN)

@@ -8,7 +8,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 
-	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
+	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
@@ -51,7 +51,7 @@ func NewInputs(resources []Resource) Inputs {
 	var objects, patches []object
 	for _, r := range resources {
 		switch {
-		case r.Type == controlplanecomponent.ControlPlaneType:
+		case r.Type == contract.ControlPlaneType:
 			in.addControlPlane(r)
 		case strings.HasPrefix(r.Type, "kubernetes:"):
 			o, ok := in.object(r)

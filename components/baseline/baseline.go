@@ -11,10 +11,11 @@ import (
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 )
 
 // BaselineType is the Pulumi type token of the Baseline component.
-const BaselineType = "kubeharden:index:Baseline"
+const BaselineType = contract.BaselineType
 
 // BaselineArgs are the inputs of a Baseline.
 type BaselineArgs struct {

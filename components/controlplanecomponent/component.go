@@ -8,11 +8,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controlplane"
 )
 
 // ControlPlaneType is the Pulumi type token of the ControlPlane component.
-const ControlPlaneType = "kubeharden:controlplane:ControlPlane"
+const ControlPlaneType = contract.ControlPlaneType
 
 // ControlPlaneArgs are the inputs of a ControlPlane.
 type ControlPlaneArgs struct {

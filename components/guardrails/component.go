@@ -16,7 +16,7 @@ import (
 )
 
 // GuardrailsType is the Pulumi type token of the Guardrails component.
-const GuardrailsType = "kubeharden:guardrails:Guardrails"
+const GuardrailsType = contract.GuardrailsType
 
 // GuardrailsArgs are the inputs of Guardrails. They are plain values: the rules decide which resources
 // exist.

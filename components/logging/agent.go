@@ -18,15 +18,16 @@ import (
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 )
 
 // LogAgentType is the Pulumi type token of the LogAgent component.
-const LogAgentType = "kubeharden:logging:LogAgent"
+const LogAgentType = contract.LogAgentType
 
 // Names of the agent's objects.
 const (
 	AgentName       = "fluent-bit"
-	AgentRole       = "kubeharden:log-agent"
+	AgentRole       = contract.LogAgentRole
 	OnlyAgentPolicy = "kubeharden-logging-only"
 )
 

@@ -4,16 +4,17 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 )
 
-// Role names.
+// Role names (defined in contract, where the check reads them too).
 const (
-	ClusterReaderRole  = "kubeharden:cluster-reader"
-	AuditorRole        = "kubeharden:auditor"
-	NamespaceAdminRole = "kubeharden:namespace-admin"
-	DeveloperRole      = "kubeharden:developer"
-	ViewerRole         = "kubeharden:viewer"
-	BreakGlassPrefix   = "kubeharden:break-glass:"
+	ClusterReaderRole  = contract.ClusterReaderRole
+	AuditorRole        = contract.AuditorRole
+	NamespaceAdminRole = contract.NamespaceAdminRole
+	DeveloperRole      = contract.DeveloperRole
+	ViewerRole         = contract.ViewerRole
+	BreakGlassPrefix   = contract.BreakGlassPrefix
 )
 
 var (

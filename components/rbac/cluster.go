@@ -16,7 +16,7 @@ import (
 )
 
 // ClusterRBACType is the Pulumi type token of the ClusterRBAC component.
-const ClusterRBACType = "kubeharden:rbac:ClusterRBAC"
+const ClusterRBACType = contract.ClusterRBACType
 
 // ClusterRBACArgs are the inputs of ClusterRBAC: plain values, since the subjects decide which bindings
 // exist.

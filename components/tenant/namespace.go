@@ -21,7 +21,7 @@ import (
 )
 
 // NamespaceType is the Pulumi type token of the Namespace component.
-const NamespaceType = "kubeharden:tenant:Namespace"
+const NamespaceType = contract.NamespaceType
 
 // Names of the objects the component creates inside the tenant namespace.
 const (
