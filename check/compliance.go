@@ -16,7 +16,7 @@ import (
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/live"
 	"github.com/kubeharden/kubeharden/controls/manifests"
-	"github.com/kubeharden/kubeharden/policypack"
+	"github.com/kubeharden/kubeharden/controls/preview"
 	"github.com/kubeharden/kubeharden/stack"
 )
 
@@ -150,11 +150,11 @@ func Run(ctx context.Context, in Inputs) (*controls.Report, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--pulumi-preview: %w", err)
 		}
-		resources, err := policypack.ReadPreview(data)
+		resources, err := preview.ReadPreview(data)
 		if err != nil {
 			return nil, fmt.Errorf("--pulumi-preview %s: %w", in.PreviewFile, err)
 		}
-		pi := policypack.NewInputs(resources)
+		pi := preview.NewInputs(resources)
 		opts.Sources = pi.Sources
 		for _, urn := range slices.Sorted(maps.Keys(pi.Unreadable)) {
 			previewErrors = append(previewErrors, manifests.FileError{Path: urn, Err: pi.Unreadable[urn]})

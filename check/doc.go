@@ -1,6 +1,6 @@
-// Package check is the pipeline behind `kubeharden check`, `kubeharden report` and the policy pack: it
-// reads a profile (from a profile file or a stack's settings) and the exemptions it implies, gathers the
-// inputs (files and folders, a live cluster, a `pulumi preview --json`, whose resources it reads as the
-// policy pack does, through package policypack) and evaluates the control catalog (package controls) on
-// them; PolicyPackOptions are the pack's options from a stack's settings.
+// Package check is the pipeline behind `kubeharden check`, `kubeharden report`, `fleet drift` and the
+// policy pack: it reads a profile (from a profile file or a stack's settings) and the exemptions it
+// implies, gathers the inputs (files and folders through controls/manifests, a live cluster through
+// controls/live, a `pulumi preview --json` through controls/preview, which reads a preview's resources as
+// the policy pack does) and evaluates the control catalog (package controls) on them.
 package check

@@ -112,18 +112,3 @@ func TestRunRefusesAClusterItCannotRead(t *testing.T) {
 	_, err := Run(context.Background(), Inputs{Kubeconfig: filepath.Join(t.TempDir(), "missing")})
 	assert.Error(t, err)
 }
-
-// TestPolicyPackOptionsRefuseABadProfile: the stack's profile is resolved as `pulumi up` resolves it;
-// one that is invalid, or a profile file that is not there, is an error naming it.
-func TestPolicyPackOptionsRefuseABadProfile(t *testing.T) {
-	get := func(values map[string]string) func(string) string {
-		return func(key string) string { return values[key] }
-	}
-	_, err := PolicyPackOptions(get(map[string]string{"kubeharden:profile": `{"podSecurity":{"enforce":"sometimes"}}`}), t.TempDir())
-	assert.ErrorContains(t, err, "podSecurity.enforce")
-	_, err = PolicyPackOptions(get(map[string]string{"kubeharden:profile": `"a string"`}), t.TempDir())
-	assert.ErrorContains(t, err, "stack config kubeharden:profile")
-	opts, err := PolicyPackOptions(get(map[string]string{"kubeharden:profile": `{"tenants":[{"name":"team-a"}]}`}), t.TempDir())
-	require.NoError(t, err)
-	assert.Equal(t, map[string]string{"team-a": "restricted"}, opts.PodSecurityLevels)
-}

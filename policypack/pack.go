@@ -17,6 +17,7 @@ import (
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/manifests"
+	"github.com/kubeharden/kubeharden/controls/preview"
 )
 
 // Name is the policy pack's name, as `pulumi preview` prints it beside each violation.
@@ -108,7 +109,7 @@ func sources(c controls.Control) string {
 
 // Verdict is the catalog's judgement of one set of resources.
 type Verdict struct {
-	Inputs Inputs
+	Inputs preview.Inputs
 	Report *controls.Report
 	// Unjudged are the resources the catalog could not judge, and why.
 	Unjudged []Violation
@@ -163,9 +164,9 @@ func (j *judge) verdict(resources []policyx.AnalyzerResource) (*Verdict, error) 
 	if j.v != nil && len(resources) == len(j.last) && (len(resources) == 0 || &resources[0] == &j.last[0]) {
 		return j.v, nil
 	}
-	rs := make([]Resource, len(resources))
+	rs := make([]preview.Resource, len(resources))
 	for i, r := range resources {
-		rs[i] = Resource{URN: r.URN, Type: r.Type, Properties: r.Properties}
+		rs[i] = resourceOf(r)
 	}
 	v, err := Judge(j.opts, rs)
 	if err != nil {
@@ -182,8 +183,8 @@ func (j *judge) verdict(resources []policyx.AnalyzerResource) (*Verdict, error) 
 
 // Judge evaluates the catalog on resources. What could not be made into an object or read as one is
 // unjudged, each with its URN.
-func Judge(opts Options, resources []Resource) (*Verdict, error) {
-	in := NewInputs(resources)
+func Judge(opts Options, resources []preview.Resource) (*Verdict, error) {
+	in := preview.NewInputs(resources)
 	r, err := controls.Check(controls.CheckOptions{Catalog: opts.Catalog, KubernetesVersion: opts.KubernetesVersion,
 		Sources: in.Sources, Exemptions: opts.Exemptions})
 	if err != nil {
@@ -224,7 +225,7 @@ const namespacePodSecurity = "namespace-pod-security"
 
 // weakerThanProfile finds the namespaces among the checked objects that enforce a weaker Pod Security
 // level than want says for them.
-func weakerThanProfile(want map[string]string, in Inputs) []Violation {
+func weakerThanProfile(want map[string]string, in preview.Inputs) []Violation {
 	var out []Violation
 	for _, s := range in.Sources {
 		var ns struct {

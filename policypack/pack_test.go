@@ -10,16 +10,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/pulumi/pulumi/sdk/v3/go/property"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
 
-	"github.com/kubeharden/kubeharden/check"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/controls/preview"
 	. "github.com/kubeharden/kubeharden/policypack"
 )
 
@@ -28,7 +29,7 @@ func resource(t *testing.T, name, typ, doc string) policyx.AnalyzerResource {
 	t.Helper()
 	var m map[string]any
 	require.NoError(t, yaml.Unmarshal([]byte(doc), &m))
-	return policyx.AnalyzerResource{URN: "urn:pulumi:dev::app::" + typ + "::" + name, Type: typ, Properties: JSONValue(m).AsMap()}
+	return policyx.AnalyzerResource{URN: "urn:pulumi:dev::app::" + typ + "::" + name, Type: typ, Properties: jsonProperty(m).AsMap()}
 }
 
 // violations runs every policy of the pack on resources, as the engine's AnalyzeStack does, and returns
@@ -125,7 +126,7 @@ metadata: {name: open, labels: {pod-security.kubernetes.io/enforce: baseline}}
 func TestIdentityFirstInTheControlPlaneFilesFailsEncryptionAtRest(t *testing.T) {
 	fileSet, err := os.ReadFile("../controls/testdata/encryption-at-rest/fail/identity-first.yaml")
 	require.NoError(t, err)
-	files := JSONValue([]any{
+	files := jsonProperty([]any{
 		map[string]any{"path": "/etc/kubernetes/kubeadm-config.yaml", "mode": "0600", "content": string(fileSet)},
 		map[string]any{"path": "/etc/kubernetes/pki/ca.crt", "mode": "0644", "content": "not YAML, and not read"},
 	})
@@ -158,7 +159,7 @@ func TestWhatIsNotKnownYetIsNeverPassed(t *testing.T) {
 
 func TestTheStackProfileGivesTheExemptions(t *testing.T) {
 	profile := `{"tenants":[{"name":"team-a"}]}`
-	opts, err := check.PolicyPackOptions(func(key string) string {
+	opts, err := StackOptions(func(key string) string {
 		if key == "kubeharden:profile" {
 			return profile
 		}
@@ -172,7 +173,7 @@ rules: [{apiGroups: [""], resources: [secrets, pods/exec], verbs: [get, create]}
 	assert.NotContains(t, violations(t, opts, role), "rbac-secrets-access")
 	assert.Contains(t, violations(t, defaults(), role), "rbac-secrets-access")
 
-	_, err = check.PolicyPackOptions(func(key string) string {
+	_, err = StackOptions(func(key string) string {
 		if key == "kubeharden:profile" {
 			return `{"podSecurity":{"enforce":"sometimes"}}`
 		}
@@ -303,36 +304,8 @@ func TestOnlyANamespaceIsHeldToTheProfilesLevel(t *testing.T) {
 	assert.NotEmpty(t, violations(t, opts, weak, cm)["namespace-pod-security"])
 }
 
-func TestReadPreviewKeepsWhatTheStackWouldHold(t *testing.T) {
-	preview := `{"steps": [
- {"op": "create", "newState": {"urn": "urn:a", "type": "kubernetes:core/v1:Namespace",
-   "inputs": {"metadata": {"name": "a"}}}},
- {"op": "same", "newState": {"urn": "urn:b", "type": "kubernetes:apps/v1:Deployment",
-   "inputs": {"metadata": {"name": "old"}},
-   "outputs": {"metadata": {"name": "b", "uid": "04da6b54-80e4-46f7-96ec-b56ff0331ba9"}}}},
- {"op": "same", "oldState": {"urn": "urn:e", "type": "kubernetes:core/v1:Namespace", "outputs": {"metadata": {"name": "e"}}}},
- {"op": "delete", "oldState": {"urn": "urn:c"}},
- {"op": "delete-replaced", "newState": {"urn": "urn:d", "type": "kubernetes:core/v1:Namespace", "inputs": {}}}
-]}`
-	resources, err := ReadPreview([]byte(preview))
-	require.NoError(t, err)
-	require.Len(t, resources, 3, "deleted resources are not judged")
-	assert.Equal(t, "urn:e", resources[2].URN, "an unchanged resource as the state has it")
-	assert.Equal(t, "a", resources[0].Properties.Get("metadata").AsMap().Get("name").AsString())
-	meta := resources[1].Properties.Get("metadata").AsMap()
-	assert.Equal(t, "b", meta.Get("name").AsString(), "the outputs, where the preview gives them")
-	assert.True(t, meta.Get("uid").IsComputed(), "the engine's unknown sentinel is a value not known")
-
-	in := NewInputs(resources)
-	assert.Contains(t, in.Unreadable, "urn:b")
-	assert.Contains(t, in.URNs, "urn:a")
-
-	_, err = ReadPreview([]byte("Previewing update (dev):"))
-	assert.ErrorContains(t, err, "pulumi preview --json")
-}
-
 func TestANamespaceWeakerThanItsProfileFails(t *testing.T) {
-	opts, err := check.PolicyPackOptions(func(key string) string {
+	opts, err := StackOptions(func(key string) string {
 		if key == "kubeharden:profile" {
 			return `{"tenants":[{"name":"team-a"},{"name":"legacy","podSecurity":{"enforce":"baseline","exemptionReason":"runs a vendor agent as root; SEC-9"}}]}`
 		}
@@ -376,9 +349,7 @@ func TestAPatchMeetsItsOwnObject(t *testing.T) {
 // the objects they make are resources of their own in the same preview.
 func TestComponentResourcesAreNotObjects(t *testing.T) {
 	for _, typ := range []string{"kubernetes:helm.sh/v4:Chart", "kubernetes:yaml/v2:ConfigGroup", "kubernetes:kustomize/v2:Directory"} {
-		r := resource(t, "c", typ, "{}")
-		r.Properties = r.Properties.Set("resources", property.New(property.Computed))
-		in := NewInputs([]Resource{{URN: r.URN, Type: r.Type, Properties: r.Properties}})
+		in := preview.NewInputs([]preview.Resource{{URN: "urn:c", Type: typ, Properties: map[string]any{"resources": preview.Unknown{}}}})
 		assert.Empty(t, in.Sources, typ)
 		assert.Empty(t, in.Unreadable, typ)
 	}
@@ -395,8 +366,9 @@ metadata: {name: shop, labels: {pod-security.kubernetes.io/enforce: privileged}}
 	assert.Contains(t, got["namespace-pod-security"][0].Message, "enforces privileged")
 
 	// A patch of an object the preview does not hold is judged by the fields it sets.
-	sa := resource(t, "default-sa", "kubernetes:core/v1:ServiceAccountPatch", `{metadata: {name: default, namespace: shop}, automountServiceAccountToken: false}`)
-	in := NewInputs([]Resource{{URN: sa.URN, Type: sa.Type, Properties: sa.Properties}})
+	var sa map[string]any
+	require.NoError(t, yaml.Unmarshal([]byte(`{metadata: {name: default, namespace: shop}, automountServiceAccountToken: false}`), &sa))
+	in := preview.NewInputs([]preview.Resource{{URN: "urn:default-sa", Type: "kubernetes:core/v1:ServiceAccountPatch", Properties: sa}})
 	require.Len(t, in.Sources, 1)
 	assert.Contains(t, string(in.Sources[0].Data), `"kind":"ServiceAccount"`)
 }
@@ -428,4 +400,48 @@ func TestThePackWritesItsReportOrFails(t *testing.T) {
 		err := p.(policyx.StackValidationPolicy).Validate(context.Background(), policyx.StackValidationArgs{Manager: &recorder{}, Resources: []policyx.AnalyzerResource{unknown("web")}})
 		assert.ErrorContains(t, err, "policy pack kubeharden", p.Name())
 	}
+}
+
+// TestStackOptionsRefuseABadProfile: the stack's profile is resolved as `pulumi up` resolves it;
+// one that is invalid, or a profile file that is not there, is an error naming it.
+func TestStackOptionsRefuseABadProfile(t *testing.T) {
+	get := func(values map[string]string) func(string) string {
+		return func(key string) string { return values[key] }
+	}
+	_, err := StackOptions(get(map[string]string{"kubeharden:profile": `{"podSecurity":{"enforce":"sometimes"}}`}), t.TempDir())
+	assert.ErrorContains(t, err, "podSecurity.enforce")
+	_, err = StackOptions(get(map[string]string{"kubeharden:profile": `"a string"`}), t.TempDir())
+	assert.ErrorContains(t, err, "stack config kubeharden:profile")
+	opts, err := StackOptions(get(map[string]string{"kubeharden:profile": `{"tenants":[{"name":"team-a"}]}`}), t.TempDir())
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"team-a": "restricted"}, opts.PodSecurityLevels)
+}
+
+// jsonProperty is a JSON value (as encoding/json decodes one) as a property value, as the engine gives
+// it to a policy; the engine's unknown sentinel string is a value not yet known.
+func jsonProperty(v any) property.Value {
+	switch v := v.(type) {
+	case map[string]any:
+		m := make(map[string]property.Value, len(v))
+		for k, e := range v {
+			m[k] = jsonProperty(e)
+		}
+		return property.New(property.NewMap(m))
+	case []any:
+		a := make([]property.Value, len(v))
+		for i, e := range v {
+			a[i] = jsonProperty(e)
+		}
+		return property.New(property.NewArray(a))
+	case string:
+		if v == plugin.UnknownStringValue {
+			return property.New(property.Computed)
+		}
+		return property.New(v)
+	case bool:
+		return property.New(v)
+	case float64:
+		return property.New(v)
+	}
+	return property.Value{} // null
 }

@@ -8,7 +8,6 @@ import (
 	pulumiconfig "github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
-	"github.com/kubeharden/kubeharden/check"
 	"github.com/kubeharden/kubeharden/policypack"
 	"github.com/kubeharden/kubeharden/stack"
 )
@@ -24,7 +23,7 @@ func main() {
 		if err != nil {
 			root = dir // a profileFile, if any, is then read from here
 		}
-		opts, err := check.PolicyPackOptions(func(key string) string { return pulumiconfig.Get(ctx, key) }, root)
+		opts, err := policypack.StackOptions(func(key string) string { return pulumiconfig.Get(ctx, key) }, root)
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package policypack
+package preview
 
 import (
 	"testing"
