@@ -25,7 +25,7 @@ out=${CI_PREVIEW_DIR:-$repo/build/ci-preview}
 mkdir -p "$out" "$repo/bin"
 out=$(cd "$out" && pwd)
 
-(cd "$repo" && go build -o bin/kubeharden ./cmd/kubeharden && go build -o bin/kubeharden-policy ./cmd/kubeharden-policy) || exit 2
+(cd "$repo" && go build -o bin/ ./cmd/kubeharden ./cmd/kubeharden-policy) || exit 2
 
 settings=()
 if [ -n "${PULUMI_CONFIG_FILE:-}" ]; then

@@ -31,18 +31,18 @@ func newCheckCommand() *cobra.Command {
 		Short: "Check manifests, the control-plane file set and a live cluster against the control catalog; exit 0 pass, 1 fail, 2 usage or input error",
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			if !slices.Contains(controls.Formats, output) {
-				return usageError{fmt.Errorf("check: --output %q: supported values: %s", output, strings.Join(controls.Formats, ", "))}
+				return usageError(fmt.Errorf("check: --output %q: supported values: %s", output, strings.Join(controls.Formats, ", ")))
 			}
 			in.Paths = paths
 			report, err := check.Run(cmd.Context(), in)
 			if err != nil {
-				return usageError{fmt.Errorf("check: %w", err)}
+				return usageError(fmt.Errorf("check: %w", err))
 			}
 			if err := report.Write(cmd.OutOrStdout(), output, verbose); err != nil {
 				return err
 			}
 			if code := report.ExitCode(); code != controls.ExitPass {
-				return outcome{code}
+				return outcome(code)
 			}
 			return nil
 		},

@@ -1,117 +1,41 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"time"
+	"os/exec"
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubeharden/kubeharden/controls"
-	"github.com/kubeharden/kubeharden/fleet"
-	"github.com/kubeharden/kubeharden/stack"
+	"github.com/kubeharden/kubeharden/cmd/internal/cli"
 )
 
-// newFleetCommand is `kubeharden fleet preview|up|drift`: one profile on every cluster of a fleet file.
+// fleetExecutable is the command `kubeharden fleet` runs: fleet drives stacks through the Pulumi
+// Automation API, which kubeharden does not link (it starts in a few milliseconds and judges files
+// with no Pulumi SDK in it).
+const fleetExecutable = "kubeharden-fleet"
+
+// newFleetCommand is `kubeharden fleet ...`: kubeharden-fleet (next to kubeharden, else on PATH) run
+// with the same arguments, streams and environment, and its exit code.
 func newFleetCommand() *cobra.Command {
-	cmd := &cobra.Command{Use: "fleet", Short: "Preview, apply or look for drift on every cluster of a fleet file"}
-	var file, project, pack, output, htmlPath string
-	var parallel int
-	var only, exclude []string
-	cmd.PersistentFlags().StringVarP(&file, "file", "f", "fleet.yaml", "the fleet file")
-	cmd.PersistentFlags().StringVar(&project, "project", ".", "the kubeharden project folder (Pulumi.yaml), or a folder below it")
-	cmd.PersistentFlags().StringVar(&pack, "policy-pack", "", "the kubeharden-policy executable (default: next to this kubeharden)")
-	cmd.PersistentFlags().IntVar(&parallel, "parallel", 4, "how many clusters run at once")
-	cmd.PersistentFlags().StringSliceVar(&only, "only", nil, "only these clusters (names, comma-separated)")
-	cmd.PersistentFlags().StringSliceVar(&exclude, "exclude", nil, "all clusters but these")
-	cmd.PersistentFlags().StringVarP(&output, "output", "o", "table", "table or json")
-	for _, op := range []fleet.Operation{fleet.Preview, fleet.Up, fleet.Drift} {
-		short := map[fleet.Operation]string{
-			fleet.Preview: "Preview every cluster with the policy pack; exit 1 if one fails or violates a mandatory policy",
-			fleet.Up:      "Apply to every cluster with the policy pack; a failing cluster does not stop the others; exit 1 if one fails",
-			fleet.Drift:   "Compare every cluster with the program (preview --refresh) and check it live; exit 1 if one drifted or fails a control, 2 if one could not be judged",
-		}[op]
-		sub := &cobra.Command{Use: string(op), Short: short, Args: noArgs, RunE: func(c *cobra.Command, _ []string) error {
-			if output != "table" && output != "json" {
-				return usageError{fmt.Errorf("--output %q: must be table or json", output)}
-			}
-			if parallel < 1 {
-				return usageError{fmt.Errorf("--parallel %d: must be at least 1", parallel)}
-			}
-			f, err := fleet.Load(file)
+	return &cobra.Command{
+		Use:                "fleet",
+		Short:              "Preview, apply or look for drift on every cluster of a fleet file (runs " + fleetExecutable + ")",
+		DisableFlagParsing: true,
+		RunE: func(c *cobra.Command, args []string) error {
+			path, err := cli.FindExecutable(fleetExecutable)
 			if err != nil {
-				return usageError{err}
+				return usageError(fmt.Errorf("kubeharden fleet: %w (build it with `go build -o bin/ ./cmd/kubeharden ./cmd/kubeharden-fleet ./cmd/kubeharden-policy`)", err))
 			}
-			root, err := stack.ProjectRootFrom(project)
-			if err != nil {
-				return usageError{err}
+			cmd := exec.CommandContext(c.Context(), path, args...)
+			cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, c.OutOrStdout(), c.ErrOrStderr()
+			err = cmd.Run()
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				return outcome(exit.ExitCode())
 			}
-			if pack == "" {
-				pack = siblingExecutable("kubeharden-policy")
-			}
-			results, err := fleet.Run(c.Context(), f, op, fleet.Options{
-				Project: root, PolicyPack: pack, Parallel: parallel, Only: only, Exclude: exclude, Progress: c.ErrOrStderr(),
-			})
-			if err != nil {
-				return usageError{err}
-			}
-			if output == "json" {
-				err = fleet.WriteJSON(c.OutOrStdout(), results)
-			} else {
-				err = fleet.WriteTable(c.OutOrStdout(), op, results)
-			}
-			if err != nil {
-				return err
-			}
-			if htmlPath != "" {
-				if err := writeFleetHTML(htmlPath, results); err != nil {
-					return err
-				}
-			}
-			return fleetOutcome(results)
-		}}
-		if op == fleet.Drift {
-			sub.Flags().StringVar(&htmlPath, "html", "", "also write the drift report as an HTML page to this file")
-		}
-		cmd.AddCommand(sub)
+			return err
+		},
 	}
-	return cmd
-}
-
-// fleetOutcome is the exit of a fleet run: 1 when a cluster failed, else 2 when one could not be judged,
-// else 0.
-func fleetOutcome(results []fleet.Result) error {
-	notJudged := false
-	for _, r := range results {
-		if r.Failed() {
-			return outcome{controls.ExitFail}
-		}
-		notJudged = notJudged || r.NotJudged != ""
-	}
-	if notJudged {
-		return outcome{controls.ExitInput}
-	}
-	return nil
-}
-
-func writeFleetHTML(path string, results []fleet.Result) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := fleet.WriteHTML(f, results, time.Now()); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
-// siblingExecutable is the path of name in the folder of the running executable.
-func siblingExecutable(name string) string {
-	self, err := os.Executable()
-	if err != nil {
-		return name
-	}
-	return filepath.Join(filepath.Dir(self), name)
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,18 +8,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/cmd/internal/cli"
 	"github.com/kubeharden/kubeharden/stack"
 )
 
-// usageError is a usage or input error: the command exits 2 for it.
-type usageError struct{ error }
-
-// outcome is how a command ended that ran to its end but whose result is not a pass, such as a failing
-// check: the process exits with code, and nothing more is printed.
-type outcome struct{ code int }
-
-func (o outcome) Error() string { return fmt.Sprintf("exit %d", o.code) }
+// usageError is a usage or input error (exit 2); outcome ends a command that ran to its end with code.
+func usageError(err error) error { return cli.UsageError{Err: err} }
+func outcome(code int) error     { return cli.Outcome{Code: code} }
 
 func main() {
 	// A run is short and allocates most of what it reads: collect garbage a quarter as often as Go's
@@ -33,35 +26,15 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run runs the command line args and returns the process's exit code: 0 when the command passed, the
-// outcome's code when it ran to its end without passing (a failing check is 1), 2 for a usage or input
-// error, 1 for any other error.
+// run runs the command line args and returns the process's exit code (cli.Run): 0 when the command
+// passed, the outcome's code when it ran to its end without passing (a failing check is 1), 2 for a
+// usage or input error, 1 for any other error.
 func run(args []string, stdout, stderr io.Writer) int {
-	root := newRootCommand()
-	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	cmd, err := root.ExecuteC()
-	var end outcome
-	switch {
-	case err == nil:
-		return 0
-	case errors.As(err, &end):
-		return end.code
-	default:
-		fmt.Fprintln(stderr, "kubeharden:", err)
-		var usage usageError
-		if errors.As(err, &usage) || cmd == root { // a flag error, or an unknown command
-			return controls.ExitInput
-		}
-		return 1
-	}
+	return cli.Run(newRootCommand(), "kubeharden", args, stdout, stderr)
 }
 
 func newRootCommand() *cobra.Command {
-	root := &cobra.Command{Use: "kubeharden", Short: "Harden a Kubernetes cluster from its first minute", SilenceUsage: true, SilenceErrors: true}
-	// A flag that is unknown or of the wrong type is a usage error, for every command: exit 2.
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{fmt.Errorf("%s: %w", c.CommandPath(), err)} })
+	root := &cobra.Command{Use: "kubeharden", Short: "Harden a Kubernetes cluster from its first minute"}
 	root.AddCommand(newPKICommand(), newEncryptionKeyCommand(), newRewriteSecretsCommand(), newCheckCommand(), newReportCommand(), newFilesCommand(), newFleetCommand(), newVersionCommand())
 	// --version prints what `kubeharden version` prints, read only when asked (the catalog and the build
 	// information are not start-up work).
@@ -72,12 +45,7 @@ func newRootCommand() *cobra.Command {
 }
 
 // noArgs refuses positional arguments as a usage error (exit 2), where cobra.NoArgs would exit 1.
-func noArgs(c *cobra.Command, args []string) error {
-	if err := cobra.NoArgs(c, args); err != nil {
-		return usageError{err}
-	}
-	return nil
-}
+var noArgs = cli.NoArgs
 
 // stackFlags are the flags of the commands that work on a stack through the pulumi CLI.
 type stackFlags struct{ stack, project, configFile string }

@@ -39,12 +39,6 @@ func TestExitCodes(t *testing.T) {
 		{"a preview with a privileged Deployment", []string{"check", "--pulumi-preview", "testdata/preview-privileged.json"}, 1},
 		{"a preview with a value not known yet", []string{"check", "--pulumi-preview", "testdata/preview-unknown.json"}, 2},
 		{"a preview that is not JSON", []string{"check", "--pulumi-preview", "main.go"}, 2},
-		{"a missing fleet file", []string{"fleet", "preview", "-f", filepath.Join(empty, "fleet.yaml")}, 2},
-		{"a fleet file with a bad cluster", []string{"fleet", "preview", "-f", "testdata/fleet-bad.yaml"}, 2},
-		{"a fleet cluster that is not in the file", []string{"fleet", "preview", "-f", "../../examples/fleet/fleet.yaml", "--only", "mars-1"}, 2},
-		{"a fleet run without its policy pack", []string{"fleet", "preview", "-f", "../../examples/fleet/fleet.yaml", "--policy-pack", filepath.Join(empty, "none")}, 2},
-		{"fleet drift of clusters that only render: not judged is not a pass", []string{"fleet", "drift", "-f", "../../examples/fleet/fleet.yaml"}, 2},
-		{"a fleet parallelism of zero", []string{"fleet", "up", "-f", "../../examples/fleet/fleet.yaml", "--parallel", "0"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
@@ -59,9 +53,10 @@ func TestTheProcessExitsWithTheCommandsCode(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
-	bin := filepath.Join(t.TempDir(), "kubeharden")
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "kubeharden")
 	// -buildvcs=auto: Go stamps the commit as it does by default (these machines' go env turns it off).
-	build := exec.Command("go", "build", "-buildvcs=auto", "-o", bin, ".")
+	build := exec.Command("go", "build", "-buildvcs=auto", "-o", dir+"/", ".", "../kubeharden-fleet")
 	out, err := build.CombinedOutput()
 	require.NoError(t, err, "%s", out)
 	for args, want := range map[string]int{
@@ -72,6 +67,16 @@ func TestTheProcessExitsWithTheCommandsCode(t *testing.T) {
 		stdout, stderr, code := pulumitest.Exec(t, exec.Command(bin, "check", args))
 		assert.Equal(t, want, code, "check %s: %s%s", args, stdout, stderr)
 	}
+
+	// `kubeharden fleet` runs kubeharden-fleet beside it, with its arguments, output and exit code.
+	stdout, stderr, code := pulumitest.Exec(t, exec.Command(bin, "fleet", "--help"))
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "drift")
+	stdout, stderr, code = pulumitest.Exec(t, exec.Command(bin, "fleet", "drift", "-f", "../../examples/fleet/fleet.yaml"))
+	assert.Equal(t, 2, code, "render-only clusters are not judged: %s%s", stdout, stderr)
+	stdout, stderr, code = pulumitest.Exec(t, exec.Command(bin, "fleet", "preview", "-f", filepath.Join(dir, "missing.yaml")))
+	assert.Equal(t, 2, code, "%s%s", stdout, stderr)
+	assert.Contains(t, stderr, "missing.yaml")
 
 	// Built from a git checkout, it names the commit it was built from.
 	head, err := exec.Command("git", "rev-parse", "HEAD").Output()
@@ -112,5 +117,27 @@ func TestVersion(t *testing.T) {
 	assert.Equal(t, 2, run([]string{"version", "-o", "xml"}, &bad, &bad))
 	assert.Contains(t, bad.String(), `--output "xml": supported values: text, json`)
 	assert.Equal(t, 2, run([]string{"version", "extra"}, &bad, &bad))
-	assert.Equal(t, 2, run([]string{"fleet", "preview", "extra"}, &bad, &bad))
+}
+
+// TestFleetNeedsItsExecutable: without kubeharden-fleet beside kubeharden or on PATH, `kubeharden fleet`
+// is an input error that says what to build, not a pass.
+func TestFleetNeedsItsExecutable(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	var out bytes.Buffer
+	assert.Equal(t, 2, run([]string{"fleet", "preview", "-f", "../../examples/fleet/fleet.yaml"}, &out, &out))
+	assert.Contains(t, out.String(), "kubeharden-fleet is neither next to this executable")
+	assert.Contains(t, out.String(), "go build -o bin/ ./cmd/kubeharden ./cmd/kubeharden-fleet")
+}
+
+// TestTheCLILinksNoPulumiSDKNorComponent: kubeharden judges files, clusters and previews with no Pulumi
+// SDK and no component in it (fleet, which drives stacks, is kubeharden-fleet).
+func TestTheCLILinksNoPulumiSDKNorComponent(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	require.NoError(t, err)
+	for _, pkg := range strings.Fields(string(out)) {
+		assert.False(t, strings.HasPrefix(pkg, "github.com/pulumi/"), "kubeharden links %s", pkg)
+		assert.False(t, strings.HasPrefix(pkg, "github.com/kubeharden/kubeharden/components"), "kubeharden links %s", pkg)
+		assert.NotEqual(t, "github.com/kubeharden/kubeharden/fleet", pkg, "kubeharden links the fleet (and so the Automation API)")
+	}
+	assert.Contains(t, strings.Fields(string(out)), "github.com/kubeharden/kubeharden/controls", "go list named the catalog")
 }

@@ -20,12 +20,12 @@ func newReportCommand() *cobra.Command {
 		Short: "Write the compliance report as one self-contained HTML page and/or Markdown: the matrix of controls, the evidence behind each, the exemptions",
 		RunE: func(cmd *cobra.Command, paths []string) error {
 			if htmlOut == "" && markdownOut == "" {
-				return usageError{errors.New("report: name --html FILE, --markdown FILE or both")}
+				return usageError(errors.New("report: name --html FILE, --markdown FILE or both"))
 			}
 			in.Paths = paths
 			r, err := check.Run(cmd.Context(), in)
 			if err != nil {
-				return usageError{fmt.Errorf("report: %w", err)}
+				return usageError(fmt.Errorf("report: %w", err))
 			}
 			written, err := r.WriteFiles(htmlOut, markdownOut, time.Now())
 			for _, path := range written {

@@ -69,5 +69,5 @@ func writeAbout(w io.Writer, a about, output string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(a)
 	}
-	return usageError{fmt.Errorf("version: --output %q: supported values: text, json", output)}
+	return usageError(fmt.Errorf("version: --output %q: supported values: text, json", output))
 }

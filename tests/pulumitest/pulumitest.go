@@ -187,23 +187,29 @@ func lookPath(name, path string) (string, error) {
 	return exec.LookPath(name)
 }
 
-// BuildCLI builds the kubeharden command line of the checkout into a temporary folder.
-func BuildCLI(t testing.TB) string { return Build(t, "kubeharden") }
+// BuildCLI builds the kubeharden command line of the checkout into a temporary folder: kubeharden and,
+// beside it, kubeharden-fleet, which `kubeharden fleet` runs.
+func BuildCLI(t testing.TB) string { return Build(t, "kubeharden", "kubeharden-fleet") }
 
 // BuildPolicyPack builds the policy pack's executable, as `pulumi preview --policy-pack` takes it.
 func BuildPolicyPack(t testing.TB) string { return Build(t, "kubeharden-policy") }
 
-// Build builds the command cmd/<name> of the checkout into a temporary folder.
-func Build(t testing.TB, name string) string {
+// Build builds the command cmd/<name> of the checkout, and the commands also named beside it, into a
+// temporary folder, and returns the path of name.
+func Build(t testing.TB, name string, also ...string) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), name)
-	build := exec.Command("go", "build", "-o", bin, "./cmd/"+name)
+	dir := t.TempDir()
+	args := []string{"build", "-o", dir + string(filepath.Separator)}
+	for _, n := range append([]string{name}, also...) {
+		args = append(args, "./cmd/"+n)
+	}
+	build := exec.Command("go", args...)
 	build.Dir = RepoRoot(t)
 	out, err := build.CombinedOutput()
 	if err != nil {
 		t.Fatalf("building %s: %v\n%s", name, err, out)
 	}
-	return bin
+	return filepath.Join(dir, name)
 }
 
 // Exec runs cmd and returns its standard output, its standard error and its exit code; a failure to run
