@@ -4,15 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/kubeharden/kubeharden/internal/jsonmerge"
+	"github.com/kubeharden/kubeharden/internal/limitread"
 	"github.com/spf13/viper"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kjson "sigs.k8s.io/json"
@@ -77,7 +77,7 @@ func Load(src Sources) (*Profile, error) {
 		if err != nil {
 			return nil, fmt.Errorf("the stack's kubeharden:profile: %w", err)
 		}
-		merge(doc, stack)
+		doc = jsonmerge.Merge(doc, stack).(map[string]any)
 	}
 	if errs := applyEnvironment(doc, src.Environ); len(errs) > 0 {
 		return nil, NewInvalidProfileError(errs)
@@ -107,17 +107,13 @@ func parseProfileFile(data []byte, name string) (map[string]any, error) {
 
 // readProfileFile reads a profile file of at most MaxProfileFileSize bytes.
 func readProfileFile(name string) ([]byte, error) {
-	f, err := os.Open(name)
-	if err != nil {
+	data, err := limitread.File(name, MaxProfileFileSize)
+	var tooLarge *limitread.TooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, fmt.Errorf("profile file %s: %w; a profile is a short YAML or JSON document", name, err)
+	case err != nil:
 		return nil, fmt.Errorf("reading profile file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxProfileFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading profile file %s: %w", name, err)
-	}
-	if len(data) > MaxProfileFileSize {
-		return nil, fmt.Errorf("profile file %s: larger than %d bytes; a profile is a short YAML or JSON document", name, MaxProfileFileSize)
 	}
 	return data, nil
 }
@@ -154,7 +150,7 @@ func MergeDocuments(docs ...map[string]any) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		merge(doc, c)
+		doc = jsonmerge.Merge(doc, c).(map[string]any)
 	}
 	return doc, nil
 }
@@ -292,19 +288,6 @@ func applyEnvironment(doc map[string]any, environ []string) field.ErrorList {
 		m[keys[len(keys)-1]] = value
 	}
 	return errs
-}
-
-// merge writes over into base: maps merge key by key, anything else replaces what base holds.
-func merge(base, over map[string]any) {
-	for k, v := range over {
-		if vm, ok := v.(map[string]any); ok {
-			if bm, ok := base[k].(map[string]any); ok {
-				merge(bm, vm)
-				continue
-			}
-		}
-		base[k] = v
-	}
 }
 
 // jsonCopy is m as JSON values (maps of strings, lists, strings, float64s, booleans), sharing nothing

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	goversion "github.com/hashicorp/go-version"
+	"github.com/kubeharden/kubeharden/contract"
 	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -22,8 +23,15 @@ var supportedKubernetesVersions = goversion.MustConstraints(goversion.NewConstra
 // podSecurityLevels lists the Pod Security Standards levels in order of strictness.
 var podSecurityLevels = []string{string(psaapi.LevelPrivileged), string(psaapi.LevelBaseline), string(psaapi.LevelRestricted)}
 
-// reservedNamespaces are the cluster's own namespaces: user workloads stay out of them (KSV037).
-var reservedNamespaces = map[string]bool{"default": true, "kube-system": true, "kube-public": true, "kube-node-lease": true}
+// reservedNamespaces are the cluster's own namespaces and default: user workloads stay out of them
+// (KSV037).
+var reservedNamespaces = func() map[string]bool {
+	out := map[string]bool{}
+	for _, ns := range append(slices.Clone(contract.SystemNamespaces), contract.WorkloadFreeNamespaces...) {
+		out[ns] = true
+	}
+	return out
+}()
 
 // ValidateProfile checks a defaulted profile and returns every problem found, each with its field path,
 // the offending value and what is allowed. An empty list means the profile is usable.

@@ -52,3 +52,13 @@ const (
 	NamespaceType    = "kubeharden:tenant:Namespace"
 	ControlPlaneType = "kubeharden:controlplane:ControlPlane"
 )
+
+// The namespaces the cluster makes itself. A profile refuses them (and default) for a tenant or the log
+// agent; the catalog leaves the system ones to the control plane's own Pod Security exemptions and keeps
+// workloads out of default and kube-public.
+var (
+	// SystemNamespaces are the control plane's: kube-system, kube-public, kube-node-lease.
+	SystemNamespaces = []string{"kube-system", "kube-public", "kube-node-lease"}
+	// WorkloadFreeNamespaces are those no user workload belongs in (KSV037, CIS 5.6.4).
+	WorkloadFreeNamespaces = []string{"default", "kube-public"}
+)

@@ -1,9 +1,10 @@
 package controls
 
 import (
-	"crypto/tls"
 	"slices"
 	"strings"
+
+	"github.com/kubeharden/kubeharden/config"
 )
 
 /*
@@ -38,16 +39,9 @@ func CheckControlPlaneTLS() Control {
 
 const controlPlaneTLSID = "control-plane-tls"
 
-// strongCipherSuites are ECDHE suites with an AEAD, by Go's names (which the components use).
-var strongCipherSuites = func() []string {
-	var out []string
-	for _, s := range tls.CipherSuites() {
-		if strings.HasPrefix(s.Name, "TLS_ECDHE_") && (strings.Contains(s.Name, "_GCM_") || strings.Contains(s.Name, "CHACHA20_POLY1305")) {
-			out = append(out, s.Name)
-		}
-	}
-	return out
-}()
+// strongCipherSuites are ECDHE suites with an AEAD, by Go's names (which the components use): the
+// profile's own list (config.CISCipherSuites), which a test holds equal to Go's.
+var strongCipherSuites = config.CISCipherSuites
 
 // strongCiphers is true for a list of strong cipher suites only.
 func strongCiphers(v string, set bool) bool {

@@ -6,6 +6,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
@@ -138,11 +139,19 @@ func (inv *Inventory) ByKind(kind string) iter.Seq[manifests.Object] {
 
 // systemNamespaces are the cluster's own namespaces, which the namespace controls leave to the control
 // plane's PodSecurity exemptions.
-var systemNamespaces = map[string]bool{"kube-system": true, "kube-public": true, "kube-node-lease": true}
+var systemNamespaces = setOf(contract.SystemNamespaces)
 
 // workloadFreeNamespaces are namespaces where no workload belongs (control no-workloads-in-default-namespaces);
 // the namespace controls leave them to it.
-var workloadFreeNamespaces = map[string]bool{"default": true, "kube-public": true}
+var workloadFreeNamespaces = setOf(contract.WorkloadFreeNamespaces)
+
+func setOf(names []string) map[string]bool {
+	out := make(map[string]bool, len(names))
+	for _, n := range names {
+		out[n] = true
+	}
+	return out
+}
 
 // userNamespaces yields the inventory's Namespace objects that hold user workloads.
 func (inv *Inventory) userNamespaces() iter.Seq[manifests.Object] {

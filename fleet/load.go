@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/internal/limitread"
 )
 
 // MaxFileSize is the largest fleet file Load reads.
@@ -28,17 +28,13 @@ var ErrInvalidFleet = errors.New("invalid kubeharden fleet file")
 // problem of every cluster is reported at once, with its field path under clusters[i], before any stack
 // is touched.
 func Load(path string) (*Fleet, error) {
-	f, err := os.Open(path)
-	if err != nil {
+	data, err := limitread.File(path, MaxFileSize)
+	var tooLarge *limitread.TooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, fmt.Errorf("fleet file %s: %w", path, err)
+	case err != nil:
 		return nil, fmt.Errorf("reading fleet file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading fleet file %s: %w", path, err)
-	}
-	if len(data) > MaxFileSize {
-		return nil, fmt.Errorf("fleet file %s: larger than %d bytes", path, MaxFileSize)
 	}
 	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {

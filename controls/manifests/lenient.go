@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeharden/kubeharden/controls/internal/parallel"
+	"github.com/kubeharden/kubeharden/internal/limitread"
 )
 
 // MaxFileBytes is the largest file ReadTree reads; a larger one is reported, not read.
@@ -91,7 +90,7 @@ func ReadSources(sources []Source) Tree {
 	results := make([]fileResult, len(sources))
 	parallel.For(len(sources), func(i int) {
 		if len(sources[i].Data) > MaxFileBytes {
-			results[i] = fileResult{err: fmt.Errorf("%d bytes: larger than the %d this reads", len(sources[i].Data), MaxFileBytes)}
+			results[i] = fileResult{err: &limitread.TooLargeError{Size: int64(len(sources[i].Data)), Limit: MaxFileBytes}}
 			return
 		}
 		results[i] = decodeFile(sources[i].Name, sources[i].Data)
@@ -332,29 +331,7 @@ func documentError(path string, doc, line int, kind, name string, err error) Fil
 
 // readAll reads a file of at most MaxFileBytes into buf, growing it when it is too small.
 func readAll(path string, buf []byte) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return buf, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return buf, err
-	}
-	if fi.Size() > MaxFileBytes {
-		return buf, fmt.Errorf("%d bytes: larger than the %d this reads", fi.Size(), MaxFileBytes)
-	}
-	// Read to the end, as a file may have grown since Stat or report no size (as /proc does), but no
-	// further than MaxFileBytes. The buffer's room is reused from file to file.
-	b := bytes.NewBuffer(buf[:0])
-	b.Grow(int(fi.Size()) + bytes.MinRead)
-	if _, err := b.ReadFrom(io.LimitReader(f, MaxFileBytes+1)); err != nil {
-		return buf[:0], err
-	}
-	if b.Len() > MaxFileBytes {
-		return b.Bytes()[:0], fmt.Errorf("more than the %d bytes this reads", MaxFileBytes)
-	}
-	return b.Bytes(), nil
+	return limitread.Into(buf, path, MaxFileBytes)
 }
 
 // decodeFile decodes the documents of one file's contents. Nothing it returns refers to data. A

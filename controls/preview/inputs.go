@@ -9,6 +9,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controls/manifests"
+	"github.com/kubeharden/kubeharden/internal/jsonmerge"
 )
 
 // Inputs are the documents the catalog judges, made from a preview's resources, and where each came from.
@@ -61,7 +62,7 @@ func NewInputs(resources []Resource) Inputs {
 			objects = append(objects, p)
 			continue
 		}
-		objects[i].m = merge(objects[i].m, p.m).(map[string]any)
+		objects[i].m = jsonmerge.Merge(objects[i].m, p.m).(map[string]any)
 		objects[i].patchedBy = append(objects[i].patchedBy, p.urn)
 	}
 	for _, o := range objects {
@@ -94,23 +95,6 @@ func (o object) key() string {
 	ns, _ := meta["namespace"].(string)
 	name, _ := meta["name"].(string)
 	return fmt.Sprintf("%v/%s/%s/%s", o.m["apiVersion"], o.kind(), ns, name)
-}
-
-// merge lays patch over base as a merge patch does: maps merged key by key, anything else replaced.
-func merge(base, patch any) any {
-	b, okB := base.(map[string]any)
-	p, okP := patch.(map[string]any)
-	if !okB || !okP {
-		return patch
-	}
-	out := make(map[string]any, len(b)+len(p))
-	for k, v := range b {
-		out[k] = v
-	}
-	for k, v := range p {
-		out[k] = merge(b[k], v)
-	}
-	return out
 }
 
 // object is a Kubernetes resource, "kubernetes:<group>/<version>:<Kind>" ("core" for the core group),

@@ -1,4 +1,4 @@
-package preview
+package jsonmerge
 
 import (
 	"testing"
@@ -20,6 +20,6 @@ func TestMergeLaysAPatchOverItsBase(t *testing.T) {
 		{"more keys in the patch than in the base", map[string]any{}, map[string]any{"a": 1, "b": 2}, map[string]any{"a": 1, "b": 2}},
 		{"a list is replaced whole", map[string]any{"l": []any{1, 2}}, map[string]any{"l": []any{3}}, map[string]any{"l": []any{3}}},
 	} {
-		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, merge(tc.base, tc.patch)) })
+		t.Run(tc.name, func(t *testing.T) { assert.Equal(t, tc.want, Merge(tc.base, tc.patch)) })
 	}
 }
