@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -19,6 +20,13 @@ const UpdateGoldenEnv = "KUBEHARDEN_UPDATE_GOLDEN"
 
 func TestCatalogIsValid(t *testing.T) {
 	require.NoError(t, Validate(DefaultControls()))
+	// The catalog refuses to be built broken: a control registered with no level panics the first
+	// DefaultControls.
+	saved := defaultControls
+	t.Cleanup(func() { defaultControls = saved })
+	defaultControls = append(slices.Clone(saved), func() Control { c := saved[0](); c.ID, c.Level = "unlevelled", ""; return c })
+	assert.PanicsWithValue(t, `the control catalog: control unlevelled: level "": must be mandatory or advisory`, func() { DefaultControls() })
+	defaultControls = saved
 	a, b := DefaultControls(), DefaultControls()
 	a[0].Title = "changed"
 	assert.NotEqual(t, a[0].Title, b[0].Title, "the catalog hands out fresh copies")
@@ -26,7 +34,7 @@ func TestCatalogIsValid(t *testing.T) {
 
 func TestValidateRefusesABrokenCatalog(t *testing.T) {
 	check := func(*Inventory) Result { return Result{} }
-	good := Control{ID: "x", Title: "t", Guide: "g", Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: check}}}
+	good := Control{ID: "x", Title: "t", Guide: "g", Level: LevelAdvisory, Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: check}}}
 	cases := []struct {
 		name   string
 		change func(c []Control) []Control
@@ -39,6 +47,7 @@ func TestValidateRefusesABrokenCatalog(t *testing.T) {
 		}, "control x: version 1.30 does not come after 1.31"},
 		{"no guide section", func(c []Control) []Control { c[0].Guide = ""; return c }, "control x: needs a title and the guide section it implements"},
 		{"no check", func(c []Control) []Control { c[0].Versions = nil; return c }, "control x: has no check"},
+		{"no level", func(c []Control) []Control { c[0].Level = ""; return c }, `control x: level "": must be mandatory or advisory`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -27,7 +27,7 @@ func init() { addControl(CheckAdmissionGuardrails) }
 // CheckAdmissionGuardrails is the admission guardrails control.
 func CheckAdmissionGuardrails() Control {
 	return Control{
-		ID: "admission-guardrails", Title: "Admission policies refuse what the cluster's policy forbids, and every policy is bound",
+		ID: "admission-guardrails", Level: LevelAdvisory, Title: "Admission policies refuse what the cluster's policy forbids, and every policy is bound",
 		Guide: "Kubernetes Pod security", Inspects: ScopeCluster,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: admissionGuardrails_1_31}},
 	}
@@ -37,7 +37,6 @@ func CheckAdmissionGuardrails() Control {
 const gatekeeperTemplates = "ConstraintTemplate.templates.gatekeeper.sh"
 
 func admissionGuardrails_1_31(inv *Inventory) Result {
-	const id = "admission-guardrails"
 	var out Result
 	bound := map[string][]string{}
 	denies := false
@@ -54,7 +53,7 @@ func admissionGuardrails_1_31(inv *Inventory) Result {
 	}
 	for o := range inv.ByKind("ValidatingAdmissionPolicy") {
 		if len(bound[o.Name]) == 0 {
-			out.Findings = append(out.Findings, Finding{Control: id, Object: o.Key(), Path: o.Path,
+			out.Findings = append(out.Findings, Finding{Object: o.Key(), Path: o.Path,
 				Message: "no ValidatingAdmissionPolicyBinding binds this policy, so it checks nothing",
 				Remedy:  "bind it with a ValidatingAdmissionPolicyBinding (validationActions [Deny], or [Warn, Audit] while trying it), or delete it"})
 			continue
@@ -66,7 +65,7 @@ func admissionGuardrails_1_31(inv *Inventory) Result {
 		out.Evidence = append(out.Evidence, Evidence{Object: gatekeeperTemplates, Detail: fmt.Sprintf("%d Gatekeeper constraint templates", n)})
 	}
 	if !denies {
-		out.Findings = append(out.Findings, Finding{Control: id, Object: "cluster",
+		out.Findings = append(out.Findings, Finding{Object: "cluster",
 			Message: "no admission policy refuses anything: no binding has the Deny action",
 			Remedy:  "enable kubeharden's guardrails (profile guardrails) or bind policies of your own with validationActions [Deny]"})
 	}

@@ -27,7 +27,7 @@ func init() { addControl(CheckAdmissionPodSecurityDefaults) }
 // CheckAdmissionPodSecurityDefaults is the cluster-wide Pod Security default control.
 func CheckAdmissionPodSecurityDefaults() Control {
 	return Control{
-		ID: "admission-pod-security-defaults", Title: "Pod Security Admission enforces the restricted standard by default, cluster-wide",
+		ID: "admission-pod-security-defaults", Level: LevelAdvisory, Title: "Pod Security Admission enforces the restricted standard by default, cluster-wide",
 		Guide: "Kubernetes Pod security", CIS: "5.2.1", Kubescape: "C-0013, C-0057", Inspects: ScopeControlPlane,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: admissionPodSecurityDefaults_1_31}},
 	}
@@ -38,9 +38,8 @@ func admissionPodSecurityDefaults_1_31(inv *Inventory) Result {
 	if api == nil {
 		return Result{NotEvaluated: missingComponent("kube-apiserver")}
 	}
-	const id = "admission-pod-security-defaults"
 	var out Result
-	checkFlags(id, api, []flagRule{
+	checkFlags(api, []flagRule{
 		{"disable-admission-plugins", listLacks("PodSecurity"), "without PodSecurity"},
 		{"admission-control-config-file", isSet, "to an AdmissionConfiguration whose PodSecurity defaults are restricted (kubeharden renders one)"},
 	}, &out)
@@ -65,14 +64,14 @@ func admissionPodSecurityDefaults_1_31(inv *Inventory) Result {
 		}
 		psc, err := load.LoadFromData(p.Configuration.Raw)
 		if err != nil {
-			out.Findings = append(out.Findings, Finding{Control: id, Object: "AdmissionConfiguration", Path: doc.Path, Field: field,
+			out.Findings = append(out.Findings, Finding{Object: "AdmissionConfiguration", Path: doc.Path, Field: field,
 				Message: "the API server would refuse it: " + err.Error(), Remedy: "fix the PodSecurityConfiguration"})
 			return out
 		}
 		d := psc.Defaults
 		for _, mode := range []struct{ name, level, version string }{{"enforce", d.Enforce, d.EnforceVersion}, {"audit", d.Audit, d.AuditVersion}, {"warn", d.Warn, d.WarnVersion}} {
 			if mode.level != string(psaapi.LevelRestricted) {
-				out.Findings = append(out.Findings, Finding{Control: id, Object: "AdmissionConfiguration", Path: doc.Path, Field: field + ".defaults." + mode.name,
+				out.Findings = append(out.Findings, Finding{Object: "AdmissionConfiguration", Path: doc.Path, Field: field + ".defaults." + mode.name,
 					Message: fmt.Sprintf("is %q", mode.level), Remedy: "set defaults." + mode.name + " to restricted"})
 			}
 		}
@@ -85,7 +84,7 @@ func admissionPodSecurityDefaults_1_31(inv *Inventory) Result {
 		}
 		return out
 	}
-	out.Findings = append(out.Findings, Finding{Control: id, Object: "AdmissionConfiguration", Path: doc.Path, Field: "plugins",
+	out.Findings = append(out.Findings, Finding{Object: "AdmissionConfiguration", Path: doc.Path, Field: "plugins",
 		Message: "configures no PodSecurity plugin, so its defaults are privileged", Remedy: "add a PodSecurity plugin whose defaults are restricted"})
 	return out
 }

@@ -28,13 +28,11 @@ func init() { addControl(CheckAPIServerAccess) }
 // CheckAPIServerAccess is the API server authentication and authorization control.
 func CheckAPIServerAccess() Control {
 	return Control{
-		ID: "apiserver-access", Title: "The API server refuses anonymous requests, authorizes with Node and RBAC, and exposes no profiling",
+		ID: "apiserver-access", Level: LevelAdvisory, Title: "The API server refuses anonymous requests, authorizes with Node and RBAC, and exposes no profiling",
 		Guide: "Authentication and authorization", CIS: "1.2.1, 1.2.2, 1.2.5-1.2.8, 1.2.10, 1.2.14, 1.2.15, 1.2.21, 1.2.24", Inspects: ScopeControlPlane,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: apiServerAccess_1_31}},
 	}
 }
-
-const apiServerAccessID = "apiserver-access"
 
 func apiServerAccess_1_31(inv *Inventory) Result {
 	api := inv.ControlPlane.APIServer
@@ -55,12 +53,12 @@ func apiServerAccess_1_31(inv *Inventory) Result {
 	if !hasAuthn {
 		rules = append([]flagRule{{"anonymous-auth", isValue("false"), "to false"}}, rules...)
 	}
-	checkFlags(apiServerAccessID, api, rules, &out)
+	checkFlags(api, rules, &out)
 	if !hasAuthn {
 		return out
 	}
 	if v, set := api.Arg("anonymous-auth"); set && v != "false" {
-		out.Findings = append(out.Findings, Finding{Control: apiServerAccessID, Object: api.Name, Path: api.Source, Field: "--anonymous-auth",
+		out.Findings = append(out.Findings, Finding{Object: api.Name, Path: api.Source, Field: "--anonymous-auth",
 			Message: "is " + v, Remedy: "remove it and disable anonymous in the AuthenticationConfiguration"})
 	}
 	doc, ok := inv.ControlPlane.File(authn, "AuthenticationConfiguration")
@@ -83,7 +81,7 @@ func apiServerAccess_1_31(inv *Inventory) Result {
 		enabled = true // neither says: anonymous requests are allowed by default
 	}
 	if enabled {
-		out.Findings = append(out.Findings, Finding{Control: apiServerAccessID, Object: "AuthenticationConfiguration", Path: doc.Path, Field: "anonymous.enabled",
+		out.Findings = append(out.Findings, Finding{Object: "AuthenticationConfiguration", Path: doc.Path, Field: "anonymous.enabled",
 			Message: "anonymous requests are allowed", Remedy: "set anonymous: {enabled: false}"})
 	} else {
 		out.Evidence = append(out.Evidence, Evidence{Object: "AuthenticationConfiguration", Path: doc.Path, Detail: "anonymous requests are refused"})

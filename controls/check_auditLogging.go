@@ -33,13 +33,11 @@ func init() { addControl(CheckAuditLogging) }
 // CheckAuditLogging is the audit logging control.
 func CheckAuditLogging() Control {
 	return Control{
-		ID: "audit-logging", Title: "The API server keeps an audit log, retained and rotated, that never records Secret bodies",
+		ID: "audit-logging", Level: LevelAdvisory, Title: "The API server keeps an audit log, retained and rotated, that never records Secret bodies",
 		Guide: "Audit logging and threat detection", CIS: "1.2.16-1.2.19, 3.2.1", Kubescape: "C-0067", Inspects: ScopeControlPlane,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: auditLogging_1_31}},
 	}
 }
-
-const auditLoggingID = "audit-logging"
 
 // auditProbe is a sample request and the levels the policy may give it.
 type auditProbe struct {
@@ -84,7 +82,7 @@ func auditLogging_1_31(inv *Inventory) Result {
 			flagRule{"audit-log-maxbackup", atLeast(10), "to 10 or more"},
 			flagRule{"audit-log-maxsize", atLeast(100), "to 100 or more (MB)"})
 	}
-	checkFlags(auditLoggingID, api, rules, &out)
+	checkFlags(api, rules, &out)
 	file, set := api.Arg("audit-policy-file")
 	if !set || file == "" {
 		return out
@@ -102,14 +100,14 @@ func auditLogging_1_31(inv *Inventory) Result {
 			return out
 		}
 	}
-	out.Findings = append(out.Findings, Finding{Control: auditLoggingID, Object: "Policy", Path: doc.Path,
+	out.Findings = append(out.Findings, Finding{Object: "Policy", Path: doc.Path,
 		Message: "the API server would refuse this policy: " + err.Error(), Remedy: "fix the policy so that the API server loads it"})
 	return out
 }
 
 func checkAuditPolicy(p *auditinternal.Policy, path string, out *Result) {
 	if !slices.Contains(p.OmitStages, auditinternal.StageRequestReceived) {
-		out.Findings = append(out.Findings, Finding{Control: auditLoggingID, Object: "Policy", Path: path, Field: "omitStages",
+		out.Findings = append(out.Findings, Finding{Object: "Policy", Path: path, Field: "omitStages",
 			Message: "does not omit the RequestReceived stage, so every request is logged twice", Remedy: "set omitStages: [RequestReceived]"})
 	}
 	evaluator := policy.NewPolicyRuleEvaluator(p)
@@ -124,7 +122,7 @@ func checkAuditPolicy(p *auditinternal.Policy, path string, out *Result) {
 		if level.GreaterOrEqual(auditinternal.LevelRequest) && probe.want == "Metadata" {
 			msg += ": the log would hold the bodies"
 		}
-		out.Findings = append(out.Findings, Finding{Control: auditLoggingID, Object: "Policy", Path: path, Field: "rules",
+		out.Findings = append(out.Findings, Finding{Object: "Policy", Path: path, Field: "rules",
 			Message: msg, Remedy: "log " + probe.what + " at " + probe.want + " (a rule for it before any broader one)"})
 	}
 	if good == len(auditProbes()) {

@@ -19,7 +19,7 @@ func init() { addControl(CheckContainerImageTag) }
 // CheckContainerImageTag is the pinned image control.
 func CheckContainerImageTag() Control {
 	return Control{
-		ID: "container-image-tag", Title: "Every container image is pinned by a digest or a tag other than latest",
+		ID: "container-image-tag", Level: LevelMandatory, Title: "Every container image is pinned by a digest or a tag other than latest",
 		Guide: "Kubernetes Pod security", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", CheckWorkload: containerImageTag_1_31}},
 	}
@@ -48,7 +48,7 @@ func containerImageTag_1_31(_ *Inventory, w Workload) Result {
 		if tag == "latest" {
 			what = "is tagged latest"
 		}
-		out.Findings = append(out.Findings, w.finding("container-image-tag", c.Path+".image",
+		out.Findings = append(out.Findings, w.finding(c.Path+".image",
 			"container "+c.Name+" image "+c.Image+" "+what,
 			"name the image by a version tag (such as "+strings.TrimSuffix(c.Image, ":latest")+":1.2.3) or, better, by its digest (@sha256:...)"))
 	}

@@ -19,7 +19,7 @@ func init() { addControl(CheckContainerReadOnlyRootFilesystem) }
 // CheckContainerReadOnlyRootFilesystem is the read-only root filesystem control.
 func CheckContainerReadOnlyRootFilesystem() Control {
 	return Control{
-		ID: "container-read-only-root-filesystem", Title: "Every container runs with a read-only root filesystem",
+		ID: "container-read-only-root-filesystem", Level: LevelMandatory, Title: "Every container runs with a read-only root filesystem",
 		Guide: "Kubernetes Pod security", Kubescape: "C-0017", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", CheckWorkload: containerReadOnlyRootFilesystem_1_31}},
 	}
@@ -35,7 +35,7 @@ func containerReadOnlyRootFilesystem_1_31(_ *Inventory, w Workload) Result {
 		if sc := c.SecurityContext; sc != nil && sc.ReadOnlyRootFilesystem != nil {
 			state = "sets it to false"
 		}
-		out.Findings = append(out.Findings, w.finding("container-read-only-root-filesystem", c.Path+".securityContext.readOnlyRootFilesystem",
+		out.Findings = append(out.Findings, w.finding(c.Path+".securityContext.readOnlyRootFilesystem",
 			"container "+c.Name+" can write to its root filesystem (it "+state+")",
 			"set securityContext.readOnlyRootFilesystem: true, and mount an emptyDir where the container must write (such as /tmp)"))
 	}

@@ -24,7 +24,7 @@ func init() { addControl(CheckContainerResourceLimits) }
 // CheckContainerResourceLimits is the container CPU and memory limits control.
 func CheckContainerResourceLimits() Control {
 	return Control{
-		ID: "container-resource-limits", Title: "Every container has CPU and memory limits, its own or its namespace's LimitRange default",
+		ID: "container-resource-limits", Level: LevelMandatory, Title: "Every container has CPU and memory limits, its own or its namespace's LimitRange default",
 		Guide: "Network separation and hardening", Kubescape: "C-0270, C-0271", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", CheckWorkload: containerResourceLimits_1_31}},
 	}
@@ -71,7 +71,7 @@ func containerResourceLimits_1_31(inv *Inventory, w Workload) Result {
 				continue
 			}
 			example := map[corev1.ResourceName]string{corev1.ResourceCPU: "500m", corev1.ResourceMemory: "256Mi"}[name]
-			out.Findings = append(out.Findings, w.finding("container-resource-limits", c.Path+".resources.limits."+string(name),
+			out.Findings = append(out.Findings, w.finding(c.Path+".resources.limits."+string(name),
 				"container "+c.Name+" has no "+string(name)+" limit, and no LimitRange in namespace "+ns+" gives one",
 				"set resources.limits."+string(name)+" (for example "+example+"), or give namespace "+ns+" a LimitRange with a Container default"))
 		}

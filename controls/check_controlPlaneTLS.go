@@ -1,10 +1,7 @@
 package controls
 
 import (
-	"slices"
 	"strings"
-
-	"github.com/kubeharden/kubeharden/config"
 )
 
 /*
@@ -31,29 +28,10 @@ func init() { addControl(CheckControlPlaneTLS) }
 // CheckControlPlaneTLS is the control-plane TLS control.
 func CheckControlPlaneTLS() Control {
 	return Control{
-		ID: "control-plane-tls", Title: "Control-plane traffic uses TLS 1.2+ with strong ciphers, and etcd demands certificates from its own CA",
+		ID: "control-plane-tls", Level: LevelAdvisory, Title: "Control-plane traffic uses TLS 1.2+ with strong ciphers, and etcd demands certificates from its own CA",
 		Guide: "Network separation and hardening: control plane hardening", CIS: "1.2.22-1.2.26, 1.2.29, 2.1-2.7", Inspects: ScopeControlPlane,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: controlPlaneTLS_1_31}},
 	}
-}
-
-const controlPlaneTLSID = "control-plane-tls"
-
-// strongCipherSuites are ECDHE suites with an AEAD, by Go's names (which the components use): the
-// profile's own list (config.CISCipherSuites), which a test holds equal to Go's.
-var strongCipherSuites = config.CISCipherSuites
-
-// strongCiphers is true for a list of strong cipher suites only.
-func strongCiphers(v string, set bool) bool {
-	if !set {
-		return false
-	}
-	for _, s := range strings.Split(v, ",") {
-		if !slices.Contains(strongCipherSuites, strings.TrimSpace(s)) {
-			return false
-		}
-	}
-	return true
 }
 
 func controlPlaneTLS_1_31(inv *Inventory) Result {
@@ -85,13 +63,13 @@ func controlPlaneTLS_1_31(inv *Inventory) Result {
 				flagRule{"etcd-certfile", isSet, "to a client certificate from the etcd CA"},
 				flagRule{"etcd-keyfile", isSet, "to that certificate's key"})
 		}
-		checkFlags(controlPlaneTLSID, c, rules, &out)
+		checkFlags(c, rules, &out)
 	}
 	if api := cp.APIServer; api != nil {
 		etcdCA, _ := api.Arg("etcd-cafile")
 		clusterCA, _ := api.Arg("client-ca-file")
 		if etcdCA != "" && etcdCA == clusterCA {
-			out.Findings = append(out.Findings, Finding{Control: controlPlaneTLSID, Object: api.Name, Path: api.Source, Field: "--etcd-cafile",
+			out.Findings = append(out.Findings, Finding{Object: api.Name, Path: api.Source, Field: "--etcd-cafile",
 				Message: "etcd trusts the cluster CA (" + etcdCA + "): any client certificate the cluster CA signs reaches etcd",
 				Remedy:  "give etcd its own CA and point --etcd-cafile at it (kubeharden's PKI has one)"})
 		} else if etcdCA != "" {
@@ -99,7 +77,7 @@ func controlPlaneTLS_1_31(inv *Inventory) Result {
 		}
 	}
 	if e := cp.Etcd; e != nil {
-		checkFlags(controlPlaneTLSID, e, []flagRule{
+		checkFlags(e, []flagRule{
 			{"client-cert-auth", isValue("true"), "to true"},
 			{"peer-client-cert-auth", isValue("true"), "to true"},
 			{"auto-tls", notValue("true"), "to false"},

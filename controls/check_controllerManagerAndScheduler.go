@@ -20,7 +20,7 @@ func init() { addControl(CheckControllerManagerAndScheduler) }
 // CheckControllerManagerAndScheduler is the controller manager and scheduler settings control.
 func CheckControllerManagerAndScheduler() Control {
 	return Control{
-		ID: "controller-manager-and-scheduler", Title: "The controller manager and scheduler listen on loopback only, without profiling",
+		ID: "controller-manager-and-scheduler", Level: LevelAdvisory, Title: "The controller manager and scheduler listen on loopback only, without profiling",
 		Guide: "Authentication and authorization", CIS: "1.3.1-1.3.5, 1.3.7, 1.4.1, 1.4.2", Inspects: ScopeControlPlane,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: controllerManagerAndScheduler_1_31}},
 	}
@@ -31,12 +31,11 @@ func controllerManagerAndScheduler_1_31(inv *Inventory) Result {
 	if cp.ControllerManager == nil && cp.Scheduler == nil {
 		return Result{NotEvaluated: missingComponent("kube-controller-manager", "kube-scheduler")}
 	}
-	const id = "controller-manager-and-scheduler"
 	loopback := flagRule{"bind-address", oneOf("127.0.0.1", "::1"), "to 127.0.0.1"}
 	profiling := flagRule{"profiling", isValue("false"), "to false"}
 	var out Result
 	if c := cp.ControllerManager; c != nil {
-		checkFlags(id, c, []flagRule{profiling, loopback,
+		checkFlags(c, []flagRule{profiling, loopback,
 			{"use-service-account-credentials", isValue("true"), "to true"},
 			{"terminated-pod-gc-threshold", atLeast(1), "to a positive number, such as 1000"},
 			{"service-account-private-key-file", isSet, "to the service account signing key"},
@@ -44,7 +43,7 @@ func controllerManagerAndScheduler_1_31(inv *Inventory) Result {
 		}, &out)
 	}
 	if c := cp.Scheduler; c != nil {
-		checkFlags(id, c, []flagRule{profiling, loopback}, &out)
+		checkFlags(c, []flagRule{profiling, loopback}, &out)
 	}
 	return out
 }

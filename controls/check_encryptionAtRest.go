@@ -26,13 +26,11 @@ func init() { addControl(CheckEncryptionAtRest) }
 // CheckEncryptionAtRest is the encryption-at-rest control.
 func CheckEncryptionAtRest() Control {
 	return Control{
-		ID: "encryption-at-rest", Title: "Secrets are encrypted in etcd by a provider other than identity",
+		ID: "encryption-at-rest", Level: LevelMandatory, Title: "Secrets are encrypted in etcd by a provider other than identity",
 		Guide: "Network separation and hardening: Secrets", CIS: "1.2.27, 1.2.28", Kubescape: "C-0066", Inspects: ScopeControlPlane,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: encryptionAtRest_1_31}},
 	}
 }
-
-const encryptionAtRestID = "encryption-at-rest"
 
 func encryptionAtRest_1_31(inv *Inventory) Result {
 	cp := inv.ControlPlane
@@ -49,7 +47,7 @@ func encryptionAtRest_1_31(inv *Inventory) Result {
 	}
 	flag, set := api.Arg("encryption-provider-config")
 	if !set || flag == "" {
-		out.Findings = append(out.Findings, Finding{Control: encryptionAtRestID, Object: api.Name, Path: api.Source, Field: "--encryption-provider-config",
+		out.Findings = append(out.Findings, Finding{Object: api.Name, Path: api.Source, Field: "--encryption-provider-config",
 			Message: "is not set: Secrets are stored in plaintext in etcd",
 			Remedy:  "set --encryption-provider-config to an EncryptionConfiguration whose first provider for secrets is secretbox, aesgcm, aescbc or kms (kubeharden renders one)"})
 		return out
@@ -65,7 +63,7 @@ func encryptionAtRest_1_31(inv *Inventory) Result {
 		}
 		field := fmt.Sprintf("resources[%d].providers[0]", i)
 		if len(rc.Providers) == 0 {
-			out.Findings = append(out.Findings, Finding{Control: encryptionAtRestID, Object: "EncryptionConfiguration", Path: doc.Path, Field: fmt.Sprintf("resources[%d].providers", i),
+			out.Findings = append(out.Findings, Finding{Object: "EncryptionConfiguration", Path: doc.Path, Field: fmt.Sprintf("resources[%d].providers", i),
 				Message: "covers secrets with no provider", Remedy: "list secretbox, aesgcm, aescbc or kms first"})
 			return out
 		}
@@ -91,7 +89,7 @@ func encryptionAtRest_1_31(inv *Inventory) Result {
 			name, key = "kms "+first.KMS.APIVersion, first.KMS.Name
 		}
 		if name == "" {
-			out.Findings = append(out.Findings, Finding{Control: encryptionAtRestID, Object: "EncryptionConfiguration", Path: doc.Path, Field: field,
+			out.Findings = append(out.Findings, Finding{Object: "EncryptionConfiguration", Path: doc.Path, Field: field,
 				Message: "the first provider for secrets is identity: new Secrets are written in plaintext",
 				Remedy:  "put secretbox, aesgcm, aescbc or kms first; keep identity last only while migrating"})
 			return out
@@ -100,7 +98,7 @@ func encryptionAtRest_1_31(inv *Inventory) Result {
 			Detail: fmt.Sprintf("secrets are encrypted by %s (key %q); kube-apiserver --encryption-provider-config=%s", name, key, flag)})
 		return out
 	}
-	out.Findings = append(out.Findings, Finding{Control: encryptionAtRestID, Object: "EncryptionConfiguration", Path: doc.Path, Field: "resources",
+	out.Findings = append(out.Findings, Finding{Object: "EncryptionConfiguration", Path: doc.Path, Field: "resources",
 		Message: "no resource entry covers secrets", Remedy: "add an entry for resources [secrets] with secretbox, aesgcm, aescbc or kms first"})
 	return out
 }

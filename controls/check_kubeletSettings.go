@@ -30,7 +30,7 @@ func init() { addControl(CheckKubeletSettings) }
 // CheckKubeletSettings is the kubelet settings control.
 func CheckKubeletSettings() Control {
 	return Control{
-		ID: "kubelet-settings", Title: "The kubelet refuses anonymous requests, authorizes through the API server and rotates its certificates",
+		ID: "kubelet-settings", Level: LevelAdvisory, Title: "The kubelet refuses anonymous requests, authorizes through the API server and rotates its certificates",
 		Guide: "Authentication and authorization", CIS: "4.2.1-4.2.6, 4.2.10-4.2.13", Kubescape: "C-0069, C-0070", Inspects: ScopeControlPlane,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: kubeletSettings_1_31}},
 	}
@@ -44,7 +44,6 @@ func kubeletSettings_1_31(inv *Inventory) Result {
 		}
 		return Result{NotEvaluated: missingComponent("the kubelet (a KubeletConfiguration)")}
 	}
-	const id = "kubelet-settings"
 	doc := inv.ControlPlane.KubeletConfig
 	var out Result
 	var good []string
@@ -53,7 +52,7 @@ func kubeletSettings_1_31(inv *Inventory) Result {
 			good = append(good, field+"="+got)
 			return
 		}
-		out.Findings = append(out.Findings, Finding{Control: id, Object: "KubeletConfiguration", Path: doc.Path, Field: field,
+		out.Findings = append(out.Findings, Finding{Object: "KubeletConfiguration", Path: doc.Path, Field: field,
 			Message: "is " + got, Remedy: "set " + field + " " + want})
 	}
 	show := func(b *bool) string {

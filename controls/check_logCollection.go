@@ -28,14 +28,13 @@ func init() { addControl(CheckLogCollection) }
 // CheckLogCollection is the log collection control.
 func CheckLogCollection() Control {
 	return Control{
-		ID: "log-collection", Title: "A DaemonSet agent collects node and container logs, mounting them read-only",
+		ID: "log-collection", Level: LevelAdvisory, Title: "A DaemonSet agent collects node and container logs, mounting them read-only",
 		Guide: "Audit logging and threat detection", Inspects: ScopeCluster,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: logCollection_1_31}},
 	}
 }
 
 func logCollection_1_31(inv *Inventory) Result {
-	const id = "log-collection"
 	var out Result
 	for o := range inv.ByKind("DaemonSet") {
 		ds, ok := o.Typed().(*appsv1.DaemonSet)
@@ -65,7 +64,7 @@ func logCollection_1_31(inv *Inventory) Result {
 						continue
 					}
 					writable = true
-					out.Findings = append(out.Findings, Finding{Control: id, Object: o.Key(), Path: o.Path, Field: fmt.Sprintf("spec.template.spec.%s[%d].volumeMounts[%d].readOnly", list.field, ci, mi),
+					out.Findings = append(out.Findings, Finding{Object: o.Key(), Path: o.Path, Field: fmt.Sprintf("spec.template.spec.%s[%d].volumeMounts[%d].readOnly", list.field, ci, mi),
 						Message: "mounts the node's logs (" + logVolumes[m.Name] + ") writable", Remedy: "mount it readOnly: true; an agent reads logs, it never changes them"})
 				}
 			}
@@ -80,7 +79,7 @@ func logCollection_1_31(inv *Inventory) Result {
 		}
 	}
 	if len(out.Findings) == 0 && len(out.Evidence) == 0 {
-		out.Findings = append(out.Findings, Finding{Control: id, Object: "cluster",
+		out.Findings = append(out.Findings, Finding{Object: "cluster",
 			Message: "no DaemonSet collects the nodes' logs (/var/log)", Remedy: "enable kubeharden's log agent (profile logging.enabled) or run one of your own that ships logs off the cluster"})
 	}
 	return out

@@ -23,7 +23,7 @@ func init() { addControl(CheckNamespacePodSecurity) }
 // CheckNamespacePodSecurity is the namespace Pod Security labels control.
 func CheckNamespacePodSecurity() Control {
 	return Control{
-		ID: "namespace-pod-security", Title: "Every namespace enforces the restricted Pod Security Standard, pinned to a version",
+		ID: "namespace-pod-security", Level: LevelMandatory, Title: "Every namespace enforces the restricted Pod Security Standard, pinned to a version",
 		Guide: "Kubernetes Pod security", CIS: "5.2.1", Kubescape: "C-0013, C-0057", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: namespacePodSecurity_1_31}},
 	}
@@ -37,15 +37,15 @@ func namespacePodSecurity_1_31(inv *Inventory) Result {
 		reason := ns.Meta().GetAnnotations()[contract.PodSecurityExemptionReasonAnnotation]
 		switch {
 		case enforce == "":
-			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
+			out.Findings = append(out.Findings, Finding{Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
 				Message: "the namespace enforces no Pod Security level (the cluster default applies)",
 				Remedy:  "label it pod-security.kubernetes.io/enforce=restricted"})
 		case enforce != string(psaapi.LevelRestricted) && reason == "":
-			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
+			out.Findings = append(out.Findings, Finding{Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceLevelLabel + "]",
 				Message: "enforces " + enforce + ", weaker than restricted, with no recorded reason",
 				Remedy:  "enforce restricted, or record the reason in the " + contract.PodSecurityExemptionReasonAnnotation + " annotation"})
 		case version == "" || version == "latest":
-			out.Findings = append(out.Findings, Finding{Control: "namespace-pod-security", Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceVersionLabel + "]",
+			out.Findings = append(out.Findings, Finding{Object: ns.Key(), Path: ns.Path, Field: "metadata.labels[" + psaapi.EnforceVersionLabel + "]",
 				Message: "the enforced standard is not pinned to a version, so an upgrade can change it silently",
 				Remedy:  "label it pod-security.kubernetes.io/enforce-version=v1.<minor>"})
 		default:

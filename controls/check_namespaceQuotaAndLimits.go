@@ -16,7 +16,7 @@ func init() { addControl(CheckNamespaceQuotaAndLimits) }
 // CheckNamespaceQuotaAndLimits is the quota and limits control.
 func CheckNamespaceQuotaAndLimits() Control {
 	return Control{
-		ID: "namespace-quota-and-limits", Title: "Every namespace has a ResourceQuota and a LimitRange",
+		ID: "namespace-quota-and-limits", Level: LevelAdvisory, Title: "Every namespace has a ResourceQuota and a LimitRange",
 		Guide: "Network separation and hardening", Kubescape: "C-0270, C-0271", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: namespaceQuotaAndLimits_1_31}},
 	}
@@ -39,7 +39,7 @@ func namespaceQuotaAndLimits_1_31(inv *Inventory) Result {
 		}
 		for _, kind := range []string{"ResourceQuota", "LimitRange"} {
 			if !has[ns.Name][kind] {
-				out.Findings = append(out.Findings, Finding{Control: "namespace-quota-and-limits", Object: ns.Key(), Path: ns.Path,
+				out.Findings = append(out.Findings, Finding{Object: ns.Key(), Path: ns.Path,
 					Message: "the namespace has no " + kind, Remedy: "add a " + kind + " (kubeharden's tenant namespace has one from the profile)"})
 			}
 		}

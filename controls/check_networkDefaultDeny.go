@@ -22,7 +22,7 @@ func init() { addControl(CheckNetworkDefaultDeny) }
 // CheckNetworkDefaultDeny is the default-deny NetworkPolicy control.
 func CheckNetworkDefaultDeny() Control {
 	return Control{
-		ID: "network-default-deny", Title: "Every namespace has a NetworkPolicy that denies all ingress and egress by default",
+		ID: "network-default-deny", Level: LevelMandatory, Title: "Every namespace has a NetworkPolicy that denies all ingress and egress by default",
 		Guide: "Network separation and hardening", CIS: "5.3.2", Kubescape: "C-0030, C-0054", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: networkDefaultDeny_1_31}},
 	}
@@ -48,7 +48,7 @@ func networkDefaultDeny_1_31(inv *Inventory) Result {
 			out.Evidence = append(out.Evidence, Evidence{Object: np.Key(), Path: np.Path, Detail: "selects every pod and denies all ingress and egress"})
 			continue
 		}
-		out.Findings = append(out.Findings, Finding{Control: "network-default-deny", Object: ns.Key(), Path: ns.Path,
+		out.Findings = append(out.Findings, Finding{Object: ns.Key(), Path: ns.Path,
 			Message: "no NetworkPolicy in the namespace denies all ingress and egress",
 			Remedy:  "add a NetworkPolicy with podSelector: {} and policyTypes: [Ingress, Egress] and no rules (kubeharden's tenant namespace does)"})
 	}

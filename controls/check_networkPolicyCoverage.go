@@ -27,7 +27,7 @@ func init() { addControl(CheckNetworkPolicyCoverage) }
 // CheckNetworkPolicyCoverage is the control that every workload is isolated by a NetworkPolicy.
 func CheckNetworkPolicyCoverage() Control {
 	return Control{
-		ID: "network-policy-coverage", Title: "Every workload is selected by NetworkPolicies that isolate it for ingress and egress",
+		ID: "network-policy-coverage", Level: LevelAdvisory, Title: "Every workload is selected by NetworkPolicies that isolate it for ingress and egress",
 		Guide: "Network separation and hardening", CIS: "5.3.2", Kubescape: "C-0260", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", CheckWorkload: networkPolicyCoverage_1_31}},
 	}
@@ -96,7 +96,7 @@ func networkPolicyCoverage_1_31(inv *Inventory, w Workload) Result {
 	if w.GVK.Kind != "Pod" {
 		field = strings.TrimSuffix(w.SpecPath, ".spec") + ".metadata.labels"
 	}
-	return Result{Findings: []Finding{w.finding("network-policy-coverage", field,
+	return Result{Findings: []Finding{w.finding(field,
 		"no NetworkPolicy in namespace "+ns+" selects its pods for "+strings.Join(missing, " or "),
 		"add a NetworkPolicy in namespace "+ns+" with podSelector: {} and policyTypes: [Ingress, Egress] (a default deny), then allow the traffic the pods need")}}
 }

@@ -19,7 +19,7 @@ func init() { addControl(CheckNoDefaultServiceAccount) }
 // ServiceAccount.
 func CheckNoDefaultServiceAccount() Control {
 	return Control{
-		ID: "no-default-service-account", Title: "No workload runs as its namespace's default ServiceAccount",
+		ID: "no-default-service-account", Level: LevelMandatory, Title: "No workload runs as its namespace's default ServiceAccount",
 		Guide: "Authentication and authorization", CIS: "5.1.5", Kubescape: "C-0189", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", CheckWorkload: noDefaultServiceAccount_1_31}},
 	}
@@ -34,7 +34,7 @@ func noDefaultServiceAccount_1_31(_ *Inventory, w Workload) Result {
 	if w.Spec.ServiceAccountName == "default" {
 		what = "runs as the default ServiceAccount"
 	}
-	return Result{Findings: []Finding{w.finding("no-default-service-account", w.Field("serviceAccountName"),
+	return Result{Findings: []Finding{w.finding(w.Field("serviceAccountName"),
 		what+", which every pod of namespace "+namespaceOf(w.Object)+" without one shares",
 		"create a ServiceAccount for the workload and set serviceAccountName to it")}}
 }

@@ -23,7 +23,7 @@ func init() { addControl(CheckNoWorkloadsInDefaultNamespaces) }
 // CheckNoWorkloadsInDefaultNamespaces is the control that keeps workloads out of default and kube-public.
 func CheckNoWorkloadsInDefaultNamespaces() Control {
 	return Control{
-		ID: "no-workloads-in-default-namespaces", Title: "No workload runs in the default or kube-public namespace",
+		ID: "no-workloads-in-default-namespaces", Level: LevelMandatory, Title: "No workload runs in the default or kube-public namespace",
 		Guide: "Network separation and hardening", CIS: "5.7.4", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: noWorkloadsInDefaultNamespaces_1_31}},
 	}
@@ -42,7 +42,7 @@ func noWorkloadsInDefaultNamespaces_1_31(inv *Inventory) Result {
 			ns = "default"
 		}
 		if workloadFreeNamespaces[ns] {
-			out.Findings = append(out.Findings, Finding{Control: "no-workloads-in-default-namespaces", Object: o.Key(), Path: o.Path, Field: "metadata.namespace",
+			out.Findings = append(out.Findings, Finding{Object: o.Key(), Path: o.Path, Field: "metadata.namespace",
 				Message: "runs in the " + ns + " namespace, which has no Pod Security level, NetworkPolicy or quota of its own",
 				Remedy:  "move it to a namespace of its own (a kubeharden tenant namespace)"})
 		}

@@ -25,26 +25,25 @@ func init() { addControl(CheckRBACClusterAdminBinding) }
 // CheckRBACClusterAdminBinding is the control on bindings of cluster-admin and system:masters.
 func CheckRBACClusterAdminBinding() Control {
 	return Control{
-		ID: "rbac-cluster-admin-binding", Title: "Nothing is bound to cluster-admin or the system:masters group",
+		ID: "rbac-cluster-admin-binding", Level: LevelMandatory, Title: "Nothing is bound to cluster-admin or the system:masters group",
 		Guide: "Authentication and authorization", CIS: "5.1.1", Kubescape: "C-0035", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: rbacClusterAdminBinding_1_31}},
 	}
 }
 
 func rbacClusterAdminBinding_1_31(inv *Inventory) Result {
-	const id = "rbac-cluster-admin-binding"
 	var out Result
 	for b := range inv.bindings() {
 		bad := false
 		if b.RoleRef.Kind == "ClusterRole" && b.RoleRef.Name == "cluster-admin" {
 			bad = true
-			out.Findings = append(out.Findings, Finding{Control: id, Object: b.Key(), Path: b.Path, Field: "roleRef.name",
+			out.Findings = append(out.Findings, Finding{Object: b.Key(), Path: b.Path, Field: "roleRef.name",
 				Message: "binds cluster-admin to " + subjectNames(b.Subjects),
 				Remedy:  "bind a role that names only what the subjects need; keep cluster-admin for a break-glass binding exempted with its reason"})
 		}
 		if i := slices.IndexFunc(b.Subjects, func(s rbacv1.Subject) bool { return s.Kind == rbacv1.GroupKind && s.Name == "system:masters" }); i >= 0 {
 			bad = true
-			out.Findings = append(out.Findings, Finding{Control: id, Object: b.Key(), Path: b.Path, Field: fmt.Sprintf("subjects[%d]", i),
+			out.Findings = append(out.Findings, Finding{Object: b.Key(), Path: b.Path, Field: fmt.Sprintf("subjects[%d]", i),
 				Message: "binds the group system:masters, whose members no authorizer can restrict",
 				Remedy:  "remove system:masters from the subjects: its members are cluster admins through their certificates already"})
 		}

@@ -24,14 +24,14 @@ func init() { addControl(CheckRBACEscalationVerbs) }
 // CheckRBACEscalationVerbs is the control on escalate, bind and impersonate.
 func CheckRBACEscalationVerbs() Control {
 	return Control{
-		ID: "rbac-escalation-verbs", Title: "No role grants escalate, bind or impersonate",
+		ID: "rbac-escalation-verbs", Level: LevelAdvisory, Title: "No role grants escalate, bind or impersonate",
 		Guide: "Authentication and authorization", CIS: "5.1.8", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: rbacEscalationVerbs_1_31}},
 	}
 }
 
 func rbacEscalationVerbs_1_31(inv *Inventory) Result {
-	return inv.judgeRoles("rbac-escalation-verbs", func(r rbacv1.PolicyRule) (string, bool) {
+	return inv.judgeRoles(func(r rbacv1.PolicyRule) (string, bool) {
 		var what []string
 		for _, res := range []string{"roles", "clusterroles"} {
 			if grants(r, rbacv1.GroupName, res, "escalate", "bind") {

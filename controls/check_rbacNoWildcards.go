@@ -26,7 +26,7 @@ func init() { addControl(CheckRBACNoWildcards) }
 // CheckRBACNoWildcards is the no-wildcard RBAC control.
 func CheckRBACNoWildcards() Control {
 	return Control{
-		ID: "rbac-no-wildcards", Title: "Roles name every API group, resource and verb they grant",
+		ID: "rbac-no-wildcards", Level: LevelMandatory, Title: "Roles name every API group, resource and verb they grant",
 		Guide: "Authentication and authorization", CIS: "5.1.3", Kubescape: "C-0035", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: rbacNoWildcards_1_31}},
 	}
@@ -44,7 +44,7 @@ func rbacNoWildcards_1_31(inv *Inventory) Result {
 			}{{"apiGroups", r.APIGroups}, {"resources", r.Resources}, {"verbs", r.Verbs}} {
 				for j, v := range f.values {
 					if strings.Contains(v, "*") {
-						out.Findings = append(out.Findings, Finding{Control: "rbac-no-wildcards", Object: key, Path: o.Path, Field: fmt.Sprintf("rules[%d].%s[%d]", i, f.field, j),
+						out.Findings = append(out.Findings, Finding{Object: key, Path: o.Path, Field: fmt.Sprintf("rules[%d].%s[%d]", i, f.field, j),
 							Message: fmt.Sprintf("grants %q", v), Remedy: "name each " + strings.TrimSuffix(f.field, "s") + " the role needs"})
 					}
 				}

@@ -21,7 +21,7 @@ func init() { addControl(CheckRBACPodCreate) }
 // CheckRBACPodCreate is the control on creating pods in every namespace.
 func CheckRBACPodCreate() Control {
 	return Control{
-		ID: "rbac-pod-create", Title: "Nobody but the cluster's admins may create pods in every namespace",
+		ID: "rbac-pod-create", Level: LevelAdvisory, Title: "Nobody but the cluster's admins may create pods in every namespace",
 		Guide: "Authentication and authorization", CIS: "5.1.4", Kubescape: "C-0188", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: rbacPodCreate_1_31}},
 	}
@@ -31,7 +31,6 @@ func CheckRBACPodCreate() Control {
 var builtinPodCreators = map[string]bool{"admin": true, "edit": true}
 
 func rbacPodCreate_1_31(inv *Inventory) Result {
-	const id = "rbac-pod-create"
 	createsPods := map[string]bool{}
 	for r := range inv.roles() {
 		if r.GVK.Kind != "ClusterRole" {
@@ -47,7 +46,7 @@ func rbacPodCreate_1_31(inv *Inventory) Result {
 			continue
 		}
 		if createsPods[b.RoleRef.Name] || builtinPodCreators[b.RoleRef.Name] {
-			out.Findings = append(out.Findings, Finding{Control: id, Object: b.Key(), Path: b.Path, Field: "roleRef.name",
+			out.Findings = append(out.Findings, Finding{Object: b.Key(), Path: b.Path, Field: "roleRef.name",
 				Message: "grants " + subjectNames(b.Subjects) + " create on pods in every namespace, through ClusterRole " + b.RoleRef.Name,
 				Remedy:  "bind the ClusterRole with a RoleBinding in each namespace the subjects work in, instead of a ClusterRoleBinding"})
 			continue

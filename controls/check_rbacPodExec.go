@@ -23,14 +23,14 @@ func init() { addControl(CheckRBACPodExec) }
 // CheckRBACPodExec is the control on pods/exec and pods/attach.
 func CheckRBACPodExec() Control {
 	return Control{
-		ID: "rbac-pod-exec", Title: "No role grants exec or attach into pods",
+		ID: "rbac-pod-exec", Level: LevelAdvisory, Title: "No role grants exec or attach into pods",
 		Guide: "Authentication and authorization", Kubescape: "C-0002", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: rbacPodExec_1_31}},
 	}
 }
 
 func rbacPodExec_1_31(inv *Inventory) Result {
-	return inv.judgeRoles("rbac-pod-exec", func(r rbacv1.PolicyRule) (string, bool) {
+	return inv.judgeRoles(func(r rbacv1.PolicyRule) (string, bool) {
 		var what []string
 		for _, sub := range []string{"pods/exec", "pods/attach"} {
 			if grants(r, "", sub, "create", "get") {

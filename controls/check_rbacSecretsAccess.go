@@ -24,7 +24,7 @@ func init() { addControl(CheckRBACSecretsAccess) }
 // CheckRBACSecretsAccess is the control on roles that read Secrets.
 func CheckRBACSecretsAccess() Control {
 	return Control{
-		ID: "rbac-secrets-access", Title: "No role reads Secrets (get, list or watch)",
+		ID: "rbac-secrets-access", Level: LevelAdvisory, Title: "No role reads Secrets (get, list or watch)",
 		Guide: "Authentication and authorization", CIS: "5.1.2", Kubescape: "C-0015", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: rbacSecretsAccess_1_31}},
 	}
@@ -32,7 +32,7 @@ func CheckRBACSecretsAccess() Control {
 
 func rbacSecretsAccess_1_31(inv *Inventory) Result {
 	read := []string{"get", "list", "watch"}
-	return inv.judgeRoles("rbac-secrets-access", func(r rbacv1.PolicyRule) (string, bool) {
+	return inv.judgeRoles(func(r rbacv1.PolicyRule) (string, bool) {
 		if !grants(r, "", "secrets", read...) {
 			return "", false
 		}

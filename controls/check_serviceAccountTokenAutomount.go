@@ -23,7 +23,7 @@ func init() { addControl(CheckServiceAccountTokenAutomount) }
 // it uses the API.
 func CheckServiceAccountTokenAutomount() Control {
 	return Control{
-		ID: "service-account-token-automount", Title: "Pods mount a ServiceAccount token only where they use the Kubernetes API",
+		ID: "service-account-token-automount", Level: LevelMandatory, Title: "Pods mount a ServiceAccount token only where they use the Kubernetes API",
 		Guide: "Kubernetes Pod security", CIS: "5.1.6", Kubescape: "C-0034", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", CheckWorkload: serviceAccountTokenAutomount_1_31}},
 	}
@@ -45,7 +45,7 @@ func serviceAccountTokenAutomount_1_31(inv *Inventory, w Workload) Result {
 	if bindings := idx.bindings[sa]; len(bindings) > 0 {
 		return Result{Evidence: []Evidence{w.evidence("mounts the token of ServiceAccount " + sa + ", which uses the API: bound by " + strings.Join(bindings, ", "))}}
 	}
-	return Result{Findings: []Finding{w.finding("service-account-token-automount", w.Field("automountServiceAccountToken"),
+	return Result{Findings: []Finding{w.finding(w.Field("automountServiceAccountToken"),
 		"mounts the token of ServiceAccount "+sa+", which no binding among the inputs grants any role",
 		"set automountServiceAccountToken: false on the pod template (or the ServiceAccount); if it does use the API, bind its ServiceAccount to the role it needs")}}
 }

@@ -23,7 +23,7 @@ func init() { addControl(CheckServiceExposure) }
 // CheckServiceExposure is the control on NodePort and LoadBalancer Services.
 func CheckServiceExposure() Control {
 	return Control{
-		ID: "service-exposure", Title: "No Service opens a NodePort or a LoadBalancer",
+		ID: "service-exposure", Level: LevelAdvisory, Title: "No Service opens a NodePort or a LoadBalancer",
 		Guide: "Network separation and hardening", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", Check: serviceExposure_1_31}},
 	}
@@ -39,7 +39,7 @@ func serviceExposure_1_31(inv *Inventory) Result {
 		switch t := svc.Spec.Type; t {
 		case corev1.ServiceTypeNodePort, corev1.ServiceTypeLoadBalancer:
 			what := map[corev1.ServiceType]string{corev1.ServiceTypeNodePort: "opens a port on every node", corev1.ServiceTypeLoadBalancer: "asks for a load balancer outside the cluster"}[t]
-			out.Findings = append(out.Findings, Finding{Control: "service-exposure", Object: o.Key(), Path: o.Path, Field: "spec.type",
+			out.Findings = append(out.Findings, Finding{Object: o.Key(), Path: o.Path, Field: "spec.type",
 				Message: "is of type " + string(t) + ": it " + what,
 				Remedy:  "set spec.type: ClusterIP and reach it through an Ingress or Gateway; exempt a Service that must be exposed with its reason"})
 		default:

@@ -10,8 +10,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/pod-security-admission/policy"
-
-	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
 /*
@@ -39,7 +37,7 @@ func init() { addControl(CheckWorkloadPodSecurity) }
 // CheckWorkloadPodSecurity is the workload Pod Security control.
 func CheckWorkloadPodSecurity() Control {
 	return Control{
-		ID: "workload-pod-security", Title: "Every workload meets the Pod Security Standard its namespace enforces (restricted by default)",
+		ID: "workload-pod-security", Level: LevelMandatory, Title: "Every workload meets the Pod Security Standard its namespace enforces (restricted by default)",
 		Guide: "Kubernetes Pod security", CIS: "5.2.2-5.2.12", Kubescape: "C-0013, C-0016, C-0038, C-0041, C-0044, C-0046, C-0055, C-0057", Inspects: ScopeObjects,
 		Versions: []VersionedCheck{{MinimumVersion: "1.31", CheckWorkload: workloadPodSecurity_1_31}},
 	}
@@ -91,7 +89,7 @@ func workloadPodSecurity_1_31(inv *Inventory, w Workload) Result {
 	}
 	var out Result
 	for _, v := range locateViolations(lv, w, failing) {
-		out.Findings = append(out.Findings, w.finding("workload-pod-security", v.field, "violates "+level+": "+v.reason+" ("+v.detail+")", v.remedy))
+		out.Findings = append(out.Findings, w.finding(v.field, "violates "+level+": "+v.reason+" ("+v.detail+")", v.remedy))
 	}
 	return out
 }
@@ -244,27 +242,4 @@ func containerFix(reason string) (field, remedy string) {
 		return "securityContext.appArmorProfile.type", "set securityContext.appArmorProfile.type: RuntimeDefault, or leave it out"
 	}
 	return "securityContext", "change it so that it meets the level: " + reason
-}
-
-// ownedByController is true for an object a controller in the inventory made from another, such as a
-// Deployment's ReplicaSet or a ReplicaSet's Pod in a live cluster: the owner is checked, so the finding is
-// reported once. An object whose owner is not in the inventory is checked itself.
-func (inv *Inventory) ownedByController(o manifests.Object) bool {
-	for _, ref := range o.Meta().GetOwnerReferences() {
-		if ref.Controller != nil && *ref.Controller && inv.has(ref.Kind+"/"+o.Namespace+"/"+ref.Name) {
-			return true
-		}
-	}
-	return false
-}
-
-// has is true when the inventory holds an object with this key.
-func (inv *Inventory) has(key string) bool {
-	inv.keysOnce.Do(func() {
-		inv.keys = make(map[string]bool, len(inv.Objects))
-		for _, o := range inv.Objects {
-			inv.keys[o.Key()] = true
-		}
-	})
-	return inv.keys[key]
 }

@@ -17,7 +17,7 @@ type flagRule struct {
 
 // checkFlags applies rules to a component: a finding for each rule it fails, and one piece of evidence
 // listing the flags that pass.
-func checkFlags(id string, c *Component, rules []flagRule, out *Result) {
+func checkFlags(c *Component, rules []flagRule, out *Result) {
 	var good []string
 	for _, r := range rules {
 		v, set := c.Arg(r.flag)
@@ -35,7 +35,7 @@ func checkFlags(id string, c *Component, rules []flagRule, out *Result) {
 		if !set {
 			msg = "--" + r.flag + " is not set"
 		}
-		out.Findings = append(out.Findings, Finding{Control: id, Object: c.Name, Path: c.Source, Field: "--" + r.flag,
+		out.Findings = append(out.Findings, Finding{Object: c.Name, Path: c.Source, Field: "--" + r.flag,
 			Message: msg, Remedy: "set --" + r.flag + " " + r.want})
 	}
 	if len(good) > 0 {

@@ -75,7 +75,7 @@ func roleRule(i int) string { return fmt.Sprintf("rules[%d]", i) }
 
 // judgeRoles runs a rule check on every non-aggregated role: each rule that grant reports as granting
 // something becomes a finding; a role with none is evidence.
-func (inv *Inventory) judgeRoles(id string, grant func(r rbacv1.PolicyRule) (message string, ok bool), remedy, passed string) Result {
+func (inv *Inventory) judgeRoles(grant func(r rbacv1.PolicyRule) (message string, ok bool), remedy, passed string) Result {
 	var out Result
 	for r := range inv.roles() {
 		if r.Aggregated {
@@ -84,7 +84,7 @@ func (inv *Inventory) judgeRoles(id string, grant func(r rbacv1.PolicyRule) (mes
 		before := len(out.Findings)
 		for i, rule := range r.Rules {
 			if msg, ok := grant(rule); ok {
-				out.Findings = append(out.Findings, Finding{Control: id, Object: r.Key(), Path: r.Path, Field: roleRule(i), Message: msg, Remedy: remedy})
+				out.Findings = append(out.Findings, Finding{Object: r.Key(), Path: r.Path, Field: roleRule(i), Message: msg, Remedy: remedy})
 			}
 		}
 		if len(out.Findings) == before {

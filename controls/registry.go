@@ -15,18 +15,34 @@ var defaultControls []func() Control
 // addControl registers a control constructor; each control file calls it from init().
 func addControl(f func() Control) { defaultControls = append(defaultControls, f) }
 
-// DefaultControls returns fresh copies of every registered control, sorted by ID.
+// DefaultControls returns fresh copies of every registered control, sorted by ID. The catalog is
+// validated as it is built: a control that breaks the catalog's rules (Validate) is a programming
+// error, and panics in the first test that builds the catalog.
 func DefaultControls() []Control {
 	out := make([]Control, len(defaultControls))
 	for i, f := range defaultControls {
 		out[i] = f()
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	if err := Validate(out); err != nil {
+		panic("the control catalog: " + err.Error())
+	}
 	return out
 }
 
-// Validate checks a catalog: unique IDs, a title and a guide section each, at least one check, and
-// strictly increasing versions.
+// Mandatory are the IDs of the catalog's mandatory controls, in its order.
+func Mandatory(catalog []Control) []string {
+	var out []string
+	for _, c := range catalog {
+		if c.Level == LevelMandatory {
+			out = append(out, c.ID)
+		}
+	}
+	return out
+}
+
+// Validate checks a catalog: unique IDs, a title, a guide section and a level each, at least one check,
+// and strictly increasing versions.
 func Validate(catalog []Control) error {
 	seen := map[string]bool{}
 	for _, c := range catalog {
@@ -39,6 +55,8 @@ func Validate(catalog []Control) error {
 			return fmt.Errorf("control %s: needs a title and the guide section it implements", c.ID)
 		case len(c.Versions) == 0:
 			return fmt.Errorf("control %s: has no check", c.ID)
+		case c.Level != LevelMandatory && c.Level != LevelAdvisory:
+			return fmt.Errorf("control %s: level %q: must be %s or %s", c.ID, c.Level, LevelMandatory, LevelAdvisory)
 		}
 		seen[c.ID] = true
 		var prev *goversion.Version
@@ -145,6 +163,10 @@ func Evaluate(catalog []Control, inv *Inventory, kubernetesVersion string) ([]Ou
 		r := results[i]
 		if r.NotEvaluated == "" && len(r.Findings) == 0 && len(r.Evidence) == 0 {
 			r.NotEvaluated = "nothing among the inputs for it to inspect"
+		}
+		// The runner, not the check, names the control a finding belongs to: one place, one way.
+		for j := range r.Findings {
+			r.Findings[j].Control = c.ID
 		}
 		out[i] = Outcome{Control: c, Result: r}
 	}

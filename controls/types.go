@@ -14,6 +14,9 @@ import (
 type Control struct {
 	// ID is the control's stable identifier, such as "network-default-deny".
 	ID string
+	// Level is how hard the control stops a change by default: a mandatory control's violation stops a
+	// preview (the policy pack) unless a pack config lowers it; an advisory one is reported.
+	Level Level
 	// Title says what the control requires, in one sentence.
 	Title string
 	// Guide is the NSA/CISA Kubernetes Hardening Guide v1.2 section it implements.
@@ -38,6 +41,18 @@ type VersionedCheck struct {
 	// namespace's policies). Evaluate decodes each workload once for every such check and lets it go.
 	CheckWorkload func(inv *Inventory, w Workload) Result
 }
+
+// Level is a control's default enforcement level.
+type Level string
+
+const (
+	// LevelMandatory controls stop a preview by default: the namespace's Pod Security level, its
+	// default-deny policy, bindings of cluster-admin or system:masters, RBAC wildcards, an
+	// EncryptionConfiguration that stores Secrets in plaintext, and every workload control.
+	LevelMandatory Level = "mandatory"
+	// LevelAdvisory controls are reported and stop nothing by default.
+	LevelAdvisory Level = "advisory"
+)
 
 // Scope is what a control inspects, and so which inputs it needs.
 type Scope string

@@ -50,9 +50,9 @@ func (w Workload) Containers() iter.Seq[ContainerRef] {
 // Field is a field path below the pod spec, such as Field("serviceAccountName").
 func (w Workload) Field(below string) string { return w.SpecPath + "." + below }
 
-// finding is a finding of control id on the workload.
-func (w Workload) finding(id, field, message, remedy string) Finding {
-	return Finding{Control: id, Object: w.Key(), Path: w.Path, Field: field, Message: message, Remedy: remedy}
+// finding is a finding on the workload (Evaluate stamps the control's ID).
+func (w Workload) finding(field, message, remedy string) Finding {
+	return Finding{Object: w.Key(), Path: w.Path, Field: field, Message: message, Remedy: remedy}
 }
 
 // evidence is the workload's evidence that a control is met.
@@ -109,4 +109,27 @@ type lazy[T any] struct {
 func (l *lazy[T]) get(f func() T) T {
 	l.once.Do(func() { l.v = f() })
 	return l.v
+}
+
+// ownedByController is true for an object a controller in the inventory made from another, such as a
+// Deployment's ReplicaSet or a ReplicaSet's Pod in a live cluster: the owner is checked, so the finding is
+// reported once. An object whose owner is not in the inventory is checked itself.
+func (inv *Inventory) ownedByController(o manifests.Object) bool {
+	for _, ref := range o.Meta().GetOwnerReferences() {
+		if ref.Controller != nil && *ref.Controller && inv.has(ref.Kind+"/"+o.Namespace+"/"+ref.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// has is true when the inventory holds an object with this key.
+func (inv *Inventory) has(key string) bool {
+	inv.keysOnce.Do(func() {
+		inv.keys = make(map[string]bool, len(inv.Objects))
+		for _, o := range inv.Objects {
+			inv.keys[o.Key()] = true
+		}
+	})
+	return inv.keys[key]
 }

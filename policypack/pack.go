@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"slices"
 	"sort"
 	"sync"
 
@@ -29,17 +28,6 @@ var Version = semver.MustParse("0.1.0")
 // InputsPolicy is the policy that fails a resource the pack could not turn into an object to judge: the
 // catalog's verdict on it is unknown, and the pack fails closed.
 const InputsPolicy = "kubeharden-inputs-judged"
-
-// Mandatory are the controls whose violations stop a preview by default: the namespace's Pod Security
-// level, its default-deny policy, bindings of cluster-admin or system:masters, RBAC wildcards, an
-// EncryptionConfiguration that stores Secrets in plaintext, and every workload control. The rest of the
-// catalog is advisory. The pack's config (`pulumi preview --policy-pack-config`) sets any policy's
-// enforcement level: {"rbac-pod-exec": "mandatory", "service-exposure": "disabled"}.
-var Mandatory = []string{
-	"namespace-pod-security", "network-default-deny", "rbac-cluster-admin-binding", "rbac-no-wildcards", "encryption-at-rest",
-	"workload-pod-security", "container-resource-limits", "container-read-only-root-filesystem", "container-image-tag",
-	"no-default-service-account", "service-account-token-automount", "no-workloads-in-default-namespaces",
-}
 
 // Options say how the pack judges: the catalog, the Kubernetes version whose checks apply and the
 // exemptions (a stack's profile gives them; see check.Exemptions).
@@ -77,7 +65,7 @@ func New(opts Options) (policyx.PolicyPack, error) {
 	})}
 	for _, c := range opts.Catalog {
 		level := policyx.EnforcementLevelAdvisory
-		if slices.Contains(Mandatory, c.ID) {
+		if c.Level == controls.LevelMandatory {
 			level = policyx.EnforcementLevelMandatory
 		}
 		policies = append(policies, policyx.NewStackValidationPolicy(c.ID, policyx.StackValidationPolicyArgs{

@@ -192,7 +192,7 @@ func TestEveryControlIsAPolicyAndTheMandatoryOnesExist(t *testing.T) {
 	for _, c := range controls.DefaultControls() {
 		assert.Contains(t, names, c.ID)
 	}
-	for _, id := range Mandatory {
+	for _, id := range controls.Mandatory(controls.DefaultControls()) {
 		assert.Equal(t, policyx.EnforcementLevelMandatory, names[id], id)
 	}
 	assert.Equal(t, policyx.EnforcementLevelMandatory, names[InputsPolicy])
