@@ -2,8 +2,9 @@
 # make bench: `kubeharden check` against kube-score v1.20 (built from the Go module proxy into the tools
 # cache) on two sets, in one run: the real release manifests of ../shared/corpus (CRD-heavy bundles among
 # them) and 10,000 generated objects. Each tool is timed over the same files (the median of BENCH_RUNS runs,
-# 5 by default); the table gives wall time, objects per second, peak memory and the ratio. Figures, not a
-# pass/fail test. Then the Pulumi side (tests/bench/pulumi, P0 to P3): previews of the kubeharden program
+# 5 by default); the table gives wall time, objects per second, peak memory and the ratio. Then the start
+# (kubeharden version against kube-score version) and one CRD-heavy bundle (kyverno's install). Figures,
+# not a pass/fail test. Then the Pulumi side (tests/bench/pulumi, P0 to P3): previews of the kubeharden program
 # against the engine's floor, growth, memory and a CPU profile, and `pulumi up` against kubectl on a real
 # API server; BENCH_PULUMI=0 leaves it out, its BENCH_PULUMI_* knobs are in its bench_test.go. Between the
 # two, the fleet (tests/bench/fleet): `kubeharden fleet preview` of 1, 4 and 16 clusters; BENCH_FLEET=0
@@ -76,6 +77,24 @@ else
 fi
 mapfile -t generated < <(find "$work/generated" -type f -name '*.yaml' | sort)
 row generated 10 "${generated[@]}"
+
+# The start: the command that prints its version, started START_RUNS times (20 by default); the median
+# wall time beside kube-score's. kubeharden links no Pulumi SDK and no component (a test holds that), so
+# that its start does not dominate the check of a small bundle. Target: within 2x of kube-score.
+start_runs=${START_RUNS:-20}
+read -r kh_start _ < <(RUNS=$start_runs measure kh-start "$work/kubeharden" version)
+read -r ks_start _ < <(RUNS=$start_runs measure ks-start "$KUBE_SCORE" version)
+awk -v a="$kh_start" -v b="$ks_start" -v n="$start_runs" 'BEGIN {
+  printf "start      (version, median of %d)\n", n
+  printf "  kubeharden version   %8.4f s\n  kube-score version   %8.4f s\n", a, b
+  printf "  ratio %.2fx  (target: within 2x of kube-score)\n", a / (b > 0 ? b : 0.0001)
+}'
+
+# A CRD-heavy release bundle of the corpus (kyverno's install: its CRDs are most of its 3.5 MB), where
+# the start is a large part of a check. Target: at least 5x kube-score's objects per second.
+if [ -d "$CORPUS" ]; then
+  RUNS=${CRD_RUNS:-11} row crd-bundle 5 "$CORPUS/kyverno/config/install-latest-testing.yaml"
+fi
 
 if [ "${BENCH_FLEET:-1}" != 0 ]; then
   go test -run '^$' -bench '^BenchmarkFleet$' -benchtime 1x -timeout 1h ./tests/bench/fleet
