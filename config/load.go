@@ -5,15 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"reflect"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/kubeharden/kubeharden/internal/jsonmerge"
 	"github.com/kubeharden/kubeharden/internal/limitread"
-	"github.com/spf13/viper"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	kjson "sigs.k8s.io/json"
 	"sigs.k8s.io/yaml"
@@ -242,27 +241,23 @@ func DecodeStrict(data []byte, v any) field.ErrorList {
 	return errs
 }
 
-// applyEnvironment sets the fields EnvOverrides name from the environment (nil: the process's, read
-// through viper, each variable bound to its field), typed as the field is.
+// applyEnvironment sets the fields EnvOverrides name from the environment (nil: the process's, each
+// variable read with os.LookupEnv), typed as the field is.
 func applyEnvironment(doc map[string]any, environ []string) field.ErrorList {
-	lookup := func(o EnvOverride) (string, bool) {
-		for _, kv := range environ {
-			if k, v, ok := strings.Cut(kv, "="); ok && k == o.Var {
-				return v, true
+	lookup := os.LookupEnv
+	if environ != nil {
+		lookup = func(name string) (string, bool) {
+			for _, kv := range environ {
+				if k, v, ok := strings.Cut(kv, "="); ok && k == name {
+					return v, true
+				}
 			}
+			return "", false
 		}
-		return "", false
-	}
-	if environ == nil {
-		v := viper.New()
-		for _, o := range EnvOverrides {
-			_ = v.BindEnv(o.Path, o.Var) // a key and a variable name: it cannot fail
-		}
-		lookup = func(o EnvOverride) (string, bool) { return v.GetString(o.Path), v.IsSet(o.Path) }
 	}
 	var errs field.ErrorList
 	for _, o := range EnvOverrides {
-		raw, ok := lookup(o)
+		raw, ok := lookup(o.Var)
 		if !ok {
 			continue
 		}
@@ -301,28 +296,33 @@ func jsonCopy(m map[string]any) (map[string]any, error) {
 	return out, json.Unmarshal(data, &out)
 }
 
-// strictPath is the path in a strict decoding error: unknown field "tenants[0].quota.cpu".
-var strictPath = regexp.MustCompile(`^(unknown|duplicate) field "(.*)"$`)
-
 // strictError turns a strict decoding error into a field error: an unknown key names the keys its place
-// allows (and the right spelling, keys being case-sensitive); a duplicate key is a duplicate.
+// allows (and the right spelling, keys being case-sensitive); a duplicate key is a duplicate. The path
+// is the decoder's own (kjson.FieldError); only whether the key is unknown or repeated comes from its
+// text, which the decoder does not give otherwise.
 func strictError(e error, root reflect.Type) *field.Error {
-	m := strictPath.FindStringSubmatch(e.Error())
-	if m == nil {
+	var fe kjson.FieldError
+	if !errors.As(e, &fe) {
 		return field.Invalid(field.NewPath("profile"), "", e.Error())
 	}
-	segments := splitPath(m[2])
+	duplicate := strings.HasPrefix(fe.Error(), "duplicate field")
+	at := fe.FieldPath()
+	segments := splitPath(at)
 	var parent reflect.Type
 	if len(segments) > 0 {
 		parent = fieldType(root, segments[:len(segments)-1])
 	}
 	if parent == nil {
 		// The key's own text holds a "." or a "[" (no key of a profile does), so its place cannot be told.
-		return field.Invalid(field.NewPath("profile"), m[2], m[1]+" key: a profile's keys are words such as tenants or podSecurity")
+		kind := "unknown"
+		if duplicate {
+			kind = "duplicate"
+		}
+		return field.Invalid(field.NewPath("profile"), at, kind+" key: a profile's keys are words such as tenants or podSecurity")
 	}
 	key := segments[len(segments)-1]
 	path := fieldPath(segments)
-	if m[1] == "duplicate" {
+	if duplicate {
 		return field.Duplicate(path, key)
 	}
 	allowed := jsonNames(parent)

@@ -42,3 +42,18 @@ func TestDecodeStrictReportsAWrongType(t *testing.T) {
 	require.Len(t, errs, 1)
 	assert.Equal(t, "quota", errs[0].Field)
 }
+
+// TestDecodeStrictPlacesUnknownAndDuplicateKeys: the decoder's own field paths name an unknown key deep
+// in a list, with the keys its place allows, and a key given twice as a duplicate.
+func TestDecodeStrictPlacesUnknownAndDuplicateKeys(t *testing.T) {
+	var f struct {
+		Name  string `json:"name"`
+		Items []struct {
+			Size int `json:"size"`
+		} `json:"items"`
+	}
+	errs := DecodeStrict([]byte(`{"name":"a","name":"b","items":[{"size":1},{"sise":2}]}`), &f)
+	require.Len(t, errs, 2, "%v", errs)
+	assert.Equal(t, `name: Duplicate value: "name"`, errs[0].Error())
+	assert.Equal(t, `items[1].sise: Unsupported value: "sise": supported values: "size"`, errs[1].Error())
+}

@@ -1,11 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
 
 	"github.com/kubeharden/kubeharden/cmd/internal/cli"
 	"github.com/kubeharden/kubeharden/controls"
@@ -26,6 +30,7 @@ func newFleetCommand() *cobra.Command {
 	cmd.PersistentFlags().StringSliceVar(&only, "only", nil, "only these clusters (names, comma-separated)")
 	cmd.PersistentFlags().StringSliceVar(&exclude, "exclude", nil, "all clusters but these")
 	cmd.PersistentFlags().StringVarP(&output, "output", "o", "table", "table or json")
+	cmd.PersistentPreRunE = func(c *cobra.Command, _ []string) error { return flagsFromEnvironment(c.Flags()) }
 	for _, op := range []fleet.Operation{fleet.Preview, fleet.Up, fleet.Drift} {
 		short := map[fleet.Operation]string{
 			fleet.Preview: "Preview every cluster with the policy pack; exit 1 if one fails or violates a mandatory policy",
@@ -105,4 +110,36 @@ func writeFleetHTML(path string, results []fleet.Result) error {
 		return err
 	}
 	return f.Close()
+}
+
+// EnvPrefix starts the environment variable that sets each flag a command line leaves out, for a CI
+// job that configures the fleet by its environment: KUBEHARDEN_FLEET_FILE, KUBEHARDEN_FLEET_PARALLEL,
+// KUBEHARDEN_FLEET_POLICY_PACK, KUBEHARDEN_FLEET_ONLY (comma-separated), and so on.
+const EnvPrefix = "KUBEHARDEN_FLEET"
+
+// flagsFromEnvironment sets each flag the command line did not set from its environment variable,
+// through viper (its prefix and key replacer): a flag given wins over the variable, the variable over
+// the default, and a variable whose value the flag refuses is a usage error naming the variable.
+func flagsFromEnvironment(flags *pflag.FlagSet) error {
+	v := viper.New()
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
+	var errs []error
+	flags.VisitAll(func(f *pflag.Flag) {
+		if f.Changed {
+			return
+		}
+		_ = v.BindEnv(f.Name) // a key: it cannot fail
+		if !v.IsSet(f.Name) {
+			return
+		}
+		name := EnvPrefix + "_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if err := flags.Set(f.Name, v.GetString(f.Name)); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", name, v.GetString(f.Name), err))
+		}
+	})
+	if len(errs) > 0 {
+		return usageError(errors.Join(errs...))
+	}
+	return nil
 }

@@ -33,3 +33,28 @@ func TestExitCodes(t *testing.T) {
 		})
 	}
 }
+
+// TestFlagsFromTheEnvironment: KUBEHARDEN_FLEET_<FLAG> sets a flag the command line leaves out; a flag
+// given wins; a value the flag refuses is a usage error that names the variable.
+func TestFlagsFromTheEnvironment(t *testing.T) {
+	var out bytes.Buffer
+	t.Setenv("KUBEHARDEN_FLEET_FILE", filepath.Join(t.TempDir(), "from-env.yaml"))
+	assert.Equal(t, 2, run([]string{"preview"}, &out, &out))
+	assert.Contains(t, out.String(), "from-env.yaml", "the file the variable names is the one read")
+
+	out.Reset()
+	assert.Equal(t, 2, run([]string{"preview", "-f", filepath.Join(t.TempDir(), "from-flag.yaml")}, &out, &out))
+	assert.Contains(t, out.String(), "from-flag.yaml")
+	assert.NotContains(t, out.String(), "from-env.yaml", "the flag wins over the variable")
+
+	out.Reset()
+	t.Setenv("KUBEHARDEN_FLEET_FILE", "../../examples/fleet/fleet.yaml")
+	t.Setenv("KUBEHARDEN_FLEET_PARALLEL", "many")
+	assert.Equal(t, 2, run([]string{"drift"}, &out, &out))
+	assert.Contains(t, out.String(), `KUBEHARDEN_FLEET_PARALLEL="many"`)
+
+	out.Reset()
+	t.Setenv("KUBEHARDEN_FLEET_PARALLEL", "0")
+	assert.Equal(t, 2, run([]string{"drift"}, &out, &out))
+	assert.Contains(t, out.String(), "--parallel 0: must be at least 1", "the variable's value is judged as the flag's")
+}
