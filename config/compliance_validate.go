@@ -2,13 +2,14 @@ package config
 
 import (
 	"path"
+	"slices"
 	"strings"
 
+	"github.com/kubeharden/kubeharden/contract"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-// ValidateCompliance checks the exemptions' shape (ValidateExemption). That each control exists is
-// checked against the catalog when a check runs (controls.ValidateExemptions).
+// ValidateCompliance checks each exemption (ValidateExemption), once, as the profile is resolved.
 func ValidateCompliance(c *Compliance, p *field.Path) field.ErrorList {
 	var errs field.ErrorList
 	for i := range c.Exemptions {
@@ -17,12 +18,15 @@ func ValidateCompliance(c *Compliance, p *field.Path) field.ErrorList {
 	return errs
 }
 
-// ValidateExemption checks one exemption's shape: a control and a reason, and a well-formed object
-// pattern.
+// ValidateExemption checks one exemption: a control of the catalog (contract.ControlIDs), a reason, and a
+// well-formed object pattern.
 func ValidateExemption(e *ControlExemption, ep *field.Path) field.ErrorList {
 	var errs field.ErrorList
-	if strings.TrimSpace(e.Control) == "" {
+	switch {
+	case strings.TrimSpace(e.Control) == "":
 		errs = append(errs, field.Required(ep.Child("control"), "the ID of the exempted control"))
+	case !slices.Contains(contract.ControlIDs, e.Control):
+		errs = append(errs, field.NotSupported(ep.Child("control"), e.Control, contract.ControlIDs))
 	}
 	if strings.TrimSpace(e.Reason) == "" {
 		errs = append(errs, field.Required(ep.Child("reason"), "an exemption must say why; the reason appears in every report"))

@@ -62,3 +62,16 @@ var (
 	// WorkloadFreeNamespaces are those no user workload belongs in (KSV037, CIS 5.6.4).
 	WorkloadFreeNamespaces = []string{"default", "kube-public"}
 )
+
+// ControlIDs are the IDs of the control catalog's controls: a profile's compliance.exemptions name them
+// (and config refuses any other), reports and the policy pack's policies carry them. The catalog
+// (package controls) is refused when it is built with any other set.
+var ControlIDs = []string{
+	"admission-guardrails", "admission-pod-security-defaults", "apiserver-access", "audit-logging",
+	"container-image-tag", "container-read-only-root-filesystem", "container-resource-limits", "control-plane-tls",
+	"controller-manager-and-scheduler", "encryption-at-rest", "kubelet-settings", "log-collection",
+	"namespace-pod-security", "namespace-quota-and-limits", "network-default-deny", "network-policy-coverage",
+	"no-default-service-account", "no-workloads-in-default-namespaces", "rbac-cluster-admin-binding",
+	"rbac-escalation-verbs", "rbac-no-wildcards", "rbac-pod-create", "rbac-pod-exec", "rbac-secrets-access",
+	"service-account-token-automount", "service-exposure", "workload-pod-security",
+}

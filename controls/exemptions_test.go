@@ -84,13 +84,3 @@ func TestAnExemptionCoversOneFindingOnce(t *testing.T) {
 	assert.Equal(t, "first", r.ExemptedOf("namespace-pod-security")[0].Reason)
 	assert.Equal(t, []Exemption{{Control: "namespace-pod-security", Reason: "second"}}, r.UnusedExemptions)
 }
-
-// TestAnExemptionOfAnUnknownControlIsRefused: a mistyped control is an error naming the field, the value
-// and the controls there are, before anything is read.
-func TestAnExemptionOfAnUnknownControlIsRefused(t *testing.T) {
-	_, err := Check(CheckOptions{Catalog: DefaultControls(), KubernetesVersion: "1.36.3", Paths: []string{"no-such-path"},
-		Exemptions: []Exemption{{Control: "namespace-pod-securty", Reason: "r"}}})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), `compliance.exemptions[0].control: Unsupported value: "namespace-pod-securty"`)
-	assert.Contains(t, err.Error(), `"namespace-pod-security"`)
-}

@@ -2,11 +2,13 @@ package controls
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 
 	goversion "github.com/hashicorp/go-version"
 
+	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controls/internal/parallel"
 )
 
@@ -16,7 +18,8 @@ var defaultControls []func() Control
 func addControl(f func() Control) { defaultControls = append(defaultControls, f) }
 
 // DefaultControls returns fresh copies of every registered control, sorted by ID. The catalog is
-// validated as it is built: a control that breaks the catalog's rules (Validate) is a programming
+// validated as it is built: a control that breaks the catalog's rules (Validate), or a set of IDs that
+// is not contract.ControlIDs (which the profile's exemptions are checked against), is a programming
 // error, and panics in the first test that builds the catalog.
 func DefaultControls() []Control {
 	out := make([]Control, len(defaultControls))
@@ -26,6 +29,13 @@ func DefaultControls() []Control {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	if err := Validate(out); err != nil {
 		panic("the control catalog: " + err.Error())
+	}
+	var ids []string
+	for _, c := range out {
+		ids = append(ids, c.ID)
+	}
+	if !slices.Equal(ids, slices.Sorted(slices.Values(contract.ControlIDs))) {
+		panic(fmt.Sprintf("the control catalog: its IDs %v are not contract.ControlIDs %v", ids, contract.ControlIDs))
 	}
 	return out
 }

@@ -8,9 +8,7 @@ import (
 
 	jsonv2 "github.com/go-json-experiment/json"
 	jsonv1 "github.com/go-json-experiment/json/v1"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
-	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
@@ -84,12 +82,9 @@ type CheckOptions struct {
 	Exemptions []Exemption
 }
 
-// Check reads the inputs, evaluates the catalog and applies the exemptions. An invalid exemption is an
-// error before anything is read.
+// Check reads the inputs, evaluates the catalog and applies the exemptions, which come from a resolved
+// profile (config.Load checked them, once) or from what the profile implies (check.Exemptions).
 func Check(opts CheckOptions) (*Report, error) {
-	if errs := ValidateExemptions(opts.Catalog, opts.Exemptions, field.NewPath("compliance", "exemptions")); len(errs) > 0 {
-		return nil, config.ShortenErrors(errs).ToAggregate()
-	}
 	var tree manifests.Tree
 	if len(opts.Paths) > 0 {
 		tree = manifests.ReadTree(opts.Paths...)

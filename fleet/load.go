@@ -13,7 +13,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeharden/kubeharden/config"
-	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/internal/limitread"
 )
 
@@ -124,10 +123,6 @@ func resolveFile(file *File, dir string) (*Fleet, field.ErrorList) {
 			continue
 		}
 		profile, perrs := config.ResolveDocuments(merged)
-		if len(perrs) == 0 {
-			perrs = controls.ValidateExemptions(controls.DefaultControls(), profile.Compliance.Exemptions,
-				field.NewPath("compliance", "exemptions"))
-		}
 		for _, e := range perrs {
 			e.Field = path.Child("profile").String() + "." + e.Field
 			e.Detail = fmt.Sprintf("%s (cluster %s: the shared profile with its overrides)", e.Detail, c.Name)

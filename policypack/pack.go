@@ -10,10 +10,8 @@ import (
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	psaapi "k8s.io/pod-security-admission/api"
 
-	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/controls/preview"
@@ -52,9 +50,6 @@ const ReportFileEnv = "KUBEHARDEN_POLICY_REPORT"
 // resources (a namespace's policies and its workloads are judged together, as `kubeharden check` judges
 // a folder).
 func New(opts Options) (policyx.PolicyPack, error) {
-	if errs := controls.ValidateExemptions(opts.Catalog, opts.Exemptions, field.NewPath("compliance", "exemptions")); len(errs) > 0 {
-		return nil, fmt.Errorf("policy pack %s: %w", Name, config.ShortenErrors(errs).ToAggregate())
-	}
 	j := &judge{opts: opts}
 	policies := []policyx.Policy{policyx.NewStackValidationPolicy(InputsPolicy, policyx.StackValidationPolicyArgs{
 		Description:      "Every Kubernetes resource of the stack can be judged by the kubeharden catalog",

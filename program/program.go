@@ -17,7 +17,6 @@ import (
 	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controlplane"
-	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/stack"
 )
 
@@ -40,12 +39,6 @@ func Run(ctx *pulumi.Context) error {
 	profile, err := config.Load(src)
 	if err != nil {
 		return err
-	}
-	// An exemption of a control that does not exist would excuse nothing: refuse it here, as
-	// `kubeharden check` and the policy pack do.
-	if errs := controls.ValidateExemptions(controls.DefaultControls(), profile.Compliance.Exemptions,
-		field.NewPath("compliance", "exemptions")); len(errs) > 0 {
-		return config.NewInvalidProfileError(errs)
 	}
 
 	// The control plane's secrets are read and checked here, before anything is registered. Get returns
