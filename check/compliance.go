@@ -23,16 +23,16 @@ import (
 // ProfileFromFile loads a profile for `kubeharden check` and `kubeharden report` from a profile file, or
 // from a stack settings file (stacks/Pulumi.<stack>.yaml) through its kubeharden:profile and
 // kubeharden:profileFile keys (the default profile where it has neither). It needs no Pulumi CLI and no passphrase: a profile holds no secret.
-func ProfileFromFile(path string) (*config.Profile, error) {
+func ProfileFromFile(path string) (config.Resolved, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return config.Resolved{}, err
 	}
 	var settings struct {
 		Config map[string]any `json:"config"`
 	}
 	if err := yaml.Unmarshal(data, &settings); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return config.Resolved{}, fmt.Errorf("%s: %w", path, err)
 	}
 	profile, hasProfile := settings.Config[stack.ConfigNamespace+":"+stack.ProfileKey]
 	profileFile, hasFile := settings.Config[stack.ConfigNamespace+":"+stack.ProfileFileKey]
@@ -46,18 +46,18 @@ func ProfileFromFile(path string) (*config.Profile, error) {
 	if hasProfile {
 		m, ok := profile.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("%s: %s:%s must be an object", path, stack.ConfigNamespace, stack.ProfileKey)
+			return config.Resolved{}, fmt.Errorf("%s: %s:%s must be an object", path, stack.ConfigNamespace, stack.ProfileKey)
 		}
 		src.Stack = m
 	}
 	if hasFile {
 		f, ok := profileFile.(string)
 		if !ok {
-			return nil, fmt.Errorf("%s: %s:%s must be a path", path, stack.ConfigNamespace, stack.ProfileFileKey)
+			return config.Resolved{}, fmt.Errorf("%s: %s:%s must be a path", path, stack.ConfigNamespace, stack.ProfileFileKey)
 		}
 		root, err := stack.ProjectRootFrom(filepath.Dir(path))
 		if err != nil {
-			return nil, err
+			return config.Resolved{}, err
 		}
 		src.File = stack.UnderRoot(root, f)
 	}
@@ -72,7 +72,7 @@ func ProfileFromFile(path string) (*config.Profile, error) {
 //   - each rbac.breakGlass binding is exempt from rbac-cluster-admin-binding, with its reason;
 //   - each tenant's kubeharden:namespace-admin Role reads the namespace's Secrets and may exec into its
 //     pods, and its kubeharden:developer Role may exec where tenants[].access.allowExec says so.
-func Exemptions(p *config.Profile) []controls.Exemption {
+func Exemptions(p config.Resolved) []controls.Exemption {
 	out := append([]controls.Exemption(nil), p.Compliance.Exemptions...)
 	for _, e := range p.ControlPlane.Admission.Exemptions {
 		if e.Kind == "namespace" {
@@ -106,7 +106,7 @@ type Inputs struct {
 	// ProfileFile, when set, is a profile or stack settings file: its exemptions and Kubernetes version apply.
 	ProfileFile string
 	// Profile, when set, is a resolved profile, in place of ProfileFile.
-	Profile *config.Profile
+	Profile config.Resolved
 	// KubernetesVersion overrides the profile's; empty means the profile's, or config.DefaultKubernetesVersion.
 	KubernetesVersion string
 	// Namespace is the namespace of the objects in Paths that name none (default when empty).
@@ -130,7 +130,7 @@ func Run(ctx context.Context, in Inputs) (*controls.Report, error) {
 		}
 		opts.Exemptions, opts.KubernetesVersion = Exemptions(p), p.KubernetesVersion
 	}
-	if in.Profile != nil {
+	if !in.Profile.IsZero() {
 		opts.Exemptions, opts.KubernetesVersion = Exemptions(in.Profile), in.Profile.KubernetesVersion
 	}
 	if in.KubernetesVersion != "" {

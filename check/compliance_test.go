@@ -66,11 +66,13 @@ func TestProfileSourcesFromTheTwoStackSettings(t *testing.T) {
 func TestExemptionsTheProfileImplies(t *testing.T) {
 	p := &config.Profile{
 		Tenants: []config.Tenant{{Name: "team-a", Access: config.Access{AllowExec: true}}, {Name: "team-b"}},
-		RBAC:    config.RBAC{BreakGlass: []config.BreakGlass{{Name: "oncall", Reason: "INC-7 recovery"}}},
+		RBAC:    config.RBAC{BreakGlass: []config.BreakGlass{{Name: "oncall", Subject: config.Subject{Kind: "Group", Name: "oidc:oncall"}, Reason: "INC-7 recovery"}}},
 	}
 	p.ControlPlane.Admission.Exemptions = []config.Exemption{{Kind: "namespace", Name: "kube-system", Reason: "CNI needs host paths"}, {Kind: "username", Name: "ci", Reason: "r"}}
+	r, err := config.Resolve(p)
+	require.NoError(t, err)
 	var got []string
-	for _, e := range Exemptions(p) {
+	for _, e := range Exemptions(r) {
 		got = append(got, e.Control+" "+e.Object)
 		assert.NotEmpty(t, e.Reason)
 	}
@@ -83,7 +85,7 @@ func TestExemptionsTheProfileImplies(t *testing.T) {
 		"rbac-secrets-access Role/team-b/kubeharden:namespace-admin",
 		"rbac-pod-exec Role/team-b/kubeharden:namespace-admin",
 	}, got)
-	for i, e := range Exemptions(p) {
+	for i, e := range Exemptions(r) {
 		require.Empty(t, config.ValidateExemption(&e, field.NewPath("exemptions").Index(i)), "the implied exemptions are valid ones")
 	}
 }

@@ -40,7 +40,7 @@ func FuzzProfileFromFile(f *testing.F) {
 		}
 		p, err := ProfileFromFile(name)
 		switch {
-		case err != nil && p != nil:
+		case err != nil && !p.IsZero():
 			t.Fatalf("a profile and an error: %v", err)
 		case err != nil && errors.Is(err, config.ErrInvalidProfile):
 			for _, line := range strings.Split(err.Error(), "\n") {
@@ -49,7 +49,7 @@ func FuzzProfileFromFile(f *testing.F) {
 				}
 			}
 		case err == nil:
-			if errs := config.ValidateProfile(p); len(errs) > 0 {
+			if errs := config.ValidateProfile(p.Profile()); len(errs) > 0 {
 				t.Fatalf("an invalid profile: %v", errs.ToAggregate())
 			}
 		}

@@ -19,7 +19,7 @@ const unlabelled = "../controls/testdata/namespace-pod-security/fail/unlabelled.
 func TestRunNeedsAnInput(t *testing.T) {
 	_, err := Run(context.Background(), Inputs{})
 	assert.ErrorContains(t, err, "name at least one file or folder")
-	_, err = Run(context.Background(), Inputs{Profile: &config.Profile{}})
+	_, err = Run(context.Background(), Inputs{Profile: resolvedDefault(t)})
 	assert.ErrorContains(t, err, "name at least one file or folder")
 }
 
@@ -111,4 +111,12 @@ func TestProfileFromAStackSettingsFileWithOnlyAProfile(t *testing.T) {
 func TestRunRefusesAClusterItCannotRead(t *testing.T) {
 	_, err := Run(context.Background(), Inputs{Kubeconfig: filepath.Join(t.TempDir(), "missing")})
 	assert.Error(t, err)
+}
+
+// resolvedDefault is the default profile, resolved.
+func resolvedDefault(t *testing.T) config.Resolved {
+	t.Helper()
+	r, err := config.Resolve(&config.Profile{})
+	require.NoError(t, err)
+	return r
 }

@@ -53,8 +53,7 @@ func Construct(ctx *pulumi.Context, typ, name string, inputs provider.ConstructI
 		if err != nil {
 			return nil, err
 		}
-		t := profile.Tenants[0]
-		ns, err := tenant.NewNamespace(ctx, name, &tenant.NamespaceArgs{Tenant: t, PodSecurity: profile.EffectivePodSecurity(&t), DNS: profile.DNS}, options)
+		ns, err := tenant.NewNamespace(ctx, name, &tenant.NamespaceArgs{Profile: profile, Tenant: profile.Tenants[0].Name}, options)
 		if err != nil {
 			return nil, err
 		}
@@ -76,7 +75,7 @@ func Construct(ctx *pulumi.Context, typ, name string, inputs provider.ConstructI
 		if err != nil {
 			return nil, err
 		}
-		g, err := guardrails.NewGuardrails(ctx, name, &guardrails.GuardrailsArgs{Guardrails: profile.Guardrails}, options)
+		g, err := guardrails.NewGuardrails(ctx, name, &guardrails.GuardrailsArgs{Profile: profile}, options)
 		if err != nil {
 			return nil, err
 		}
@@ -86,7 +85,7 @@ func Construct(ctx *pulumi.Context, typ, name string, inputs provider.ConstructI
 		if err != nil {
 			return nil, err
 		}
-		r, err := rbac.NewClusterRBAC(ctx, name, &rbac.ClusterRBACArgs{RBAC: profile.RBAC}, options)
+		r, err := rbac.NewClusterRBAC(ctx, name, &rbac.ClusterRBACArgs{Profile: profile}, options)
 		if err != nil {
 			return nil, err
 		}
@@ -102,7 +101,7 @@ func Construct(ctx *pulumi.Context, typ, name string, inputs provider.ConstructI
 		if err != nil {
 			return nil, err
 		}
-		agent, err := logging.NewLogAgent(ctx, name, &logging.LogAgentArgs{Logging: profile.Logging}, options)
+		agent, err := logging.NewLogAgent(ctx, name, &logging.LogAgentArgs{Profile: profile}, options)
 		if err != nil {
 			return nil, err
 		}
@@ -113,21 +112,21 @@ func Construct(ctx *pulumi.Context, typ, name string, inputs provider.ConstructI
 
 // profileInput reads the plain input key, makes the profile object of it (as kubeharden:profile would
 // hold it) and loads it: decoded, defaulted and validated once, with every problem's field path.
-func profileInput(ctx *pulumi.Context, in pulumi.Map, key string, profile func(v any) map[string]any) (*config.Profile, error) {
+func profileInput(ctx *pulumi.Context, in pulumi.Map, key string, profile func(v any) map[string]any) (config.Resolved, error) {
 	v, ok := awaitPlain(ctx, in[key])
 	if !ok {
-		return nil, fmt.Errorf("%s: input %q is not known yet; it decides which resources exist, so it must be a plain value", Name, key)
+		return config.Resolved{}, fmt.Errorf("%s: input %q is not known yet; it decides which resources exist, so it must be a plain value", Name, key)
 	}
 	if v == nil {
 		v = map[string]any{}
 	}
 	if _, isMap := v.(map[string]any); !isMap {
-		return nil, fmt.Errorf("%s: input %q: want an object, have %T", Name, key, v)
+		return config.Resolved{}, fmt.Errorf("%s: input %q: want an object, have %T", Name, key, v)
 	}
 	p, err := config.Load(config.Sources{Stack: profile(v), Environ: []string{}})
 	if err != nil {
 		// A lone tenant is read as the profile's only one: its fields are the input's.
-		return nil, fmt.Errorf("input %q: %s", key, strings.ReplaceAll(err.Error(), "tenants[0].", key+"."))
+		return config.Resolved{}, fmt.Errorf("input %q: %s", key, strings.ReplaceAll(err.Error(), "tenants[0].", key+"."))
 	}
 	return p, nil
 }

@@ -16,7 +16,7 @@ func TestExemptionWithoutReasonIsRefused(t *testing.T) {
 			map[string]any{"control": "rbac-no-wildcards", "object": "ClusterRole/vendor-*", "reason": "the vendor's operator; ticket SEC-12"},
 		}},
 	}})
-	assert.Nil(t, p)
+	assert.True(t, p.IsZero())
 	assert.ErrorIs(t, err, ErrInvalidProfile)
 	assert.ErrorContains(t, err, "compliance.exemptions[0].reason: Required value: an exemption must say why")
 	assert.ErrorContains(t, err, "compliance.exemptions[1].control: Required value")

@@ -30,10 +30,10 @@ func fuzzSeeds(f *testing.F) [][]byte {
 // checkLoaded holds what Load promises, whatever it was given: an invalid profile is an error whose
 // every line is short (values are cut); a profile it returns is resolved (valid, and resolving it again
 // changes nothing).
-func checkLoaded(t *testing.T, p *Profile, err error) {
+func checkLoaded(t *testing.T, r Resolved, err error) {
 	t.Helper()
 	if err != nil {
-		if p != nil {
+		if !r.IsZero() {
 			t.Fatalf("a profile and an error: %v", err)
 		}
 		if errors.Is(err, ErrInvalidProfile) {
@@ -45,6 +45,7 @@ func checkLoaded(t *testing.T, p *Profile, err error) {
 		}
 		return
 	}
+	p := r.Profile()
 	if errs := ValidateProfile(p); len(errs) > 0 {
 		t.Fatalf("Load returned an invalid profile: %v", errs.ToAggregate())
 	}
@@ -53,7 +54,7 @@ func checkLoaded(t *testing.T, p *Profile, err error) {
 		t.Fatalf("resolving a loaded profile again: %v", err)
 	}
 	a, _ := json.Marshal(p)
-	b, _ := json.Marshal(again)
+	b, _ := json.Marshal(again.Profile())
 	if string(a) != string(b) {
 		t.Fatalf("resolving a resolved profile changed it:\n%s\n%s", a, b)
 	}
@@ -78,7 +79,7 @@ func FuzzLoadProfileFile(f *testing.F) {
 		}
 		p, errs := Decode(doc)
 		if len(errs) > 0 {
-			checkLoaded(t, nil, NewInvalidProfileError(errs))
+			checkLoaded(t, Resolved{}, NewInvalidProfileError(errs))
 			return
 		}
 		resolved, err := Resolve(p)

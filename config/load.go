@@ -60,30 +60,30 @@ type Sources struct {
 // duplicate key, or a value of the wrong type, is refused with its field path), fills the defaults once
 // and validates the result once. The error lists the problems with their field paths. The profile it
 // returns is resolved (Resolve).
-func Load(src Sources) (*Profile, error) {
+func Load(src Sources) (Resolved, error) {
 	doc := map[string]any{}
 	if src.File != "" {
 		data, err := readProfileFile(src.File)
 		if err != nil {
-			return nil, err
+			return Resolved{}, err
 		}
 		if doc, err = parseProfileFile(data, src.File); err != nil {
-			return nil, err
+			return Resolved{}, err
 		}
 	}
 	if src.Stack != nil {
 		stack, err := jsonCopy(src.Stack)
 		if err != nil {
-			return nil, fmt.Errorf("the stack's kubeharden:profile: %w", err)
+			return Resolved{}, fmt.Errorf("the stack's kubeharden:profile: %w", err)
 		}
 		doc = jsonmerge.Merge(doc, stack).(map[string]any)
 	}
 	if errs := applyEnvironment(doc, src.Environ); len(errs) > 0 {
-		return nil, NewInvalidProfileError(errs)
+		return Resolved{}, NewInvalidProfileError(errs)
 	}
 	p, errs := Decode(doc)
 	if len(errs) > 0 {
-		return nil, NewInvalidProfileError(errs)
+		return Resolved{}, NewInvalidProfileError(errs)
 	}
 	return Resolve(p)
 }
@@ -117,19 +117,19 @@ func readProfileFile(name string) ([]byte, error) {
 	return data, nil
 }
 
-// Resolve is the one place a profile is defaulted and validated: on a deep copy of p, which it returns,
-// so that p stays as the caller wrote it. Load resolves what it decodes; the components resolve the
-// profile they are given, whether Load made it or a program wrote it in Go. Resolving a resolved profile
-// gives the same profile.
-func Resolve(p *Profile) (*Profile, error) {
+// Resolve is the one place a profile is defaulted and validated (its exemptions included): on a deep
+// copy of p, so that p stays as the caller wrote it, which it returns as a Resolved. Load resolves what it
+// decodes; a program that writes its profile in Go resolves it here, once, and gives the components the
+// Resolved. Resolving a resolved profile's copy (Resolved.Profile) gives the same profile.
+func Resolve(p *Profile) (Resolved, error) {
 	if p == nil {
-		return nil, errors.New("a profile is required")
+		return Resolved{}, errors.New("a profile is required")
 	}
 	out, errs := resolve(p)
 	if len(errs) > 0 {
-		return nil, NewInvalidProfileError(errs)
+		return Resolved{}, NewInvalidProfileError(errs)
 	}
-	return out, nil
+	return Resolved{out}, nil
 }
 
 // resolve defaults and validates a deep copy of p and returns it with its problems.
@@ -158,20 +158,20 @@ func MergeDocuments(docs ...map[string]any) (map[string]any, error) {
 // profile and one cluster's overrides: merged (MergeDocuments), decoded strictly once, defaulted and
 // validated. No environment variable applies. The problems come back as a list with their field paths,
 // for the caller to place under its own.
-func ResolveDocuments(docs ...map[string]any) (*Profile, field.ErrorList) {
+func ResolveDocuments(docs ...map[string]any) (Resolved, field.ErrorList) {
 	doc, err := MergeDocuments(docs...)
 	if err != nil {
-		return nil, field.ErrorList{field.Invalid(field.NewPath("profile"), "", err.Error())}
+		return Resolved{}, field.ErrorList{field.Invalid(field.NewPath("profile"), "", err.Error())}
 	}
 	p, errs := Decode(doc)
 	if len(errs) > 0 {
-		return nil, errs
+		return Resolved{}, errs
 	}
 	out, errs := resolve(p)
 	if len(errs) > 0 {
-		return nil, errs
+		return Resolved{}, errs
 	}
-	return out, nil
+	return Resolved{out}, nil
 }
 
 // ErrInvalidProfile is wrapped by every error that reports a profile's contents, as opposed to a file

@@ -84,7 +84,7 @@ func TestLoadRefusesBadInput(t *testing.T) {
 			}
 			p, err := Load(src)
 			require.Error(t, err)
-			assert.Nil(t, p)
+			assert.True(t, p.IsZero())
 			assert.ErrorIs(t, err, ErrInvalidProfile)
 			assert.Contains(t, err.Error(), "\n  - "+tc.want)
 		})
@@ -203,9 +203,10 @@ func TestResolveLeavesTheCallerAlone(t *testing.T) {
 	assert.Empty(t, in.Tenants[0].Quota.Pods)
 	assert.Len(t, in.Guardrails.Actions, 1)
 	assert.Equal(t, "20", out.Tenants[0].Quota.Pods)
-	again, err := Resolve(out)
+	again, err := Resolve(out.Profile())
 	require.NoError(t, err)
-	assert.Equal(t, out, again)
+	assert.Equal(t, out.Profile(), again.Profile())
+	assert.NotSame(t, out.Profile(), out.Profile(), "a copy each time: nothing writes the resolved profile")
 	_, err = Resolve(&Profile{APIVersion: "v1"})
 	assert.ErrorContains(t, err, `apiVersion: Unsupported value: "v1"`)
 }

@@ -9,7 +9,7 @@ import (
 // AuthenticationConfig builds the API server's AuthenticationConfiguration for the profile's OIDC issuer,
 // or nil when the profile names none. Its apiVersion, and whether it carries the anonymous section,
 // follow the Kubernetes version.
-func AuthenticationConfig(p *config.Profile) *apiserverv1.AuthenticationConfiguration {
+func AuthenticationConfig(p config.Resolved) *apiserverv1.AuthenticationConfiguration {
 	o := p.ControlPlane.OIDC
 	if o.IssuerURL == "" {
 		return nil

@@ -49,7 +49,7 @@ type kubeadmClusterConfiguration struct {
 // KubeadmExtraArgs are the flags kubeharden gives kubeadm for each component, by binary name, as the
 // ClusterConfiguration's extraArgs: every API server flag, and the hardened ones of the others (kubeadm
 // sets their kubeconfigs, certificates and data paths itself).
-func KubeadmExtraArgs(p *config.Profile) map[string]Args {
+func KubeadmExtraArgs(p config.Resolved) map[string]Args {
 	return map[string]Args{
 		"kube-apiserver":          APIServerArgs(p),
 		"kube-controller-manager": pick(ControllerManagerArgs(p), "bind-address", "profiling", "use-service-account-credentials", "terminated-pod-gc-threshold", "tls-min-version", "tls-cipher-suites"),
@@ -60,7 +60,7 @@ func KubeadmExtraArgs(p *config.Profile) map[string]Args {
 
 // KubeadmConfig renders a kubeadm ClusterConfiguration and KubeletConfiguration (two YAML documents)
 // carrying every hardened flag, and mounting the policy files into the static pods.
-func KubeadmConfig(p *config.Profile) (string, error) {
+func KubeadmConfig(p config.Resolved) (string, error) {
 	c := p.ControlPlane
 	paths := Paths{Root: c.Root}
 	v4 := Supports(p, KubeadmV1Beta4)
@@ -119,7 +119,7 @@ func KubeadmConfig(p *config.Profile) (string, error) {
 
 // K3sConfig renders k3s's config.yaml: the hardened flags of its embedded components, with kubeharden's
 // encryption, audit and admission files. k3s keeps a PKI of its own (with its own etcd CA).
-func K3sConfig(p *config.Profile) (string, error) {
+func K3sConfig(p config.Resolved) (string, error) {
 	c := p.ControlPlane
 	list := func(a Args) []string {
 		flags := a.Flags()

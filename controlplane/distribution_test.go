@@ -12,15 +12,15 @@ import (
 	"github.com/kubeharden/kubeharden/config"
 )
 
-func profileFor(t *testing.T, version string, change func(c *config.ControlPlane)) *config.Profile {
+func profileFor(t *testing.T, version string, change func(c *config.ControlPlane)) config.Resolved {
 	t.Helper()
 	p := &config.Profile{KubernetesVersion: version}
 	if change != nil {
 		change(&p.ControlPlane)
 	}
-	config.SetDefaultsProfile(p)
-	require.Empty(t, config.ValidateProfile(p))
-	return p
+	r, err := config.Resolve(p)
+	require.NoError(t, err)
+	return r
 }
 
 func TestKubeletConfigHasTheCISSettings(t *testing.T) {

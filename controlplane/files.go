@@ -29,8 +29,8 @@ type File struct {
 
 // Inputs are everything Render needs. The PKI bundle and the encryption keys are secrets.
 type Inputs struct {
-	// Profile is a defaulted, valid profile.
-	Profile *config.Profile
+	// Profile is the resolved profile.
+	Profile config.Resolved
 	// PKI is the control plane's certificate bundle.
 	PKI *pki.Bundle
 	// EncryptionKeys are the local provider's keys, the encrypting one first.
@@ -42,7 +42,7 @@ type Inputs struct {
 // Validate checks the secret inputs and returns every problem, with its field path.
 func (in Inputs) Validate() field.ErrorList {
 	var errs field.ErrorList
-	if in.Profile == nil {
+	if in.Profile.IsZero() {
 		return field.ErrorList{field.Required(field.NewPath("profile"), "")}
 	}
 	if in.PKI == nil {
@@ -101,7 +101,7 @@ func Render(in Inputs) ([]File, error) {
 }
 
 // Layout lists the files Render writes for a profile, without their content: it needs no secret.
-func Layout(p *config.Profile) []File {
+func Layout(p config.Resolved) []File {
 	entries := layout(p)
 	files := make([]File, len(entries))
 	for i, e := range entries {
@@ -115,7 +115,7 @@ type entry struct {
 	content func(in Inputs) (string, error)
 }
 
-func layout(p *config.Profile) []entry {
+func layout(p config.Resolved) []entry {
 	paths := Paths{Root: p.ControlPlane.Root}
 	var out []entry
 	add := func(path string, sensitive bool, content func(in Inputs) (string, error)) {

@@ -33,7 +33,7 @@ func tlsArgs(tls config.TLS) Args {
 }
 
 // APIServerArgs are kube-apiserver's hardened flags (CIS 1.2.x).
-func APIServerArgs(p *config.Profile) Args {
+func APIServerArgs(p config.Resolved) Args {
 	c := p.ControlPlane
 	paths := Paths{Root: c.Root}
 	a := tlsArgs(c.TLS)
@@ -109,7 +109,7 @@ type EtcdMember struct {
 
 // EtcdArgs are etcd's hardened flags (CIS 2.1-2.7): mutual TLS for clients and peers from the etcd CA,
 // no self-signed automatic TLS.
-func EtcdArgs(p *config.Profile, m EtcdMember) Args {
+func EtcdArgs(p config.Resolved, m EtcdMember) Args {
 	paths := Paths{Root: p.ControlPlane.Root}
 	a := Args{
 		"name":                        m.Name,
@@ -145,7 +145,7 @@ func etcdTLSVersion(v string) string {
 }
 
 // ControllerManagerArgs are kube-controller-manager's hardened flags (CIS 1.3.x).
-func ControllerManagerArgs(p *config.Profile) Args {
+func ControllerManagerArgs(p config.Resolved) Args {
 	paths := Paths{Root: p.ControlPlane.Root}
 	a := tlsArgs(p.ControlPlane.TLS)
 	for k, v := range map[string]string{
@@ -169,7 +169,7 @@ func ControllerManagerArgs(p *config.Profile) Args {
 }
 
 // SchedulerArgs are kube-scheduler's hardened flags (CIS 1.4.x).
-func SchedulerArgs(p *config.Profile) Args {
+func SchedulerArgs(p config.Resolved) Args {
 	paths := Paths{Root: p.ControlPlane.Root}
 	a := tlsArgs(p.ControlPlane.TLS)
 	for k, v := range map[string]string{
@@ -185,7 +185,7 @@ func SchedulerArgs(p *config.Profile) Args {
 }
 
 // APIServerURL is the URL components on the control-plane node use to reach the API server.
-func APIServerURL(p *config.Profile) string {
+func APIServerURL(p config.Resolved) string {
 	host := "127.0.0.1"
 	if a := p.ControlPlane.APIServer.AdvertiseAddress; a != "" {
 		host = a

@@ -16,7 +16,7 @@ import (
 
 // DecodeInputs reads the PKI bundle and the encryption keys from their JSON and checks them. Messages
 // name fields, never key material.
-func DecodeInputs(p *config.Profile, pkiJSON, keysJSON string) (Inputs, error) {
+func DecodeInputs(p config.Resolved, pkiJSON, keysJSON string) (Inputs, error) {
 	in := Inputs{Profile: p, PKI: &pki.Bundle{}}
 	var errs field.ErrorList
 	if err := json.Unmarshal([]byte(pkiJSON), in.PKI); err != nil {

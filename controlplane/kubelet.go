@@ -13,7 +13,7 @@ import (
 
 // KubeletConfig is every kubelet's hardened configuration (CIS 4.2.x). readOnlyPort is 0, the
 // configuration file's default (the field is left out when 0).
-func KubeletConfig(p *config.Profile) *kubeletv1beta1.KubeletConfiguration {
+func KubeletConfig(p config.Resolved) *kubeletv1beta1.KubeletConfiguration {
 	c := p.ControlPlane
 	idle, _ := time.ParseDuration(c.Kubelet.StreamingConnectionIdleTimeout) // validated
 	k := &kubeletv1beta1.KubeletConfiguration{

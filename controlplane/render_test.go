@@ -36,9 +36,8 @@ func newTestKey(t testing.TB, name string) EncryptionKey {
 
 func testInputs(t testing.TB, root string) Inputs {
 	t.Helper()
-	p := &config.Profile{ControlPlane: config.ControlPlane{Root: root}}
-	config.SetDefaultsProfile(p)
-	require.Empty(t, config.ValidateProfile(p))
+	p, err := config.Resolve(&config.Profile{ControlPlane: config.ControlPlane{Root: root}})
+	require.NoError(t, err)
 	b, err := pki.Generate(pki.Options{ServiceIP: "10.96.0.1"})
 	require.NoError(t, err)
 	return Inputs{Profile: p, PKI: b, EncryptionKeys: []EncryptionKey{newTestKey(t, "key-2")}}

@@ -28,7 +28,7 @@ var (
 )
 
 // Supports reports whether the profile's Kubernetes version has f. The version was validated already.
-func Supports(p *config.Profile, f Feature) bool {
+func Supports(p config.Resolved, f Feature) bool {
 	v, err := goversion.NewVersion(p.KubernetesVersion)
 	if err != nil {
 		return false

@@ -20,13 +20,13 @@ func renderFileSet(t *testing.T, distribution string, change func(p *config.Prof
 	if change != nil {
 		change(p)
 	}
-	config.SetDefaultsProfile(p)
-	require.Empty(t, config.ValidateProfile(p))
+	r, err := config.Resolve(p)
+	require.NoError(t, err)
 	b, err := pki.Generate(pki.Options{ServiceIP: "10.96.0.1"})
 	require.NoError(t, err)
 	key, err := controlplane.NewEncryptionKey("key-1")
 	require.NoError(t, err)
-	files, err := controlplane.Render(controlplane.Inputs{Profile: p, PKI: b, EncryptionKeys: []controlplane.EncryptionKey{key}})
+	files, err := controlplane.Render(controlplane.Inputs{Profile: r, PKI: b, EncryptionKeys: []controlplane.EncryptionKey{key}})
 	require.NoError(t, err)
 	require.NoError(t, controlplane.WriteFiles(dir, files))
 	return dir

@@ -48,7 +48,7 @@ type Member struct {
 	Cluster
 	// Profile is the cluster's resolved profile; ProfileJSON is what the stack's kubeharden:profile is
 	// set to (the shared profile with the overrides merged, as written).
-	Profile     *config.Profile
+	Profile     config.Resolved
 	ProfileJSON string
 }
 

@@ -81,8 +81,9 @@ func TestPKIOptionsForTakeTheNamesFromTheProfile(t *testing.T) {
 	p := &config.Profile{ControlPlane: config.ControlPlane{APIServer: config.APIServer{
 		SANs: []string{"api.example.com"}, AdvertiseAddress: "10.0.0.5", ServiceClusterIPRange: "10.100.0.0/16",
 	}}}
-	config.SetDefaultsProfile(p)
-	opts, err := stack.PKIOptionsFor(p, pki.Options{SANs: []string{"extra.example.com"}})
+	r, err := config.Resolve(p)
+	require.NoError(t, err)
+	opts, err := stack.PKIOptionsFor(r, pki.Options{SANs: []string{"extra.example.com"}})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"api.example.com", "extra.example.com", "10.0.0.5"}, opts.SANs)
 	assert.Equal(t, "10.100.0.1", opts.ServiceIP)

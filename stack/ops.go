@@ -83,7 +83,7 @@ func (p PulumiCLI) StackOutput(name string) (string, error) {
 }
 
 // StackProfile loads the stack's profile as the program does (profile file, stack config, environment).
-func StackProfile(p PulumiCLI) (*config.Profile, error) {
+func StackProfile(p PulumiCLI) (config.Resolved, error) {
 	get := func(key string) (string, error) {
 		v, err := p.ConfigGet(key)
 		if errors.Is(err, ErrConfigNotSet) {
@@ -93,22 +93,22 @@ func StackProfile(p PulumiCLI) (*config.Profile, error) {
 	}
 	profileJSON, err := get(ProfileKey)
 	if err != nil {
-		return nil, err
+		return config.Resolved{}, err
 	}
 	profileFile, err := get(ProfileFileKey)
 	if err != nil {
-		return nil, err
+		return config.Resolved{}, err
 	}
 	src, err := ProfileSources(profileJSON, profileFile, p.Dir)
 	if err != nil {
-		return nil, err
+		return config.Resolved{}, err
 	}
 	return config.Load(src)
 }
 
 // PKIOptionsFor fills the API server's names from the profile: its SANs, its advertise address and the
 // kubernetes Service address (the first of the Service range).
-func PKIOptionsFor(p *config.Profile, opts pki.Options) (pki.Options, error) {
+func PKIOptionsFor(p config.Resolved, opts pki.Options) (pki.Options, error) {
 	api := p.ControlPlane.APIServer
 	opts.SANs = append(append([]string(nil), api.SANs...), opts.SANs...)
 	if api.AdvertiseAddress != "" {

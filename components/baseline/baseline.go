@@ -19,8 +19,9 @@ const BaselineType = contract.BaselineType
 
 // BaselineArgs are the inputs of a Baseline.
 type BaselineArgs struct {
-	// Profile is the hardening profile. NewBaseline fills its defaults on a copy and validates it.
-	Profile *config.Profile
+	// Profile is the resolved hardening profile (config.Load, or config.Resolve of a profile written in
+	// Go): NewBaseline neither defaults nor validates it again.
+	Profile config.Resolved
 }
 
 // Baseline is the set of hardened objects a profile asks for.
@@ -33,14 +34,15 @@ type Baseline struct {
 	Tenants []*tenant.Namespace
 }
 
-// NewBaseline validates the profile and creates every tenant namespace it lists. A nil or invalid profile
-// is refused, with every problem and its field path, before any resource is registered.
+// NewBaseline creates everything the resolved profile asks for: the cluster RBAC, the guardrails, the
+// log agent and every tenant namespace. Args without a resolved profile are refused before any resource
+// is registered.
 func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...pulumi.ResourceOption) (*Baseline, error) {
-	if args == nil || args.Profile == nil {
+	if args == nil {
 		return nil, errors.New("baseline " + name + ": a profile is required")
 	}
-	profile, err := config.Resolve(args.Profile) // a resolved copy: the caller's profile stays as it is
-	if err != nil {
+	profile := args.Profile
+	if err := profile.Require(); err != nil {
 		return nil, fmt.Errorf("baseline %s: %w", name, err)
 	}
 
@@ -49,25 +51,21 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 		return nil, err
 	}
 	// The RBAC and guardrail components carry the Baseline's name, so their children keep theirs.
-	if _, err := rbac.NewClusterRBAC(ctx, name, &rbac.ClusterRBACArgs{RBAC: profile.RBAC}, pulumi.Parent(b)); err != nil {
+	if _, err := rbac.NewClusterRBAC(ctx, name, &rbac.ClusterRBACArgs{Profile: profile}, pulumi.Parent(b)); err != nil {
 		return nil, err
 	}
-	if _, err := guardrails.NewGuardrails(ctx, name, &guardrails.GuardrailsArgs{Guardrails: profile.Guardrails}, pulumi.Parent(b)); err != nil {
+	if _, err := guardrails.NewGuardrails(ctx, name, &guardrails.GuardrailsArgs{Profile: profile}, pulumi.Parent(b)); err != nil {
 		return nil, err
 	}
 	if profile.Logging.Enabled {
-		if _, err := logging.NewLogAgent(ctx, name+"-logging", &logging.LogAgentArgs{Logging: profile.Logging}, pulumi.Parent(b)); err != nil {
+		if _, err := logging.NewLogAgent(ctx, name+"-logging", &logging.LogAgentArgs{Profile: profile}, pulumi.Parent(b)); err != nil {
 			return nil, err
 		}
 	}
 	names := pulumi.StringArray{}
 	for i := range profile.Tenants {
 		t := profile.Tenants[i]
-		ns, err := tenant.NewNamespace(ctx, name+"-"+t.Name, &tenant.NamespaceArgs{
-			Tenant:      t,
-			PodSecurity: profile.EffectivePodSecurity(&t),
-			DNS:         profile.DNS,
-		}, pulumi.Parent(b))
+		ns, err := tenant.NewNamespace(ctx, name+"-"+t.Name, &tenant.NamespaceArgs{Profile: profile, Tenant: t.Name}, pulumi.Parent(b))
 		if err != nil {
 			return nil, err
 		}

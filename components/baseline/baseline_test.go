@@ -21,8 +21,9 @@ func TestNewBaselineCreatesATenantPerProfileEntry(t *testing.T) {
 		{Name: "legacy", PodSecurity: &config.PodSecurity{Enforce: "baseline", ExemptionReason: "vendor image runs as root"}},
 	}}
 	var namespaces []string
+	resolved := componenttest.Resolved(t, profile)
 	rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
-		b, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: profile})
+		b, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: resolved})
 		if err != nil {
 			return err
 		}
@@ -56,8 +57,9 @@ func TestNewBaselineBindsClusterRolesAndBreakGlassAsAsked(t *testing.T) {
 		ClusterReaders: []config.Subject{{Kind: "Group", Name: "oidc:sre"}},
 		BreakGlass:     []config.BreakGlass{{Name: "oncall", Subject: config.Subject{Kind: "Group", Name: "oidc:oncall"}, Reason: "incident response"}},
 	}}
+	resolved := componenttest.Resolved(t, profile)
 	rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
-		_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: profile})
+		_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: resolved})
 		return err
 	})
 	require.NoError(t, err)
@@ -83,8 +85,9 @@ func TestNewBaselineChoosesTheGuardrailEngine(t *testing.T) {
 	}{{"native", 5, 0}, {"gatekeeper", 0, 12}} {
 		t.Run(tc.engine, func(t *testing.T) {
 			profile := &config.Profile{Guardrails: config.Guardrails{Engine: tc.engine}}
+			resolved := componenttest.Resolved(t, profile)
 			rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
-				_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: profile})
+				_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: resolved})
 				return err
 			})
 			require.NoError(t, err)
@@ -101,24 +104,29 @@ func TestNewBaselineChoosesTheGuardrailEngine(t *testing.T) {
 }
 
 func TestNewBaselineRefusesAnInvalidProfileBeforeRegisteringAnything(t *testing.T) {
-	cases := []struct {
-		name    string
-		profile *config.Profile
-		want    string
+	// An invalid profile never reaches the component: resolving it refuses it, every problem with its
+	// field path.
+	_, err := config.Resolve(&config.Profile{
+		KubernetesVersion: "1.40.0",
+		Tenants:           []config.Tenant{{Name: "a"}, {Name: "a", Quota: config.Quota{Pods: "lots"}}},
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "invalid kubeharden profile: 3 problem(s):\n"+
+		`  - kubernetesVersion: Invalid value: "1.40.0": kubeharden supports Kubernetes >= 1.31, < 1.38`+"\n"+
+		`  - tenants[1].quota.pods: Invalid value: "lots": must be a Kubernetes quantity such as 500m, 2 or 1Gi`+"\n"+
+		`  - tenants[1].name: Duplicate value: "a (also tenants[0].name)"`)
+
+	for _, tc := range []struct {
+		name string
+		args *BaselineArgs
+		want string
 	}{
-		{"nil profile", nil, "baseline kh: a profile is required"},
-		{"several problems", &config.Profile{
-			KubernetesVersion: "1.40.0",
-			Tenants:           []config.Tenant{{Name: "a"}, {Name: "a", Quota: config.Quota{Pods: "lots"}}},
-		}, "baseline kh: invalid kubeharden profile: 3 problem(s):\n" +
-			`  - kubernetesVersion: Invalid value: "1.40.0": kubeharden supports Kubernetes >= 1.31, < 1.38` + "\n" +
-			`  - tenants[1].quota.pods: Invalid value: "lots": must be a Kubernetes quantity such as 500m, 2 or 1Gi` + "\n" +
-			`  - tenants[1].name: Duplicate value: "a (also tenants[0].name)"`},
-	}
-	for _, tc := range cases {
+		{"nil args", nil, "baseline kh: a profile is required"},
+		{"a profile that was not resolved", &BaselineArgs{}, "baseline kh: a resolved profile is required"},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
-				_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: tc.profile})
+				_, err := NewBaseline(ctx, "kh", tc.args)
 				return err
 			})
 			require.Error(t, err)
@@ -128,8 +136,8 @@ func TestNewBaselineRefusesAnInvalidProfileBeforeRegisteringAnything(t *testing.
 	}
 }
 
-// Building a Baseline leaves the caller's profile as it was: defaulting works on a deep copy, so neither
-// its tenants, its pointers nor its maps are written.
+// Resolving a profile and building a Baseline of it leave the caller's profile as it was: defaulting
+// works on a deep copy, so neither its tenants, its pointers nor its maps are written.
 func TestNewBaselineLeavesTheCallersProfileAsItWas(t *testing.T) {
 	profile := &config.Profile{
 		Tenants:    []config.Tenant{{Name: "team-a"}, {Name: "legacy", PodSecurity: &config.PodSecurity{Enforce: "baseline", ExemptionReason: "vendor image runs as root"}}},
@@ -137,8 +145,9 @@ func TestNewBaselineLeavesTheCallersProfileAsItWas(t *testing.T) {
 	}
 	before, err := json.Marshal(profile)
 	require.NoError(t, err)
+	resolved := componenttest.Resolved(t, profile)
 	_, err = componenttest.Run(func(ctx *pulumi.Context) error {
-		_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: profile})
+		_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: resolved})
 		return err
 	})
 	require.NoError(t, err)
@@ -165,8 +174,9 @@ func TestEveryObjectNamesTheStacksFieldManager(t *testing.T) {
 				},
 				Logging: config.Logging{Enabled: true, Outputs: []config.LogOutput{{Type: "stdout"}}},
 			}
+			resolved := componenttest.Resolved(t, profile)
 			rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
-				_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: profile})
+				_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: resolved})
 				return err
 			})
 			require.NoError(t, err)

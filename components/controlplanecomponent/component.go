@@ -17,8 +17,9 @@ const ControlPlaneType = contract.ControlPlaneType
 
 // ControlPlaneArgs are the inputs of a ControlPlane.
 type ControlPlaneArgs struct {
-	// Profile is the hardening profile (plain: it decides which files exist).
-	Profile *config.Profile
+	// Profile is the resolved hardening profile (plain: it decides which files exist); it is neither
+	// defaulted nor validated again.
+	Profile config.Resolved
 	// PKI is the JSON of a pki.Bundle, as `kubeharden pki init` stores it in the stack's secret config.
 	PKI pulumi.StringInput
 	// EncryptionKeys is the JSON list of EncryptionKey, the encrypting key first.
@@ -47,11 +48,11 @@ type ControlPlane struct {
 // NewControlPlane renders the control-plane file set. An invalid profile is refused before anything is
 // registered; invalid secret inputs fail the update with their field paths and no key material.
 func NewControlPlane(ctx *pulumi.Context, name string, args *ControlPlaneArgs, opts ...pulumi.ResourceOption) (*ControlPlane, error) {
-	if args == nil || args.Profile == nil || args.PKI == nil || args.EncryptionKeys == nil {
+	if args == nil || args.PKI == nil || args.EncryptionKeys == nil {
 		return nil, errors.New("control plane " + name + ": a profile, a PKI bundle and encryption keys are required")
 	}
-	profile, err := config.Resolve(args.Profile) // a resolved copy: the caller's profile stays as it is
-	if err != nil {
+	profile := args.Profile
+	if err := profile.Require(); err != nil {
 		return nil, fmt.Errorf("control plane %s: %w", name, err)
 	}
 

@@ -17,9 +17,7 @@ import (
 
 func testInputs(t *testing.T) controlplane.Inputs {
 	t.Helper()
-	p := &config.Profile{ControlPlane: config.ControlPlane{Root: "/etc/kubernetes"}}
-	config.SetDefaultsProfile(p)
-	require.Empty(t, config.ValidateProfile(p))
+	p := componenttest.Resolved(t, &config.Profile{ControlPlane: config.ControlPlane{Root: "/etc/kubernetes"}})
 	b, err := pki.Generate(pki.Options{ServiceIP: "10.96.0.1"})
 	require.NoError(t, err)
 	key, err := controlplane.NewEncryptionKey("key-2")
@@ -87,15 +85,20 @@ func expiriesNames() []string { return pki.Names() }
 
 func TestNewControlPlaneRefusesBadInput(t *testing.T) {
 	in := testInputs(t)
-	bad := *in.Profile
+	// A bad profile never reaches the component: resolving it refuses it; a profile that was not resolved
+	// registers nothing.
+	bad := in.Profile.Profile()
 	bad.ControlPlane.Encryption.Provider = "identity"
-	_, err := componenttest.Run(func(ctx *pulumi.Context) error {
-		pkiJSON, keysJSON := secretInputs(t, in)
-		_, err := NewControlPlane(ctx, "cp", &ControlPlaneArgs{Profile: &bad, PKI: pkiJSON, EncryptionKeys: keysJSON})
-		return err
-	})
+	_, err := config.Resolve(bad)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "controlPlane.encryption.provider: Forbidden: identity stores resources in plaintext")
+	rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
+		pkiJSON, keysJSON := secretInputs(t, in)
+		_, err := NewControlPlane(ctx, "cp", &ControlPlaneArgs{PKI: pkiJSON, EncryptionKeys: keysJSON})
+		return err
+	})
+	assert.ErrorContains(t, err, "control plane cp: a resolved profile is required")
+	assert.Empty(t, rec.Resources())
 
 	in.EncryptionKeys[0].Secret = "c2hvcnQ="
 	_, err = componenttest.Run(func(ctx *pulumi.Context) error {

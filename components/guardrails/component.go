@@ -7,7 +7,6 @@ import (
 	admissionv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/admissionregistration/v1"
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 	psaapi "k8s.io/pod-security-admission/api"
 
 	"github.com/kubeharden/kubeharden/components/internal/child"
@@ -21,8 +20,8 @@ const GuardrailsType = contract.GuardrailsType
 // GuardrailsArgs are the inputs of Guardrails. They are plain values: the rules decide which resources
 // exist.
 type GuardrailsArgs struct {
-	// Guardrails is the profile's defaulted guardrails section.
-	Guardrails config.Guardrails
+	// Profile is the resolved profile (config.Load or config.Resolve); its guardrails section is made.
+	Profile config.Resolved
 	// NamespaceLabel is the label whose namespaces the rules apply to, whatever its value (default: the
 	// tenant label every kubeharden tenant namespace carries).
 	NamespaceLabel string
@@ -37,19 +36,18 @@ type Guardrails struct {
 	PolicyNames pulumi.StringArrayOutput `pulumi:"policyNames"`
 }
 
-// NewGuardrails validates args and creates the rules as its children. Invalid args are refused, with
-// their field paths, before anything is registered. Children keep the names they had before Guardrails
+// NewGuardrails creates the rules of the resolved profile's guardrails section as its children; args
+// without a resolved profile are refused before anything is registered. Children keep the names they had before Guardrails
 // was a component, with an alias to the component's own parent, so that a stack made by an earlier
 // kubeharden keeps its objects rather than replacing them.
 func NewGuardrails(ctx *pulumi.Context, name string, args *GuardrailsArgs, opts ...pulumi.ResourceOption) (*Guardrails, error) {
 	if args == nil {
 		return nil, errors.New("guardrails " + name + ": args are required")
 	}
-	g := *args.Guardrails.DeepCopy()
-	config.SetDefaultsGuardrails(&g)
-	if errs := config.ValidateGuardrails(&g, field.NewPath("guardrails")); len(errs) > 0 {
-		return nil, fmt.Errorf("guardrails %s: %w", name, config.NewInvalidProfileError(errs))
+	if err := args.Profile.Require(); err != nil {
+		return nil, fmt.Errorf("guardrails %s: %w", name, err)
 	}
+	g := args.Profile.Guardrails
 	label := args.NamespaceLabel
 	if label == "" {
 		label = contract.TenantLabel

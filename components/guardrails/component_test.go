@@ -19,7 +19,7 @@ func TestNewGuardrailsFollowsTheComponentContract(t *testing.T) {
 	g := config.Guardrails{AllowedRegistries: []string{"registry.k8s.io"}, Actions: map[string]string{"imageTag": "Warn"}}
 	var names []string
 	rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
-		c, err := NewGuardrails(ctx, "kh", &GuardrailsArgs{Guardrails: g})
+		c, err := NewGuardrails(ctx, "kh", &GuardrailsArgs{Profile: componenttest.Resolved(t, &config.Profile{Guardrails: g})})
 		if err != nil {
 			return err
 		}
@@ -68,7 +68,7 @@ func TestNewGuardrailsAliasesToItsParent(t *testing.T) {
 		if err := ctx.RegisterComponentResource("kubeharden:index:Baseline", "kh", parent); err != nil {
 			return err
 		}
-		_, err := NewGuardrails(ctx, "kh", &GuardrailsArgs{Guardrails: config.Guardrails{Engine: config.GatekeeperEngine}}, pulumi.Parent(parent))
+		_, err := NewGuardrails(ctx, "kh", &GuardrailsArgs{Profile: componenttest.Resolved(t, &config.Profile{Guardrails: config.Guardrails{Engine: config.GatekeeperEngine}})}, pulumi.Parent(parent))
 		return err
 	})
 	require.NoError(t, err)
@@ -81,17 +81,33 @@ func TestNewGuardrailsAliasesToItsParent(t *testing.T) {
 	assert.Empty(t, rec.ByType("kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy"), "gatekeeper, not native")
 }
 
+// TestNewGuardrailsRefusesBadArgsBeforeRegisteringAnything: no args, or a profile that was not resolved,
+// register nothing; a bad guardrails section never reaches the component: resolving its profile
+// refuses it with the field path.
 func TestNewGuardrailsRefusesBadArgsBeforeRegisteringAnything(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		guardrails config.Guardrails
+		want       string
+	}{
+		{"an unknown engine", config.Guardrails{Engine: "kyverno"},
+			`guardrails.engine: Unsupported value: "kyverno": supported values: "native", "gatekeeper"`},
+		{"an unknown action", config.Guardrails{Actions: map[string]string{"imageTag": "Block"}},
+			`guardrails.actions[imageTag]: Unsupported value: "Block"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := config.Resolve(&config.Profile{Guardrails: tc.guardrails})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 	for _, tc := range []struct {
 		name string
 		args *GuardrailsArgs
 		want string
 	}{
 		{"nil args", nil, "guardrails kh: args are required"},
-		{"an unknown engine", &GuardrailsArgs{Guardrails: config.Guardrails{Engine: "kyverno"}},
-			`guardrails.engine: Unsupported value: "kyverno": supported values: "native", "gatekeeper"`},
-		{"an unknown action", &GuardrailsArgs{Guardrails: config.Guardrails{Actions: map[string]string{"imageTag": "Block"}}},
-			`guardrails.actions[imageTag]: Unsupported value: "Block"`},
+		{"a profile that was not resolved", &GuardrailsArgs{}, "guardrails kh: a resolved profile is required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := componenttest.Run(func(ctx *pulumi.Context) error {

@@ -19,7 +19,7 @@ import (
 func render(t *testing.T, g config.Guardrails) *componenttest.Recorder {
 	t.Helper()
 	rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
-		_, err := NewGuardrails(ctx, "kh", &GuardrailsArgs{Guardrails: g})
+		_, err := NewGuardrails(ctx, "kh", &GuardrailsArgs{Profile: componenttest.Resolved(t, &config.Profile{Guardrails: g})})
 		return err
 	})
 	require.NoError(t, err)

@@ -33,8 +33,9 @@ const (
 
 // LogAgentArgs are the inputs of a LogAgent.
 type LogAgentArgs struct {
-	// Logging is the profile's defaulted logging section.
-	Logging config.Logging
+	// Profile is the resolved profile (config.Load or config.Resolve); its logging section, which must be
+	// enabled, is made.
+	Profile config.Resolved
 }
 
 // LogAgent is the Fluent Bit DaemonSet and everything it needs.
@@ -50,15 +51,19 @@ func AgentRules() []rbacv1.PolicyRule {
 	return []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"pods", "namespaces"}, Verbs: []string{"get", "list", "watch"}}}
 }
 
-// NewLogAgent creates the agent. Invalid args are refused before anything is registered.
+// NewLogAgent creates the agent of the resolved profile's logging section; args without a resolved
+// profile, or whose profile does not enable logging, are refused before anything is registered.
 func NewLogAgent(ctx *pulumi.Context, name string, args *LogAgentArgs, opts ...pulumi.ResourceOption) (*LogAgent, error) {
 	if args == nil {
 		return nil, errors.New("log agent " + name + ": args are required")
 	}
-	l := args.Logging
-	l.Enabled = true
-	if errs := config.ValidateLogging(&l, field.NewPath("logging")); len(errs) > 0 {
-		return nil, fmt.Errorf("log agent %s: %w", name, config.NewInvalidProfileError(errs))
+	if err := args.Profile.Require(); err != nil {
+		return nil, fmt.Errorf("log agent %s: %w", name, err)
+	}
+	l := args.Profile.Logging
+	if !l.Enabled {
+		return nil, fmt.Errorf("log agent %s: %w", name, config.NewInvalidProfileError(field.ErrorList{
+			field.Invalid(field.NewPath("logging", "enabled"), false, "the profile does not enable logging: set logging.enabled to true")}))
 	}
 	c := &LogAgent{}
 	if err := ctx.RegisterComponentResource(LogAgentType, name, c, opts...); err != nil {

@@ -8,7 +8,6 @@ import (
 	rbacpulumi "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	rbacv1 "k8s.io/api/rbac/v1"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/config"
@@ -21,8 +20,8 @@ const ClusterRBACType = contract.ClusterRBACType
 // ClusterRBACArgs are the inputs of ClusterRBAC: plain values, since the subjects decide which bindings
 // exist.
 type ClusterRBACArgs struct {
-	// RBAC is the profile's rbac section.
-	RBAC config.RBAC
+	// Profile is the resolved profile (config.Load or config.Resolve); its rbac section is made.
+	Profile config.Resolved
 }
 
 // ClusterRBAC is the cluster-wide RBAC kubeharden makes: the cluster reader and auditor roles, their
@@ -36,17 +35,17 @@ type ClusterRBAC struct {
 	BreakGlassBindings pulumi.StringArrayOutput `pulumi:"breakGlassBindings"`
 }
 
-// NewClusterRBAC validates args and creates the roles and bindings as its children. Invalid args are
-// refused, with their field paths, before anything is registered. Children keep the names they had
+// NewClusterRBAC creates the roles and bindings of the resolved profile's rbac section as its children;
+// args without a resolved profile are refused before anything is registered. Children keep the names they had
 // before ClusterRBAC was a component, aliased to its parent, so that an earlier stack keeps its objects.
 func NewClusterRBAC(ctx *pulumi.Context, name string, args *ClusterRBACArgs, opts ...pulumi.ResourceOption) (*ClusterRBAC, error) {
 	if args == nil {
 		return nil, errors.New("cluster RBAC " + name + ": args are required")
 	}
-	r := &args.RBAC // only read: nothing here defaults or writes it
-	if errs := config.ValidateRBAC(r, field.NewPath("rbac")); len(errs) > 0 {
-		return nil, fmt.Errorf("cluster RBAC %s: %w", name, config.NewInvalidProfileError(errs))
+	if err := args.Profile.Require(); err != nil {
+		return nil, fmt.Errorf("cluster RBAC %s: %w", name, err)
 	}
+	r := &args.Profile.RBAC // only read
 	c := &ClusterRBAC{}
 	if err := ctx.RegisterComponentResource(ClusterRBACType, name, c, opts...); err != nil {
 		return nil, err

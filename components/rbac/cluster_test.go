@@ -21,7 +21,7 @@ func TestNewClusterRBACFollowsTheComponentContract(t *testing.T) {
 	}
 	var roles, breakGlass []string
 	rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
-		c, err := NewClusterRBAC(ctx, "kh", &ClusterRBACArgs{RBAC: r})
+		c, err := NewClusterRBAC(ctx, "kh", &ClusterRBACArgs{Profile: componenttest.Resolved(t, &config.Profile{RBAC: r})})
 		if err != nil {
 			return err
 		}
@@ -50,17 +50,33 @@ func TestNewClusterRBACFollowsTheComponentContract(t *testing.T) {
 	}
 }
 
+// TestNewClusterRBACRefusesBadArgsBeforeRegisteringAnything: no args, or a profile that was not
+// resolved, register nothing; a bad rbac section never reaches the component: resolving its profile
+// refuses it with the field path.
 func TestNewClusterRBACRefusesBadArgsBeforeRegisteringAnything(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		rbac config.RBAC
+		want string
+	}{
+		{"a subject of an unknown kind", config.RBAC{ClusterReaders: []config.Subject{{Kind: "Robot", Name: "r2"}}},
+			`rbac.clusterReaders[0].kind: Unsupported value: "Robot"`},
+		{"break-glass without a reason", config.RBAC{BreakGlass: []config.BreakGlass{{Name: "x", Subject: config.Subject{Kind: "User", Name: "x"}}}},
+			`rbac.breakGlass[0].reason: Required value`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := config.Resolve(&config.Profile{RBAC: tc.rbac})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
 	for _, tc := range []struct {
 		name string
 		args *ClusterRBACArgs
 		want string
 	}{
 		{"nil args", nil, "cluster RBAC kh: args are required"},
-		{"a subject of an unknown kind", &ClusterRBACArgs{RBAC: config.RBAC{ClusterReaders: []config.Subject{{Kind: "Robot", Name: "r2"}}}},
-			`rbac.clusterReaders[0].kind: Unsupported value: "Robot"`},
-		{"break-glass without a reason", &ClusterRBACArgs{RBAC: config.RBAC{BreakGlass: []config.BreakGlass{{Name: "x", Subject: config.Subject{Kind: "User", Name: "x"}}}}},
-			`rbac.breakGlass[0].reason: Required value`},
+		{"a profile that was not resolved", &ClusterRBACArgs{}, "cluster RBAC kh: a resolved profile is required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := componenttest.Run(func(ctx *pulumi.Context) error {

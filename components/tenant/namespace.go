@@ -3,7 +3,7 @@ package tenant
 import (
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 
 	admissionv1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/admissionregistration/v1"
 	corev1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/core/v1"
@@ -12,7 +12,6 @@ import (
 	rbacpulumi "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/rbac/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	rbacv1 "k8s.io/api/rbac/v1"
-	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/components/rbac"
@@ -39,12 +38,11 @@ const (
 // NamespaceArgs are the inputs of a tenant Namespace. They are plain values: a namespace's Pod Security
 // level and quotas must be known before anything is created.
 type NamespaceArgs struct {
-	// Tenant is the tenant's defaulted profile entry.
-	Tenant config.Tenant
-	// PodSecurity is the tenant's effective Pod Security setting (config.Profile.EffectivePodSecurity).
-	PodSecurity config.PodSecurity
-	// DNS locates the cluster DNS that the namespace's pods may query.
-	DNS config.DNS
+	// Profile is the resolved profile (config.Load or config.Resolve): the tenant's entry, the Pod
+	// Security it inherits and the cluster DNS its pods may query come from it.
+	Profile config.Resolved
+	// Tenant names the profile's tenant this namespace is made for.
+	Tenant string
 }
 
 // Namespace is a hardened tenant namespace and the policies that come with it.
@@ -63,25 +61,30 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 	if args == nil {
 		return nil, errors.New("tenant namespace " + name + ": args are required")
 	}
-	if errs := validateArgs(args); len(errs) > 0 {
-		return nil, fmt.Errorf("tenant namespace %s: %w", name, config.NewInvalidProfileError(errs))
+	if err := args.Profile.Require(); err != nil {
+		return nil, fmt.Errorf("tenant namespace %s: %w", name, err)
 	}
+	i := slices.IndexFunc(args.Profile.Tenants, func(t config.Tenant) bool { return t.Name == args.Tenant })
+	if i < 0 {
+		return nil, fmt.Errorf("tenant namespace %s: the profile has no tenant %q", name, args.Tenant)
+	}
+	t := args.Profile.Tenants[i]
+	podSecurity, dns := args.Profile.EffectivePodSecurity(&t), args.Profile.DNS
 
 	c := &Namespace{}
 	if err := ctx.RegisterComponentResource(NamespaceType, name, c, opts...); err != nil {
 		return nil, err
 	}
-	t := args.Tenant
 	parent := pulumi.Parent(c)
 
 	var annotations pulumi.StringMapInput
-	if a := NamespaceAnnotations(args.PodSecurity); a != nil {
+	if a := NamespaceAnnotations(podSecurity); a != nil {
 		annotations = pulumi.ToStringMap(a)
 	}
 	ns, err := corev1.NewNamespace(ctx, name, &corev1.NamespaceArgs{
 		Metadata: child.ObjectMeta(ctx, &metav1.ObjectMetaArgs{
 			Name:        pulumi.String(t.Name),
-			Labels:      pulumi.ToStringMap(NamespaceLabels(t.Name, args.PodSecurity)),
+			Labels:      pulumi.ToStringMap(NamespaceLabels(t.Name, podSecurity)),
 			Annotations: annotations,
 		}),
 	}, parent)
@@ -121,9 +124,9 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 			Egress: networkingv1.NetworkPolicyEgressRuleArray{&networkingv1.NetworkPolicyEgressRuleArgs{
 				To: networkingv1.NetworkPolicyPeerArray{&networkingv1.NetworkPolicyPeerArgs{
 					NamespaceSelector: &metav1.LabelSelectorArgs{
-						MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(args.DNS.Namespace)},
+						MatchLabels: pulumi.StringMap{"kubernetes.io/metadata.name": pulumi.String(dns.Namespace)},
 					},
-					PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(args.DNS.PodLabels)},
+					PodSelector: &metav1.LabelSelectorArgs{MatchLabels: pulumi.ToStringMap(dns.PodLabels)},
 				}},
 				Ports: dnsPorts,
 			}},
@@ -236,7 +239,7 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 	}
 
 	c.NamespaceName = nsName
-	c.PodSecurityEnforce = pulumi.String(args.PodSecurity.Enforce).ToStringOutput()
+	c.PodSecurityEnforce = pulumi.String(podSecurity.Enforce).ToStringOutput()
 	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
 		"namespaceName":      c.NamespaceName,
 		"podSecurityEnforce": c.PodSecurityEnforce,
@@ -326,17 +329,4 @@ func PodSecurityLabels(ps config.PodSecurity) map[string]string {
 		labels["pod-security.kubernetes.io/"+mode+"-version"] = ps.Version
 	}
 	return labels
-}
-
-func validateArgs(args *NamespaceArgs) field.ErrorList {
-	t := args.Tenant
-	path := field.NewPath("tenant")
-	errs := config.ValidateTenant(&t, path)
-	ps := args.PodSecurity
-	errs = append(errs, config.ValidatePodSecurity(&ps, field.NewPath("podSecurity"), false)...)
-	if args.DNS.Namespace == "" || len(args.DNS.PodLabels) == 0 {
-		errs = append(errs, field.Required(field.NewPath("dns"), "the DNS namespace and pod labels are required"))
-	}
-	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
-	return errs
 }

@@ -17,10 +17,14 @@ import (
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
-func validArgs() *NamespaceArgs {
+// tenantArgs are the args of tenant team-a of a resolved profile, after change (if any) is made to it.
+func tenantArgs(t *testing.T, change func(p *config.Profile)) *NamespaceArgs {
+	t.Helper()
 	p := &config.Profile{Tenants: []config.Tenant{{Name: "team-a"}}}
-	config.SetDefaultsProfile(p)
-	return &NamespaceArgs{Tenant: p.Tenants[0], PodSecurity: p.PodSecurity, DNS: p.DNS}
+	if change != nil {
+		change(p)
+	}
+	return &NamespaceArgs{Profile: componenttest.Resolved(t, p), Tenant: p.Tenants[0].Name}
 }
 
 func run(t *testing.T, args *NamespaceArgs) (*componenttest.Recorder, error) {
@@ -59,7 +63,7 @@ func object(t *testing.T, rec *componenttest.Recorder, typ, name string) compone
 const networkPolicyType = "kubernetes:networking.k8s.io/v1:NetworkPolicy"
 
 func TestNewNamespaceCreatesEveryHardenedObject(t *testing.T) {
-	rec, err := run(t, validArgs())
+	rec, err := run(t, tenantArgs(t, nil))
 	require.NoError(t, err)
 
 	comps := rec.ByType(NamespaceType)
@@ -127,9 +131,9 @@ func TestNewNamespaceCreatesEveryHardenedObject(t *testing.T) {
 }
 
 func TestNewNamespaceExceptsTheMetadataEndpointFromEgressCIDRs(t *testing.T) {
-	args := validArgs()
-	args.Tenant.EgressCIDRs = []string{"10.40.0.0/16", "0.0.0.0/0", "fd00:ec2::/32"}
-	rec, err := run(t, args)
+	rec, err := run(t, tenantArgs(t, func(p *config.Profile) {
+		p.Tenants[0].EgressCIDRs = []string{"10.40.0.0/16", "0.0.0.0/0", "fd00:ec2::/32"}
+	}))
 	require.NoError(t, err)
 
 	require.Len(t, rec.ByType(networkPolicyType), 3)
@@ -141,30 +145,41 @@ func TestNewNamespaceExceptsTheMetadataEndpointFromEgressCIDRs(t *testing.T) {
 	}}}, get(cidr.Inputs, "spec", "egress").Mappable())
 }
 
+// TestNewNamespaceRefusesBadArgsBeforeRegisteringAnything: no args, a profile that was not resolved, or
+// a tenant the profile does not have, register nothing; a bad tenant never reaches the component:
+// resolving its profile refuses it with the field path.
 func TestNewNamespaceRefusesBadArgsBeforeRegisteringAnything(t *testing.T) {
-	cases := []struct {
+	for _, tc := range []struct {
+		name   string
+		change func(p *config.Profile)
+		wantIn string
+	}{
+		{"bad namespace name", func(p *config.Profile) { p.Tenants[0].Name = "Team A" }, `tenants[0].name: Invalid value: "Team A"`},
+		{"bad quantity", func(p *config.Profile) { p.Tenants[0].LimitRange.MaxCPU = "two" },
+			`tenants[0].limitRange.maxCPU: Invalid value: "two": must be a Kubernetes quantity such as 500m, 2 or 1Gi`},
+		{"unknown level", func(p *config.Profile) { p.PodSecurity.Enforce = "none" }, `podSecurity.enforce: Unsupported value: "none"`},
+		{"metadata endpoint", func(p *config.Profile) { p.Tenants[0].EgressCIDRs = []string{"169.254.169.254/32"} },
+			`tenants[0].egressCIDRs[0]: Forbidden: the cloud metadata endpoint 169.254.169.254/32 is never reachable from tenant pods`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &config.Profile{Tenants: []config.Tenant{{Name: "team-a"}}}
+			tc.change(p)
+			_, err := config.Resolve(p)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.wantIn)
+		})
+	}
+	for _, tc := range []struct {
 		name   string
 		args   func() *NamespaceArgs
 		wantIn string
 	}{
 		{"nil args", func() *NamespaceArgs { return nil }, "tenant namespace kh-team-a: args are required"},
-		{"bad namespace name", func() *NamespaceArgs { a := validArgs(); a.Tenant.Name = "Team A"; return a },
-			`tenant.name: Invalid value: "Team A"`},
-		{"bad quantity", func() *NamespaceArgs { a := validArgs(); a.Tenant.LimitRange.MaxCPU = "two"; return a },
-			`tenant.limitRange.maxCPU: Invalid value: "two": must be a Kubernetes quantity such as 500m, 2 or 1Gi`},
-		{"unknown level", func() *NamespaceArgs { a := validArgs(); a.PodSecurity.Enforce = "none"; return a },
-			`podSecurity.enforce: Unsupported value: "none"`},
-		{"incomplete pod security", func() *NamespaceArgs { a := validArgs(); a.PodSecurity.Version = ""; return a },
-			`podSecurity.version: Invalid value: "": must be "latest" or a version such as "v1.36"`},
-		{"metadata endpoint", func() *NamespaceArgs {
-			a := validArgs()
-			a.Tenant.EgressCIDRs = []string{"169.254.169.254/32"}
-			return a
-		}, `tenant.egressCIDRs[0]: Forbidden: the cloud metadata endpoint 169.254.169.254/32 is never reachable from tenant pods`},
-		{"no DNS", func() *NamespaceArgs { a := validArgs(); a.DNS = config.DNS{}; return a },
-			`dns: Required value: the DNS namespace and pod labels are required`},
-	}
-	for _, tc := range cases {
+		{"a profile that was not resolved", func() *NamespaceArgs { return &NamespaceArgs{Tenant: "team-a"} },
+			"tenant namespace kh-team-a: a resolved profile is required"},
+		{"a tenant the profile does not have", func() *NamespaceArgs { a := tenantArgs(t, nil); a.Tenant = "team-b"; return a },
+			`tenant namespace kh-team-a: the profile has no tenant "team-b"`},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := run(t, tc.args())
 			require.Error(t, err)
@@ -175,12 +190,12 @@ func TestNewNamespaceRefusesBadArgsBeforeRegisteringAnything(t *testing.T) {
 }
 
 func TestNewNamespaceBindsRolesToTheProfilesSubjectsOnly(t *testing.T) {
-	args := validArgs()
-	args.Tenant.Access = config.Access{
-		Developers: []config.Subject{{Kind: "Group", Name: "oidc:team-a"}},
-		Viewers:    []config.Subject{{Kind: "User", Name: "oidc:auditor@example.com"}},
-	}
-	rec, err := run(t, args)
+	rec, err := run(t, tenantArgs(t, func(p *config.Profile) {
+		p.Tenants[0].Access = config.Access{
+			Developers: []config.Subject{{Kind: "Group", Name: "oidc:team-a"}},
+			Viewers:    []config.Subject{{Kind: "User", Name: "oidc:auditor@example.com"}},
+		}
+	}))
 	require.NoError(t, err)
 	bindings := rec.ByType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
 	require.Len(t, bindings, 2, "no binding for the admin role, which has no subjects")
@@ -195,12 +210,9 @@ func TestNewNamespaceBindsRolesToTheProfilesSubjectsOnly(t *testing.T) {
 // A tenant at baseline with its reason: the namespace carries the reason, and the catalog passes it,
 // showing the reason in its evidence.
 func TestAWeakerTenantRecordsItsReasonAndPassesTheCheck(t *testing.T) {
-	p := &config.Profile{Tenants: []config.Tenant{{Name: "legacy", PodSecurity: &config.PodSecurity{Enforce: "baseline", ExemptionReason: "a vendor agent runs as root; SEC-9"}}}}
-	config.SetDefaultsProfile(p)
-	require.Empty(t, config.ValidateProfile(p))
-	tn := p.Tenants[0]
+	p := componenttest.Resolved(t, &config.Profile{Tenants: []config.Tenant{{Name: "legacy", PodSecurity: &config.PodSecurity{Enforce: "baseline", ExemptionReason: "a vendor agent runs as root; SEC-9"}}}})
 	rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
-		_, err := NewNamespace(ctx, "kh-legacy", &NamespaceArgs{Tenant: tn, PodSecurity: p.EffectivePodSecurity(&tn), DNS: p.DNS})
+		_, err := NewNamespace(ctx, "kh-legacy", &NamespaceArgs{Profile: p, Tenant: "legacy"})
 		return err
 	})
 	require.NoError(t, err)
@@ -225,7 +237,7 @@ func TestAWeakerTenantRecordsItsReasonAndPassesTheCheck(t *testing.T) {
 	assert.Contains(t, result.Evidence[0].Detail, "reason recorded: a vendor agent runs as root; SEC-9")
 
 	// At restricted there is nothing to record.
-	rec, err = run(t, validArgs())
+	rec, err = run(t, tenantArgs(t, nil))
 	require.NoError(t, err)
 	annotations := get(object(t, rec, "kubernetes:core/v1:Namespace", "team-a").Inputs, "metadata", "annotations").ObjectValue()
 	assert.NotContains(t, annotations, resource.PropertyKey(contract.PodSecurityExemptionReasonAnnotation))
@@ -237,13 +249,14 @@ func TestAWeakerTenantRecordsItsReasonAndPassesTheCheck(t *testing.T) {
 func TestNewNamespaceRunsPodsUnderTheSeccompAuditProfile(t *testing.T) {
 	const policyType = "kubernetes:admissionregistration.k8s.io/v1:MutatingAdmissionPolicy"
 	const bindingType = "kubernetes:admissionregistration.k8s.io/v1:MutatingAdmissionPolicyBinding"
-	rec, err := run(t, validArgs())
+	rec, err := run(t, tenantArgs(t, nil))
 	require.NoError(t, err)
 	assert.Empty(t, rec.ByType(policyType), "no audit profile unless the tenant asks")
 
-	args := validArgs()
-	args.Tenant.SeccompAudit = true
-	rec, err = run(t, args)
+	rec, err = run(t, tenantArgs(t, func(p *config.Profile) {
+		p.Tenants[0].SeccompAudit = true
+		p.ControlPlane.Kubelet.SeccompAuditProfile = true
+	}))
 	require.NoError(t, err)
 	policy := object(t, rec, policyType, SeccompAuditPolicyName("team-a"))
 	mutation := get(policy.Inputs, "spec", "mutations").ArrayValue()[0].ObjectValue()

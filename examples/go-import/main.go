@@ -31,23 +31,20 @@ func main() {
 		}
 		k8s := pulumi.Provider(provider)
 
-		// The profile in code: kubeharden fills its defaults and validates it, as the stack program does.
-		profile := &config.Profile{
+		// The profile in code, resolved once (defaults filled, every field validated, as the stack program
+		// does); the components take the resolved profile and neither default nor validate it again.
+		profile, err := config.Resolve(&config.Profile{
 			Tenants:    []config.Tenant{{Name: "payments", Quota: config.Quota{LimitsCPU: "4", LimitsMemory: "8Gi"}}},
 			Guardrails: config.Guardrails{AllowedRegistries: []string{"registry.k8s.io"}},
-		}
-		config.SetDefaultsProfile(profile)
-		if errs := config.ValidateProfile(profile); len(errs) > 0 {
-			return config.NewInvalidProfileError(errs)
-		}
-		t := profile.Tenants[0]
-		payments, err := tenant.NewNamespace(ctx, "payments", &tenant.NamespaceArgs{
-			Tenant: t, PodSecurity: profile.EffectivePodSecurity(&t), DNS: profile.DNS,
-		}, k8s)
+		})
 		if err != nil {
 			return err
 		}
-		if _, err := guardrails.NewGuardrails(ctx, "guardrails", &guardrails.GuardrailsArgs{Guardrails: profile.Guardrails}, k8s); err != nil {
+		payments, err := tenant.NewNamespace(ctx, "payments", &tenant.NamespaceArgs{Profile: profile, Tenant: "payments"}, k8s)
+		if err != nil {
+			return err
+		}
+		if _, err := guardrails.NewGuardrails(ctx, "guardrails", &guardrails.GuardrailsArgs{Profile: profile}, k8s); err != nil {
 			return err
 		}
 

@@ -89,7 +89,7 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 	}
 	dir := t.TempDir()
 	ports := FreePorts(t, 4)
-	p := &config.Profile{KubernetesVersion: os.Getenv(VersionEnv), ControlPlane: config.ControlPlane{
+	raw := &config.Profile{KubernetesVersion: os.Getenv(VersionEnv), ControlPlane: config.ControlPlane{
 		Root:  filepath.Join(dir, "etc", "kubernetes"),
 		Audit: config.Audit{LogPath: filepath.Join(dir, "log", "audit", "audit.log")},
 		APIServer: config.APIServer{
@@ -99,11 +99,11 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 		},
 	}}
 	if customize != nil {
-		customize(p)
+		customize(raw)
 	}
-	config.SetDefaultsProfile(p)
-	if errs := config.ValidateProfile(p); len(errs) > 0 {
-		t.Fatalf("test profile: %v", errs.ToAggregate())
+	p, err := config.Resolve(raw)
+	if err != nil {
+		t.Fatalf("test profile: %v", err)
 	}
 	c := &Cluster{
 		Dir: dir, bin: bin,
@@ -125,7 +125,6 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 	c.etcd = c.run(t, "etcd", c.etcdArgs)
 	c.startAPIServer(t)
 
-	var err error
 	c.Admin, err = clientcmd.BuildConfigFromFlags("", c.Paths.AdminKubeconfig())
 	if err != nil {
 		t.Fatal(err)
@@ -147,9 +146,9 @@ func Start(t testing.TB, customize func(p *config.Profile)) *Cluster {
 	return c
 }
 
-// NewInputs are the files' inputs for a defaulted, valid profile: a PKI made for it (with its own etcd CA)
-// and one encryption key.
-func NewInputs(t testing.TB, p *config.Profile) controlplane.Inputs {
+// NewInputs are the files' inputs for a resolved profile: a PKI made for it (with its own etcd CA) and
+// one encryption key.
+func NewInputs(t testing.TB, p config.Resolved) controlplane.Inputs {
 	t.Helper()
 	opts, err := stack.PKIOptionsFor(p, pki.Options{})
 	if err != nil {

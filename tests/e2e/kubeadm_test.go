@@ -60,9 +60,8 @@ nodeRegistration:
 func TestKubeadmWritesTheHardenedControlPlane(t *testing.T) {
 	kubeadm := kubeadmBinary(t)
 	root := t.TempDir()
-	p := &config.Profile{ControlPlane: config.ControlPlane{Distribution: "kubeadm", APIServer: config.APIServer{AdvertiseAddress: advertiseAddress}}}
-	config.SetDefaultsProfile(p)
-	require.Empty(t, config.ValidateProfile(p))
+	p, err := config.Resolve(&config.Profile{ControlPlane: config.ControlPlane{Distribution: "kubeadm", APIServer: config.APIServer{AdvertiseAddress: advertiseAddress}}})
+	require.NoError(t, err)
 	in := cluster.NewInputs(t, p)
 	files, err := controlplane.Render(in)
 	require.NoError(t, err)

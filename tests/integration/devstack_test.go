@@ -37,7 +37,7 @@ import (
 
 // devProfile reads the profile of stacks/Pulumi.dev.yaml the way the program does, so that the test's
 // expectations follow the stack file rather than repeat it.
-func devProfile(t *testing.T) *config.Profile {
+func devProfile(t *testing.T) config.Resolved {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(pulumitest.RepoRoot(t), "stacks", "Pulumi.dev.yaml"))
 	require.NoError(t, err)
@@ -200,7 +200,7 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 // checkMakeUp runs what `make up` runs (scripts/up.sh) on the stack that is up already: the outputs stay
 // off the screen, the public control-plane files are written with their modes and no key among them
 // (SENSITIVE=1 adds the keys, 0600), and the summary counts the rendered objects by kind and passes.
-func checkMakeUp(t *testing.T, ws *pulumitest.Workspace, secretsDir string, profile *config.Profile, objs []manifests.Object) {
+func checkMakeUp(t *testing.T, ws *pulumitest.Workspace, secretsDir string, profile config.Resolved, objs []manifests.Object) {
 	t.Helper()
 	cpDir := filepath.Join(t.TempDir(), "control-plane")
 	out, code := ws.RunScript("up.sh", "STACK=dev", "CONTROL_PLANE_DIR="+cpDir, "SECRETS_DIR="+secretsDir)
@@ -248,7 +248,7 @@ func checkMakeUp(t *testing.T, ws *pulumitest.Workspace, secretsDir string, prof
 
 // checkLogAgent checks the agent's hardening on the rendered DaemonSet, and that the only thing Pod
 // Security baseline would refuse in it is the read-only hostPath its profile exception names.
-func checkLogAgent(t *testing.T, byKey map[string]manifests.Object, profile *config.Profile, evaluator policy.Evaluator) {
+func checkLogAgent(t *testing.T, byKey map[string]manifests.Object, profile config.Resolved, evaluator policy.Evaluator) {
 	t.Helper()
 	ns := profile.Logging.Namespace
 	nsObj := byKey["Namespace/"+ns].Typed().(*corev1.Namespace)
@@ -300,7 +300,7 @@ func assertNoKeyMaterial(t *testing.T, what, text string) {
 
 // checkControlPlaneOutputs checks the dev stack's control-plane outputs: keys only as secrets, nowhere in
 // the state in plaintext, and `kubeharden files write` lays them out with their modes.
-func checkControlPlaneOutputs(t *testing.T, ws *pulumitest.Workspace, profile *config.Profile) string {
+func checkControlPlaneOutputs(t *testing.T, ws *pulumitest.Workspace, profile config.Resolved) string {
 	t.Helper()
 	var outputs map[string]any
 	require.NoError(t, json.Unmarshal([]byte(ws.MustRun("stack", "output", "--json", "--stack", "dev")), &outputs))
