@@ -9,16 +9,19 @@ import (
 	"go/token"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/kubeharden/kubeharden/components/baseline"
 	"github.com/kubeharden/kubeharden/components/controlplanecomponent"
+	"github.com/kubeharden/kubeharden/components/descriptor"
 	"github.com/kubeharden/kubeharden/components/guardrails"
 	"github.com/kubeharden/kubeharden/components/logging"
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Name and Version are the package's, as the schema and the plugin give them.
@@ -30,108 +33,70 @@ const (
 // typeToken is the schema token of a profile type: kubeharden:index:<Go type name>.
 func typeToken(t reflect.Type) string { return Name + ":index:" + t.Name() }
 
-// component is a component the provider constructs: its type token (the one its Go constructor
-// registers), its description, and its inputs and outputs as schema properties.
-type component struct {
-	token       string
-	description string
-	inputs      map[string]map[string]any
-	required    []string
-	outputs     map[string]map[string]any
+// Components are the components the provider constructs, each by its descriptor (beside its Args), in
+// the schema's order: the only list of them.
+var Components = []descriptor.Component{
+	baseline.Descriptor, tenant.Descriptor, controlplanecomponent.Descriptor, guardrails.Descriptor, rbac.Descriptor, logging.Descriptor,
 }
 
-func ref(t reflect.Type) map[string]any { return map[string]any{"$ref": "#/types/" + typeToken(t)} }
+var profileType = reflect.TypeOf(config.Profile{})
 
-func str(description string, secret bool) map[string]any {
-	p := map[string]any{"type": "string", "description": description}
-	if secret {
-		p["secret"] = true
+// outputSchema is the schema type of an output field's Go type.
+func outputSchema(t reflect.Type) (map[string]any, error) {
+	strs := map[string]any{"type": "string"}
+	switch t {
+	case reflect.TypeOf(pulumi.StringOutput{}):
+		return map[string]any{"type": "string"}, nil
+	case reflect.TypeOf(pulumi.StringArrayOutput{}):
+		return map[string]any{"type": "array", "items": strs}, nil
+	case reflect.TypeOf(pulumi.StringMapOutput{}):
+		return map[string]any{"type": "object", "additionalProperties": strs}, nil
+	case reflect.TypeOf(pulumi.MapArrayOutput{}):
+		return map[string]any{"type": "array", "items": map[string]any{"type": "object", "additionalProperties": strs}}, nil
 	}
-	return p
+	return nil, fmt.Errorf("no schema type for an output of type %s", t)
 }
 
-func stringList(description string) map[string]any {
-	return map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": description}
-}
-
-var (
-	profileType = reflect.TypeOf(config.Profile{})
-	fileOutput  = map[string]any{"type": "array", "items": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}}}
-)
-
-// components are the public components, in the schema's order.
-func components() []component {
-	withDescription := func(p map[string]any, d string) map[string]any {
-		out := map[string]any{"description": d}
-		for k, v := range p {
-			out[k] = v
+// resourceSchema is a component's schema: its inputs and outputs, from its descriptor.
+func resourceSchema(c descriptor.Component) (map[string]any, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	inputs, outputs := map[string]any{}, map[string]any{}
+	var required, outputNames []string
+	for _, in := range c.Inputs {
+		p := map[string]any{"description": in.Description}
+		if in.Type == descriptor.String {
+			p["type"] = "string"
+		} else {
+			p["$ref"] = "#/types/" + typeToken(in.Type)
 		}
-		return out
+		if in.Secret {
+			p["secret"] = true
+		}
+		inputs[in.Name] = p
+		if in.Required {
+			required = append(required, in.Name)
+		}
 	}
-	return []component{
-		{
-			token:       baseline.BaselineType,
-			description: "Everything a hardening profile asks for: a hardened namespace per tenant, the cluster-wide RBAC, the admission guardrails and the log agent.",
-			inputs:      map[string]map[string]any{"profile": withDescription(ref(profileType), "The hardening profile; every field has a hardened default, so {} is a hardened profile.")},
-			required:    []string{"profile"},
-			outputs:     map[string]map[string]any{"namespaces": stringList("The tenant namespaces, in profile order.")},
-		},
-		{
-			token:       tenant.NamespaceType,
-			description: "A hardened tenant namespace: Pod Security labels, default-deny network policies with DNS egress, a quota, a limit range, RBAC roles and a default ServiceAccount without a token.",
-			inputs: map[string]map[string]any{
-				"tenant":      withDescription(ref(reflect.TypeOf(config.Tenant{})), "The tenant."),
-				"podSecurity": withDescription(ref(reflect.TypeOf(config.PodSecurity{})), "The profile-wide Pod Security levels the tenant inherits where it sets none (default: restricted everywhere)."),
-				"dns":         withDescription(ref(reflect.TypeOf(config.DNS{})), "Where the cluster DNS runs (default: kube-system, k8s-app=kube-dns)."),
-			},
-			required: []string{"tenant"},
-			outputs: map[string]map[string]any{
-				"namespaceName":      str("The name of the Kubernetes namespace.", false),
-				"podSecurityEnforce": str("The Pod Security level enforced in the namespace.", false),
-			},
-		},
-		{
-			token:       controlplanecomponent.ControlPlaneType,
-			description: "The hardened control-plane file set (encryption at rest, audit policy, admission configuration, PKI, component flags) as outputs; it creates no resources.",
-			inputs: map[string]map[string]any{
-				"profile":        withDescription(ref(profileType), "The hardening profile."),
-				"pki":            str("The JSON of the PKI bundle, as `kubeharden pki init` stores it in kubeharden:pki.", true),
-				"encryptionKeys": str("The JSON list of encryption keys, the encrypting key first, as `kubeharden encryption-key init` stores it.", true),
-			},
-			required: []string{"profile", "pki", "encryptionKeys"},
-			outputs: map[string]map[string]any{
-				"files":               withDescription(fileOutput, "The public files (certificates, policies): each a map of path, mode (octal) and content."),
-				"sensitiveFiles":      withDescription(map[string]any{"type": "array", "items": fileOutput["items"], "secret": true}, "The files that hold a private or encryption key, in the same form."),
-				"cloudInit":           str("A #cloud-config document that writes every file with its mode.", true),
-				"certificateExpiries": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}, "description": "Each certificate's expiry (RFC 3339), by name."},
-				"apiServerFlags":      stringList("kube-apiserver's hardened flags."),
-			},
-		},
-		{
-			token:       guardrails.GuardrailsType,
-			description: "The admission guardrails beyond Pod Security, in the namespaces that carry kubeharden's tenant label: ValidatingAdmissionPolicies and their bindings (engine native), or Gatekeeper ConstraintTemplates and Constraints.",
-			inputs:      map[string]map[string]any{"guardrails": withDescription(ref(reflect.TypeOf(config.Guardrails{})), "The rules' settings (engine, allowed registries, actions); {} refuses everything the rules forbid.")},
-			required:    []string{"guardrails"},
-			outputs:     map[string]map[string]any{"policyNames": stringList("The names of the admission policies (native) or constraints (gatekeeper).")},
-		},
-		{
-			token:       rbac.ClusterRBACType,
-			description: "The cluster-wide RBAC: the cluster reader and auditor roles, their bindings to the subjects named, and the break-glass bindings to cluster-admin, each with its reason.",
-			inputs:      map[string]map[string]any{"rbac": withDescription(ref(reflect.TypeOf(config.RBAC{})), "The subjects to bind and the break-glass bindings.")},
-			required:    []string{"rbac"},
-			outputs: map[string]map[string]any{
-				"clusterRoles":       stringList("The names of the cluster roles."),
-				"breakGlassBindings": stringList("The names of the break-glass bindings to cluster-admin."),
-			},
-		},
-		{
-			token:       logging.LogAgentType,
-			description: "The Fluent Bit log agent: a DaemonSet reading the nodes' logs through read-only mounts, in a namespace of its own with only what it needs.",
-			inputs:      map[string]map[string]any{"logging": withDescription(ref(reflect.TypeOf(config.Logging{})), "The log agent's settings (outputs, image, namespace).")},
-			required:    []string{"logging"},
-			outputs:     map[string]map[string]any{"namespace": str("The agent's namespace.", false)},
-		},
+	for _, o := range descriptor.OutputsOf(c.Resource) {
+		p, err := outputSchema(o.Type)
+		if err != nil {
+			return nil, fmt.Errorf("%s: output %s: %w", c.Token, o.Name, err)
+		}
+		p["description"] = c.Outputs[o.Name]
+		if slices.Contains(c.SecretOutputs, o.Name) {
+			p["secret"] = true
+		}
+		outputs[o.Name] = p
+		outputNames = append(outputNames, o.Name)
 	}
+	sort.Strings(outputNames)
+	return map[string]any{
+		"isComponent": true, "description": c.Description,
+		"inputProperties": inputs, "requiredInputs": required,
+		"properties": outputs, "required": outputNames,
+	}, nil
 }
 
 // Schema is the package schema of the component provider: the components, their inputs and outputs, and
@@ -218,12 +183,12 @@ func Schema(configDir string) ([]byte, error) {
 	}
 
 	resources := map[string]any{}
-	for _, c := range components() {
-		resources[c.token] = map[string]any{
-			"isComponent": true, "description": c.description,
-			"inputProperties": c.inputs, "requiredInputs": c.required,
-			"properties": c.outputs, "required": sortedKeys(c.outputs),
+	for _, c := range Components {
+		r, err := resourceSchema(c)
+		if err != nil {
+			return nil, err
 		}
+		resources[c.Token] = r
 	}
 	schema := map[string]any{
 		"name": Name, "version": Version, "displayName": "kubeharden",
@@ -245,15 +210,6 @@ func Schema(configDir string) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
-}
-
-func sortedKeys(m map[string]map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // readDocs reads the doc comments of the config package's types ("Profile") and their fields

@@ -39,9 +39,9 @@ func TestSchemaTypesTheProfile(t *testing.T) {
 		} `json:"types"`
 	}
 	require.NoError(t, json.Unmarshal(data, &s))
-	for _, c := range components() {
-		r, ok := s.Resources[c.token]
-		require.True(t, ok, c.token)
+	for _, c := range Components {
+		r, ok := s.Resources[c.Token]
+		require.True(t, ok, c.Token)
 		assert.True(t, r.IsComponent)
 	}
 	assert.Equal(t, "#/types/kubeharden:index:Profile", s.Resources["kubeharden:index:Baseline"].InputProperties["profile"]["$ref"], "the profile is a typed object, not a JSON string")
@@ -53,4 +53,21 @@ func TestSchemaTypesTheProfile(t *testing.T) {
 	assert.Equal(t, "string", tenant.Properties["name"]["type"])
 	assert.Equal(t, "array", tenant.Properties["egressCIDRs"]["type"])
 	assert.Equal(t, true, s.Resources["kubeharden:controlplane:ControlPlane"].InputProperties["pki"]["secret"])
+}
+
+// TestEveryComponentIsDescribedOnce: each component the provider offers has a valid descriptor, whose
+// outputs are its resource's pulumi-tagged fields; a descriptor that forgets one is refused, and the
+// schema cannot be made of it.
+func TestEveryComponentIsDescribedOnce(t *testing.T) {
+	tokens := map[string]bool{}
+	for _, c := range Components {
+		require.NoError(t, c.Validate())
+		assert.False(t, tokens[c.Token], "%s described twice", c.Token)
+		tokens[c.Token] = true
+	}
+	forgetful := Components[0]
+	forgetful.Outputs = map[string]string{}
+	assert.ErrorContains(t, forgetful.Validate(), "its outputs are [namespaces], its descriptor describes []")
+	_, err := resourceSchema(forgetful)
+	assert.Error(t, err)
 }

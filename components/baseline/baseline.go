@@ -6,6 +6,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/kubeharden/kubeharden/components/descriptor"
 	"github.com/kubeharden/kubeharden/components/guardrails"
 	"github.com/kubeharden/kubeharden/components/logging"
 	"github.com/kubeharden/kubeharden/components/rbac"
@@ -73,7 +74,7 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 		names = append(names, ns.NamespaceName)
 	}
 	b.Namespaces = names.ToStringArrayOutput()
-	if err := ctx.RegisterResourceOutputs(b, pulumi.Map{"namespaces": b.Namespaces}); err != nil {
+	if err := descriptor.RegisterOutputs(ctx, b, pulumi.Map{"namespaces": b.Namespaces}); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/kubeharden/kubeharden/components/descriptor"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/contract"
 	"github.com/kubeharden/kubeharden/controlplane"
@@ -90,7 +91,7 @@ func NewControlPlane(ctx *pulumi.Context, name string, args *ControlPlaneArgs, o
 	})).(pulumi.StringMapOutput)
 	c.APIServerFlags = pulumi.ToStringArray(controlplane.APIServerArgs(profile).Flags()).ToStringArrayOutput()
 
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+	if err := descriptor.RegisterOutputs(ctx, c, pulumi.Map{
 		"files": c.Files, "sensitiveFiles": c.SensitiveFiles, "cloudInit": c.CloudInit,
 		"certificateExpiries": c.CertificateExpiries, "apiServerFlags": c.APIServerFlags,
 	}); err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	psaapi "k8s.io/pod-security-admission/api"
 
+	"github.com/kubeharden/kubeharden/components/descriptor"
 	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/contract"
@@ -69,7 +70,7 @@ func NewGuardrails(ctx *pulumi.Context, name string, args *GuardrailsArgs, opts 
 		return nil, fmt.Errorf("guardrails %s: %w", name, err)
 	}
 	c.PolicyNames = pulumi.ToStringArray(names).ToStringArrayOutput()
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"policyNames": c.PolicyNames}); err != nil {
+	if err := descriptor.RegisterOutputs(ctx, c, pulumi.Map{"policyNames": c.PolicyNames}); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -14,6 +14,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
+	"github.com/kubeharden/kubeharden/components/descriptor"
 	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/components/tenant"
@@ -172,7 +173,7 @@ func NewLogAgent(ctx *pulumi.Context, name string, args *LogAgentArgs, opts ...p
 	}
 
 	c.Namespace = nsName
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"namespace": c.Namespace}); err != nil {
+	if err := descriptor.RegisterOutputs(ctx, c, pulumi.Map{"namespace": c.Namespace}); err != nil {
 		return nil, err
 	}
 	return c, nil

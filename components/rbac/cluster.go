@@ -9,6 +9,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"github.com/kubeharden/kubeharden/components/descriptor"
 	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/contract"
@@ -101,7 +102,7 @@ func NewClusterRBAC(ctx *pulumi.Context, name string, args *ClusterRBACArgs, opt
 	}
 	c.ClusterRoles = pulumi.ToStringArray(roles).ToStringArrayOutput()
 	c.BreakGlassBindings = pulumi.ToStringArray(breakGlass).ToStringArrayOutput()
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{"clusterRoles": c.ClusterRoles, "breakGlassBindings": c.BreakGlassBindings}); err != nil {
+	if err := descriptor.RegisterOutputs(ctx, c, pulumi.Map{"clusterRoles": c.ClusterRoles, "breakGlassBindings": c.BreakGlassBindings}); err != nil {
 		return nil, err
 	}
 	return c, nil

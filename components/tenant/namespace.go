@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	rbacv1 "k8s.io/api/rbac/v1"
 
+	"github.com/kubeharden/kubeharden/components/descriptor"
 	"github.com/kubeharden/kubeharden/components/internal/child"
 	"github.com/kubeharden/kubeharden/components/rbac"
 	"github.com/kubeharden/kubeharden/config"
@@ -240,7 +241,7 @@ func NewNamespace(ctx *pulumi.Context, name string, args *NamespaceArgs, opts ..
 
 	c.NamespaceName = nsName
 	c.PodSecurityEnforce = pulumi.String(podSecurity.Enforce).ToStringOutput()
-	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+	if err := descriptor.RegisterOutputs(ctx, c, pulumi.Map{
 		"namespaceName":      c.NamespaceName,
 		"podSecurityEnforce": c.PodSecurityEnforce,
 	}); err != nil {
