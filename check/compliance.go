@@ -17,6 +17,7 @@ import (
 	"github.com/kubeharden/kubeharden/controls/live"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/controls/preview"
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/stack"
 )
 
@@ -72,25 +73,25 @@ func ProfileFromFile(path string) (config.Resolved, error) {
 //   - each rbac.breakGlass binding is exempt from rbac-cluster-admin-binding, with its reason;
 //   - each tenant's kubeharden:namespace-admin Role reads the namespace's Secrets and may exec into its
 //     pods, and its kubeharden:developer Role may exec where tenants[].access.allowExec says so.
-func Exemptions(p config.Resolved) []controls.Exemption {
-	out := append([]controls.Exemption(nil), p.Compliance.Exemptions...)
+func Exemptions(p config.Resolved) []report.Exemption {
+	out := append([]report.Exemption(nil), p.Compliance.Exemptions...)
 	for _, e := range p.ControlPlane.Admission.Exemptions {
 		if e.Kind == "namespace" {
-			out = append(out, controls.Exemption{Control: "workload-pod-security", Object: "*/" + e.Name + "/*",
+			out = append(out, report.Exemption{Control: "workload-pod-security", Object: "*/" + e.Name + "/*",
 				Reason: "exempt from Pod Security admission (controlPlane.admission.exemptions): " + e.Reason})
 		}
 	}
 	for _, bg := range p.RBAC.BreakGlass {
-		out = append(out, controls.Exemption{Control: "rbac-cluster-admin-binding", Object: "ClusterRoleBinding/" + contract.BreakGlassPrefix + bg.Name,
+		out = append(out, report.Exemption{Control: "rbac-cluster-admin-binding", Object: "ClusterRoleBinding/" + contract.BreakGlassPrefix + bg.Name,
 			Reason: "break-glass binding (rbac.breakGlass): " + bg.Reason})
 	}
 	for _, t := range p.Tenants {
 		admin := "Role/" + t.Name + "/" + contract.NamespaceAdminRole
 		out = append(out,
-			controls.Exemption{Control: "rbac-secrets-access", Object: admin, Reason: "the tenant's namespace admins manage its Secrets; the Role is bound only in namespace " + t.Name + ", to tenants[].access.admins"},
-			controls.Exemption{Control: "rbac-pod-exec", Object: admin, Reason: "the tenant's namespace admins debug its pods; the Role is bound only in namespace " + t.Name + ", to tenants[].access.admins"})
+			report.Exemption{Control: "rbac-secrets-access", Object: admin, Reason: "the tenant's namespace admins manage its Secrets; the Role is bound only in namespace " + t.Name + ", to tenants[].access.admins"},
+			report.Exemption{Control: "rbac-pod-exec", Object: admin, Reason: "the tenant's namespace admins debug its pods; the Role is bound only in namespace " + t.Name + ", to tenants[].access.admins"})
 		if t.Access.AllowExec {
-			out = append(out, controls.Exemption{Control: "rbac-pod-exec", Object: "Role/" + t.Name + "/" + contract.DeveloperRole,
+			out = append(out, report.Exemption{Control: "rbac-pod-exec", Object: "Role/" + t.Name + "/" + contract.DeveloperRole,
 				Reason: "tenants[].access.allowExec lets the tenant's developers exec into its pods"})
 		}
 	}
@@ -114,27 +115,41 @@ type Inputs struct {
 	// PreviewFile, when set, is the output of `pulumi preview --json`: the resources the stack would hold
 	// after the update are checked, each named by its URN.
 	PreviewFile string
+	// Sources, when not nil, are documents that are not files, each named (the policy pack's resources,
+	// made by controls/preview); an empty list is judged as nothing to judge.
+	Sources []manifests.Source
+	// Exemptions are exemptions beside the profile's (the policy pack's options give them).
+	Exemptions []report.Exemption
+	// Catalog is the catalog to judge by; nil means controls.DefaultControls().
+	Catalog []controls.Control
 }
 
-// Run reads the inputs and evaluates the control catalog on them. An error means nothing was
-// checked: no input, an invalid profile or exemption, or a cluster that cannot be reached.
-func Run(ctx context.Context, in Inputs) (*controls.Report, error) {
-	if len(in.Paths) == 0 && in.Kubeconfig == "" && in.PreviewFile == "" {
+// Run is the one check pipeline, which `kubeharden check`, `kubeharden report`, `fleet drift` and the
+// policy pack call: it reads the inputs (files and folders, a live cluster, a preview, documents),
+// evaluates the control catalog on them and applies the exemptions (the profile's, those it implies, and
+// in.Exemptions) into a report. An error means nothing was checked: no input, an invalid profile, or a
+// cluster that cannot be reached.
+func Run(ctx context.Context, in Inputs) (*report.Report, error) {
+	if len(in.Paths) == 0 && in.Kubeconfig == "" && in.PreviewFile == "" && in.Sources == nil {
 		return nil, errors.New("name at least one file or folder, a cluster with --kubeconfig or a preview with --pulumi-preview")
 	}
-	opts := controls.CheckOptions{Catalog: controls.DefaultControls(), Paths: in.Paths, Namespace: in.Namespace, KubernetesVersion: config.DefaultKubernetesVersion}
+	opts := judgement{catalog: in.Catalog, paths: in.Paths, namespace: in.Namespace, sources: in.Sources, kubernetesVersion: config.DefaultKubernetesVersion}
+	if opts.catalog == nil {
+		opts.catalog = controls.DefaultControls()
+	}
 	if in.ProfileFile != "" {
 		p, err := ProfileFromFile(in.ProfileFile)
 		if err != nil {
 			return nil, fmt.Errorf("--profile %s: %w", in.ProfileFile, err)
 		}
-		opts.Exemptions, opts.KubernetesVersion = Exemptions(p), p.KubernetesVersion
+		opts.exemptions, opts.kubernetesVersion = Exemptions(p), p.KubernetesVersion
 	}
 	if !in.Profile.IsZero() {
-		opts.Exemptions, opts.KubernetesVersion = Exemptions(in.Profile), in.Profile.KubernetesVersion
+		opts.exemptions, opts.kubernetesVersion = Exemptions(in.Profile), in.Profile.KubernetesVersion
 	}
+	opts.exemptions = append(opts.exemptions, in.Exemptions...)
 	if in.KubernetesVersion != "" {
-		opts.KubernetesVersion = in.KubernetesVersion
+		opts.kubernetesVersion = in.KubernetesVersion
 	}
 	var liveErrors []manifests.FileError
 	if in.Kubeconfig != "" {
@@ -142,7 +157,7 @@ func Run(ctx context.Context, in Inputs) (*controls.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		opts.Live, opts.LiveSource, liveErrors = snap.Objects, snap.Server, snap.Errors
+		opts.live, opts.liveSource, liveErrors = snap.Objects, snap.Server, snap.Errors
 	}
 	var previewErrors []manifests.FileError
 	if in.PreviewFile != "" {
@@ -155,7 +170,7 @@ func Run(ctx context.Context, in Inputs) (*controls.Report, error) {
 			return nil, fmt.Errorf("--pulumi-preview %s: %w", in.PreviewFile, err)
 		}
 		pi := preview.NewInputs(resources)
-		opts.Sources = pi.Sources
+		opts.sources = append(opts.sources, pi.Sources...)
 		for _, urn := range slices.Sorted(maps.Keys(pi.Unreadable)) {
 			previewErrors = append(previewErrors, manifests.FileError{Path: urn, Err: pi.Unreadable[urn]})
 		}
@@ -163,7 +178,7 @@ func Run(ctx context.Context, in Inputs) (*controls.Report, error) {
 			previewErrors = append(previewErrors, manifests.FileError{Path: in.PreviewFile, Err: "nothing to check: the preview holds no Kubernetes resource"})
 		}
 	}
-	r, err := controls.Check(opts)
+	r, err := judge(opts)
 	if err != nil {
 		return nil, err
 	}

@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/kubeharden/kubeharden/config"
-	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/stack"
 )
 
@@ -22,7 +22,7 @@ func TestProfileFromFileReadsAProfileOrAStackSettingsFile(t *testing.T) {
 	p, err := ProfileFromFile(profile)
 	require.NoError(t, err)
 	assert.Equal(t, "1.35.2", p.KubernetesVersion)
-	assert.Equal(t, controls.Exemption{Control: "rbac-no-wildcards", Object: "ClusterRole/vendor-*", Reason: "the vendor's operator; SEC-12"}, Exemptions(p)[0])
+	assert.Equal(t, report.Exemption{Control: "rbac-no-wildcards", Object: "ClusterRole/vendor-*", Reason: "the vendor's operator; SEC-12"}, Exemptions(p)[0])
 
 	settings := filepath.Join(dir, "stacks", "Pulumi.test.yaml")
 	require.NoError(t, os.MkdirAll(filepath.Dir(settings), 0o755))

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubeharden/kubeharden/config"
-	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/report"
 )
 
 const unlabelled = "../controls/testdata/namespace-pod-security/fail/unlabelled.yaml"
@@ -28,7 +28,7 @@ func TestRunNeedsAnInput(t *testing.T) {
 func TestRunAppliesTheProfile(t *testing.T) {
 	bare, err := Run(context.Background(), Inputs{Paths: []string{unlabelled}})
 	require.NoError(t, err)
-	assert.Equal(t, controls.ExitFail, bare.ExitCode())
+	assert.Equal(t, report.ExitFail, bare.ExitCode())
 	assert.Equal(t, config.DefaultKubernetesVersion, bare.KubernetesVersion)
 
 	dir := t.TempDir()
@@ -36,7 +36,7 @@ func TestRunAppliesTheProfile(t *testing.T) {
 	require.NoError(t, os.WriteFile(profile, []byte("kubernetesVersion: \"1.35.2\"\ncompliance:\n  exemptions:\n  - control: namespace-pod-security\n    object: Namespace/team\n    reason: SEC-1\n"), 0o644))
 	fromFile, err := Run(context.Background(), Inputs{Paths: []string{unlabelled}, ProfileFile: profile})
 	require.NoError(t, err)
-	assert.Equal(t, controls.ExitPass, fromFile.ExitCode())
+	assert.Equal(t, report.ExitPass, fromFile.ExitCode())
 	assert.Equal(t, "1.35.2", fromFile.KubernetesVersion)
 	require.Len(t, fromFile.Exempted, 1)
 	assert.Equal(t, "SEC-1", fromFile.Exempted[0].Reason)
@@ -45,7 +45,7 @@ func TestRunAppliesTheProfile(t *testing.T) {
 	require.NoError(t, err)
 	resolved, err := Run(context.Background(), Inputs{Paths: []string{unlabelled}, Profile: p, KubernetesVersion: "1.34.4"})
 	require.NoError(t, err)
-	assert.Equal(t, controls.ExitPass, resolved.ExitCode())
+	assert.Equal(t, report.ExitPass, resolved.ExitCode())
 	assert.Equal(t, "1.34.4", resolved.KubernetesVersion, "the flag wins over the profile")
 
 	_, err = Run(context.Background(), Inputs{Paths: []string{unlabelled}, ProfileFile: filepath.Join(dir, "missing.yaml")})
@@ -58,14 +58,14 @@ func TestRunAppliesTheProfile(t *testing.T) {
 func TestRunReadsAPreview(t *testing.T) {
 	r, err := Run(context.Background(), Inputs{PreviewFile: "../cmd/kubeharden/testdata/preview-privileged.json"})
 	require.NoError(t, err)
-	assert.Equal(t, controls.ExitFail, r.ExitCode())
+	assert.Equal(t, report.ExitFail, r.ExitCode())
 	assert.Contains(t, r.Sources, "../cmd/kubeharden/testdata/preview-privileged.json")
 	require.NotEmpty(t, r.FindingsOf("workload-pod-security"))
 	assert.Contains(t, r.FindingsOf("workload-pod-security")[0].Path, "urn:pulumi:")
 
 	r, err = Run(context.Background(), Inputs{PreviewFile: "../cmd/kubeharden/testdata/preview-unknown.json"})
 	require.NoError(t, err)
-	assert.Equal(t, controls.ExitInput, r.ExitCode())
+	assert.Equal(t, report.ExitInput, r.ExitCode())
 	require.NotEmpty(t, r.Errors)
 	assert.Contains(t, r.Errors[0].Err, "not known until the update runs")
 
@@ -73,7 +73,7 @@ func TestRunReadsAPreview(t *testing.T) {
 	require.NoError(t, os.WriteFile(empty, []byte(`{"steps": []}`), 0o644))
 	r, err = Run(context.Background(), Inputs{PreviewFile: empty})
 	require.NoError(t, err)
-	assert.Equal(t, controls.ExitInput, r.ExitCode())
+	assert.Equal(t, report.ExitInput, r.ExitCode())
 	assert.Contains(t, r.Errors[len(r.Errors)-1].Err, "the preview holds no Kubernetes resource")
 
 	// One resource judged and one not: the unjudged one is the only error.

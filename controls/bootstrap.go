@@ -56,3 +56,14 @@ func bootstrapObjects(objs []manifests.Object) map[string]string {
 	}
 	return out
 }
+
+// BootstrapExemption is why a finding of control c is exempt as the cluster's own bootstrap object
+// (bootstrap maps such objects' keys to their rule, as Inventory.Bootstrap does): only the object
+// controls exempt them, the control-plane controls judge their settings. False when it is not exempt.
+func BootstrapExemption(c Control, f Finding, bootstrap map[string]string) (string, bool) {
+	reason, ok := bootstrap[f.Object]
+	if !ok || c.Inspects != ScopeObjects {
+		return "", false
+	}
+	return "bootstrap rule: " + reason, true
+}

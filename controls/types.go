@@ -178,3 +178,16 @@ func (inv *Inventory) userNamespaces() iter.Seq[manifests.Object] {
 		}
 	}
 }
+
+// NewInventory is the inventory of the objects and control-plane configuration documents a check read:
+// the control-plane settings made of them (NewControlPlane), the cluster's own bootstrap objects, and
+// whether they are a whole cluster (live, or manifests with the API server's settings). otherKinds
+// counts the objects of kinds no control inspects.
+func NewInventory(objects, configs []manifests.Object, live bool, otherKinds map[string]int) (*Inventory, error) {
+	cp, err := NewControlPlane(configs, objects)
+	if err != nil {
+		return nil, err
+	}
+	return &Inventory{Objects: objects, ControlPlane: cp, WholeCluster: live || (cp != nil && cp.APIServer != nil),
+		OtherKinds: otherKinds, Bootstrap: bootstrapObjects(objects)}, nil
+}

@@ -10,9 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
-
-	"github.com/kubeharden/kubeharden/controls"
 )
 
 // status is a result's word in the reports: ok, FAILED or NOT JUDGED.
@@ -124,7 +123,7 @@ func WriteHTML(w io.Writer, results []Result, now time.Time) error {
 		Generated string
 		Results   []Result
 		Counts    map[string]int
-	}{Style: htmltemplate.CSS(controls.ReportStyle), Generated: now.UTC().Format(time.RFC3339), Results: results, Counts: map[string]int{}}
+	}{Style: htmltemplate.CSS(report.ReportStyle), Generated: now.UTC().Format(time.RFC3339), Results: results, Counts: map[string]int{}}
 	for _, r := range results {
 		view.Counts[r.status()]++
 	}

@@ -21,8 +21,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 
 	"github.com/kubeharden/kubeharden/check"
-	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/policypack"
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/stack"
 )
 
@@ -348,7 +348,7 @@ func checkLive(ctx context.Context, m Member, res *Result) error {
 	res.Controls = map[string]int{}
 	for _, c := range r.Controls {
 		res.Controls[string(c.Status)]++
-		if c.Status == controls.StatusFail {
+		if c.Status == report.StatusFail {
 			res.FailingControls = append(res.FailingControls, c.ID)
 		}
 	}

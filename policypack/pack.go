@@ -12,9 +12,11 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 	psaapi "k8s.io/pod-security-admission/api"
 
+	"github.com/kubeharden/kubeharden/check"
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/controls/preview"
+	"github.com/kubeharden/kubeharden/report"
 )
 
 // Name is the policy pack's name, as `pulumi preview` prints it beside each violation.
@@ -32,7 +34,7 @@ const InputsPolicy = "kubeharden-inputs-judged"
 type Options struct {
 	Catalog           []controls.Control
 	KubernetesVersion string
-	Exemptions        []controls.Exemption
+	Exemptions        []report.Exemption
 	// PodSecurityLevels are the Pod Security levels the profile says each of its namespaces enforces (a
 	// tenant's, the log agent's), by namespace: a namespace of the preview that enforces a weaker one
 	// fails namespace-pod-security, even where the catalog would pass it for a recorded reason.
@@ -93,7 +95,7 @@ func sources(c controls.Control) string {
 // Verdict is the catalog's judgement of one set of resources.
 type Verdict struct {
 	Inputs preview.Inputs
-	Report *controls.Report
+	Report *report.Report
 	// Unjudged are the resources the catalog could not judge, and why.
 	Unjudged []Violation
 	// weakerThanProfile are the namespaces that enforce less than the profile says.
@@ -168,8 +170,12 @@ func (j *judge) verdict(resources []policyx.AnalyzerResource) (*Verdict, error) 
 // unjudged, each with its URN.
 func Judge(opts Options, resources []preview.Resource) (*Verdict, error) {
 	in := preview.NewInputs(resources)
-	r, err := controls.Check(controls.CheckOptions{Catalog: opts.Catalog, KubernetesVersion: opts.KubernetesVersion,
-		Sources: in.Sources, Exemptions: opts.Exemptions})
+	sources := in.Sources
+	if sources == nil {
+		sources = []manifests.Source{} // a stack with no Kubernetes resource: nothing to judge, judged
+	}
+	r, err := check.Run(context.Background(), check.Inputs{Catalog: opts.Catalog, KubernetesVersion: opts.KubernetesVersion,
+		Sources: sources, Exemptions: opts.Exemptions})
 	if err != nil {
 		return nil, fmt.Errorf("policy pack %s: %w", Name, err)
 	}

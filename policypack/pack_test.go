@@ -22,6 +22,7 @@ import (
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/preview"
 	. "github.com/kubeharden/kubeharden/policypack"
+	"github.com/kubeharden/kubeharden/report"
 )
 
 // resource is a Pulumi resource of type typ whose properties are the YAML doc.
@@ -389,7 +390,7 @@ func TestThePackWritesItsReportOrFails(t *testing.T) {
 	assert.Less(t, got[InputsPolicy][0].URN, got[InputsPolicy][1].URN, "the unjudged in order of their URNs")
 	data, err := os.ReadFile(opts.ReportFile)
 	require.NoError(t, err)
-	var report controls.Report
+	var report report.Report
 	require.NoError(t, json.Unmarshal(data, &report))
 	assert.Len(t, report.Errors, 2)
 

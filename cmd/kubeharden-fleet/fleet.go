@@ -12,8 +12,8 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/kubeharden/kubeharden/cmd/internal/cli"
-	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/fleet"
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/stack"
 )
 
@@ -90,12 +90,12 @@ func fleetOutcome(results []fleet.Result) error {
 	notJudged := false
 	for _, r := range results {
 		if r.Failed() {
-			return outcome(controls.ExitFail)
+			return outcome(report.ExitFail)
 		}
 		notJudged = notJudged || r.NotJudged != ""
 	}
 	if notJudged {
-		return outcome(controls.ExitInput)
+		return outcome(report.ExitInput)
 	}
 	return nil
 }

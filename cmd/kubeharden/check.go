@@ -9,7 +9,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/check"
 	"github.com/kubeharden/kubeharden/config"
-	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/report"
 )
 
 // addInputFlags adds the flags of what check and report read to c.
@@ -30,18 +30,18 @@ func newCheckCommand() *cobra.Command {
 		Use:   "check [PATH...]",
 		Short: "Check manifests, the control-plane file set and a live cluster against the control catalog; exit 0 pass, 1 fail, 2 usage or input error",
 		RunE: func(cmd *cobra.Command, paths []string) error {
-			if !slices.Contains(controls.Formats, output) {
-				return usageError(fmt.Errorf("check: --output %q: supported values: %s", output, strings.Join(controls.Formats, ", ")))
+			if !slices.Contains(report.Formats, output) {
+				return usageError(fmt.Errorf("check: --output %q: supported values: %s", output, strings.Join(report.Formats, ", ")))
 			}
 			in.Paths = paths
-			report, err := check.Run(cmd.Context(), in)
+			r, err := check.Run(cmd.Context(), in)
 			if err != nil {
 				return usageError(fmt.Errorf("check: %w", err))
 			}
-			if err := report.Write(cmd.OutOrStdout(), output, verbose); err != nil {
+			if err := r.Write(cmd.OutOrStdout(), output, verbose); err != nil {
 				return err
 			}
-			if code := report.ExitCode(); code != controls.ExitPass {
+			if code := r.ExitCode(); code != report.ExitPass {
 				return outcome(code)
 			}
 			return nil

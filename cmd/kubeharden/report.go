@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/kubeharden/kubeharden/check"
-	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/report"
 )
 
 // newReportCommand is `kubeharden report`: the compliance report as HTML and/or Markdown files.
@@ -35,7 +35,7 @@ func newReportCommand() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: controls: %d pass, %d fail, %d exempt, %d not evaluated\n",
-				r.Count(controls.StatusPass), r.Count(controls.StatusFail), r.Count(controls.StatusExempt), r.Count(controls.StatusNotEvaluated))
+				r.Count(report.StatusPass), r.Count(report.StatusFail), r.Count(report.StatusExempt), r.Count(report.StatusNotEvaluated))
 			return nil
 		},
 	}

@@ -1,6 +1,7 @@
 package tenant
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -10,11 +11,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/kubeharden/kubeharden/check"
 	"github.com/kubeharden/kubeharden/components/componenttest"
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/contract"
-	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/manifests"
+	"github.com/kubeharden/kubeharden/report"
 )
 
 // tenantArgs are the args of tenant team-a of a resolved profile, after change (if any) is made to it.
@@ -223,16 +225,16 @@ func TestAWeakerTenantRecordsItsReasonAndPassesTheCheck(t *testing.T) {
 	doc["apiVersion"], doc["kind"] = "v1", "Namespace"
 	data, err := json.Marshal(doc)
 	require.NoError(t, err)
-	r, err := controls.Check(controls.CheckOptions{Catalog: controls.DefaultControls(), KubernetesVersion: config.DefaultKubernetesVersion,
+	r, err := check.Run(context.Background(), check.Inputs{KubernetesVersion: config.DefaultKubernetesVersion,
 		Sources: []manifests.Source{{Name: "legacy", Data: data}}})
 	require.NoError(t, err)
-	var result controls.ControlResult
+	var result report.ControlResult
 	for _, c := range r.Controls {
 		if c.ID == "namespace-pod-security" {
 			result = c
 		}
 	}
-	assert.Equal(t, controls.StatusPass, result.Status, "%+v", r.FindingsOf("namespace-pod-security"))
+	assert.Equal(t, report.StatusPass, result.Status, "%+v", r.FindingsOf("namespace-pod-security"))
 	require.Len(t, result.Evidence, 1)
 	assert.Contains(t, result.Evidence[0].Detail, "reason recorded: a vendor agent runs as root; SEC-9")
 

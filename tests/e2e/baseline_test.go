@@ -23,6 +23,7 @@ import (
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
@@ -40,9 +41,9 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	// Before kubeharden, the live cluster fails the catalog: nothing collects logs, nothing is refused.
 	kubeharden := pulumitest.BuildCLI(t)
 	before, code := checkLive(t, kubeharden, ws.Dir, c, true)
-	assert.Equal(t, controls.ExitFail, code)
-	assert.Equal(t, controls.StatusFail, statusOf(before, "log-collection"))
-	assert.Equal(t, controls.StatusFail, statusOf(before, "admission-guardrails"))
+	assert.Equal(t, report.ExitFail, code)
+	assert.Equal(t, report.StatusFail, statusOf(before, "log-collection"))
+	assert.Equal(t, report.StatusFail, statusOf(before, "admission-guardrails"))
 
 	ws.MustRun("stack", "init", "cluster", "--non-interactive")
 	out := ws.MustRun("up", "--yes", "--stack", "cluster", "--non-interactive")
@@ -85,7 +86,7 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	// control of the catalog: each passes, or is exempt by a bootstrap rule (the API server's own RBAC)
 	// or an exemption the profile implies (kubeharden's tenant roles), and every one is evaluated.
 	after, code := checkLive(t, kubeharden, ws.Dir, c, true)
-	assert.Equal(t, controls.ExitPass, code)
+	assert.Equal(t, report.ExitPass, code)
 	pulumitest.AssertCompliant(t, after, []string{"bootstrap rule: the API server's own bootstrap RBAC", "the tenant's namespace admins "})
 	assert.Empty(t, after.Findings)
 	assert.Contains(t, after.Sources, c.Admin.Host)
@@ -147,7 +148,7 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 // working one.
 // checkLive runs `kubeharden check -o json` on the live cluster (and its control-plane files, withFiles),
 // with the cluster stack's profile, and returns the report and the exit code.
-func checkLive(t *testing.T, kubeharden, dir string, c *cluster.Cluster, withFiles bool) (*controls.Report, int) {
+func checkLive(t *testing.T, kubeharden, dir string, c *cluster.Cluster, withFiles bool) (*report.Report, int) {
 	t.Helper()
 	args := []string{"check", "-o", "json", "--kubeconfig", c.Paths.AdminKubeconfig(), "--profile", "stacks/Pulumi.cluster.yaml"}
 	if withFiles {
@@ -163,7 +164,7 @@ func checkLive(t *testing.T, kubeharden, dir string, c *cluster.Cluster, withFil
 	} else {
 		require.NoError(t, err)
 	}
-	var r controls.Report
+	var r report.Report
 	require.NoError(t, json.Unmarshal(out, &r), "%s", out)
 	require.Empty(t, r.Errors)
 	require.NotZero(t, r.Objects)
@@ -193,8 +194,8 @@ func checkMirrorPod(t *testing.T, kubeharden, dir string, c *cluster.Cluster) {
 	}()
 
 	r, code := checkLive(t, kubeharden, dir, c, false)
-	assert.Equal(t, controls.ExitFail, code)
-	assert.Equal(t, controls.StatusFail, statusOf(r, "apiserver-access"))
+	assert.Equal(t, report.ExitFail, code)
+	assert.Equal(t, report.StatusFail, statusOf(r, "apiserver-access"))
 	var profiling []controls.Finding
 	for _, f := range r.Findings {
 		if f.Control == "apiserver-access" {
@@ -205,10 +206,10 @@ func checkMirrorPod(t *testing.T, kubeharden, dir string, c *cluster.Cluster) {
 	assert.Equal(t, "kube-apiserver", profiling[0].Object)
 	assert.Equal(t, "Pod/kube-system/kube-apiserver-cp1", profiling[0].Path)
 	assert.Equal(t, "--profiling", profiling[0].Field)
-	assert.Equal(t, controls.StatusPass, statusOf(r, "control-plane-tls"), "the rest of the flags pass")
+	assert.Equal(t, report.StatusPass, statusOf(r, "control-plane-tls"), "the rest of the flags pass")
 }
 
-func statusOf(r *controls.Report, id string) controls.Status {
+func statusOf(r *report.Report, id string) report.Status {
 	for _, c := range r.Controls {
 		if c.ID == id {
 			return c.Status

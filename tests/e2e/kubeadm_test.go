@@ -19,6 +19,7 @@ import (
 	"github.com/kubeharden/kubeharden/config"
 	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
@@ -146,15 +147,15 @@ func TestKubeadmWritesTheHardenedControlPlane(t *testing.T) {
 	kubeletConfig := inRoot("/var/lib/kubelet/config.yaml") // kubelet-start writes it from the rendered one
 	args := []string{"check", "-o", "json", manifests, kubeletConfig, inRoot(paths.EncryptionConfig()), inRoot(paths.AuditPolicy()), inRoot(paths.AdmissionConfig())}
 	cmd := exec.Command(kubeharden, args...)
-	report, _ := pulumitest.CommandOutput(cmd)
-	var r controls.Report
-	require.NoError(t, json.Unmarshal(report, &r), "%s", report)
+	checked, _ := pulumitest.CommandOutput(cmd)
+	var r report.Report
+	require.NoError(t, json.Unmarshal(checked, &r), "%s", checked)
 	assert.Empty(t, r.Errors)
 	for _, c := range r.Controls {
 		if c.Inspects != controls.ScopeControlPlane {
 			continue
 		}
-		assert.Contains(t, []controls.Status{controls.StatusPass, controls.StatusExempt}, c.Status, "%s on kubeadm's manifests: %+v", c.ID, r.FindingsOf(c.ID))
+		assert.Contains(t, []report.Status{report.StatusPass, report.StatusExempt}, c.Status, "%s on kubeadm's manifests: %+v", c.ID, r.FindingsOf(c.ID))
 	}
 
 	// A control plane from kubeadm's commands: etcd and kube-apiserver as kubeadm would start them, with

@@ -31,6 +31,7 @@ import (
 	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/pki"
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
@@ -356,7 +357,7 @@ func checkCompliance(t *testing.T, ws *pulumitest.Workspace, rendered, node stri
 	check.Dir = ws.Dir
 	out, err := check.Output()
 	require.NoError(t, err, "kubeharden check exits 0 on the dev stack: %s", out)
-	var report controls.Report
+	var report report.Report
 	require.NoError(t, json.Unmarshal(out, &report))
 	require.Len(t, report.Controls, len(controls.DefaultControls()))
 	pulumitest.AssertCompliant(t, &report, []string{"the tenant's namespace admins "}, "service-exposure")

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubeharden/kubeharden/controlplane"
-	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/policypack"
+	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
 )
@@ -32,7 +32,7 @@ func TestPolicyPackPassesTheDevStack(t *testing.T) {
 
 	data, err := os.ReadFile(reportFile)
 	require.NoError(t, err, "the pack wrote the verdict it reported")
-	var report controls.Report
+	var report report.Report
 	require.NoError(t, json.Unmarshal(data, &report))
 	assert.Empty(t, report.Errors)
 	assert.Greater(t, report.Objects, 30)

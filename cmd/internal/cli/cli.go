@@ -10,10 +10,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/report"
 )
 
-// UsageError is a usage or input error: the command exits controls.ExitInput for it.
+// UsageError is a usage or input error: the command exits report.ExitInput for it.
 type UsageError struct{ Err error }
 
 func (u UsageError) Error() string { return u.Err.Error() }
@@ -25,9 +25,9 @@ type Outcome struct{ Code int }
 
 func (o Outcome) Error() string { return fmt.Sprintf("exit %d", o.Code) }
 
-// Run runs root with the command line args and returns the process's exit code: controls.ExitPass when the
-// command passed, the Outcome's code when it ran to its end without passing, controls.ExitInput for a usage or
-// input error (a flag that is unknown or of the wrong type, an unknown command), controls.ExitFail for any other
+// Run runs root with the command line args and returns the process's exit code: report.ExitPass when the
+// command passed, the Outcome's code when it ran to its end without passing, report.ExitInput for a usage or
+// input error (a flag that is unknown or of the wrong type, an unknown command), report.ExitFail for any other
 // error, which is printed after name.
 func Run(root *cobra.Command, name string, args []string, stdout, stderr io.Writer) int {
 	root.SilenceUsage, root.SilenceErrors = true, true
@@ -40,16 +40,16 @@ func Run(root *cobra.Command, name string, args []string, stdout, stderr io.Writ
 	var end Outcome
 	switch {
 	case err == nil:
-		return controls.ExitPass
+		return report.ExitPass
 	case errors.As(err, &end):
 		return end.Code
 	default:
 		fmt.Fprintln(stderr, name+":", err)
 		var usage UsageError
 		if errors.As(err, &usage) || cmd == root { // a flag error, or an unknown command
-			return controls.ExitInput
+			return report.ExitInput
 		}
-		return controls.ExitFail
+		return report.ExitFail
 	}
 }
 

@@ -1,4 +1,4 @@
-package controls
+package check_test
 
 import (
 	"bytes"
@@ -7,13 +7,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	. "github.com/kubeharden/kubeharden/controls"
+	. "github.com/kubeharden/kubeharden/report"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
 // findingsBy lists a report's findings as "control object field".
@@ -81,14 +79,6 @@ func TestBootstrapObjectsAreExemptByWhatTheyAre(t *testing.T) {
 	bare := checkDir(t, map[string]string{"r.yaml": fmtS(role, "  annotations: {note: not-the-api-server}")})
 	assert.NotEmpty(t, bare.FindingsOf("rbac-no-wildcards"), "the name alone exempts nothing")
 
-	// A control-plane static pod in a live cluster is exempt only as a mirror pod, which only a kubelet makes.
-	pod := func(annotations map[string]string) manifests.Object {
-		return manifests.NewObject("", corev1.SchemeGroupVersion.WithKind("Pod"), &corev1.Pod{ObjectMeta: metav1.ObjectMeta{
-			Name: "kube-apiserver-cp1", Namespace: "kube-system", Annotations: annotations,
-			Labels: map[string]string{"tier": "control-plane", "component": "kube-apiserver"}}})
-	}
-	assert.NotEmpty(t, bootstrapRule(pod(map[string]string{MirrorPodAnnotation: "abc"})))
-	assert.Empty(t, bootstrapRule(pod(nil)), "a pod created through the API with the labels is judged")
 }
 
 func fmtS(format, arg string) string {
@@ -152,7 +142,7 @@ func TestFailClosed(t *testing.T) {
 		assert.Contains(t, out.String(), `"executionSuccessful": false`)
 	})
 	t.Run("a clean run succeeds", func(t *testing.T) {
-		r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/workload-pod-security/pass")
+		r, err := CheckManifests(DefaultControls(), "1.36.3", "../controls/testdata/workload-pod-security/pass")
 		require.NoError(t, err)
 		var out bytes.Buffer
 		require.NoError(t, r.WriteSARIF(&out))
@@ -199,37 +189,6 @@ func TestPodSecurityViolationsAreLocated(t *testing.T) {
 		"spec.template.spec.containers[1].securityContext.capabilities | set securityContext.capabilities.drop: [ALL], and add at most NET_BIND_SERVICE",
 		`spec.template.spec.volumes[1] | replace volume "host" with one of configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret`,
 	}, got, "the init container, the good container and the emptyDir are not at fault")
-}
-
-// TestGrantsReadsRulesAsTheAuthorizerDoes: wildcards in groups, resources, subresources and verbs.
-func TestGrantsReadsRulesAsTheAuthorizerDoes(t *testing.T) {
-	rule := func(groups, resources, verbs []string) rbacv1.PolicyRule {
-		return rbacv1.PolicyRule{APIGroups: groups, Resources: resources, Verbs: verbs}
-	}
-	core, star := []string{""}, []string{"*"}
-	for _, tc := range []struct {
-		name            string
-		rule            rbacv1.PolicyRule
-		group, resource string
-		verbs           []string
-		want            bool
-	}{
-		{"exact", rule(core, []string{"secrets"}, []string{"get"}), "", "secrets", []string{"get"}, true},
-		{"other verb", rule(core, []string{"secrets"}, []string{"create"}), "", "secrets", []string{"get", "list"}, false},
-		{"verb wildcard", rule(core, []string{"secrets"}, star), "", "secrets", []string{"list"}, true},
-		{"resource wildcard", rule(core, star, []string{"list"}), "", "secrets", []string{"list"}, true},
-		{"group wildcard", rule(star, []string{"secrets"}, []string{"get"}), "", "secrets", []string{"get"}, true},
-		{"other group", rule([]string{"apps"}, []string{"secrets"}, []string{"get"}), "", "secrets", []string{"get"}, false},
-		{"subresource", rule(core, []string{"pods/exec"}, []string{"create"}), "", "pods/exec", []string{"create"}, true},
-		{"subresource wildcard", rule(core, []string{"pods/*"}, []string{"get"}), "", "pods/attach", []string{"get"}, true},
-		{"any resource's subresource", rule(core, []string{"*/exec"}, []string{"create"}), "", "pods/exec", []string{"create"}, true},
-		{"a resource is not its subresources", rule(core, []string{"pods"}, []string{"create"}), "", "pods/exec", []string{"create"}, false},
-		{"a subresource wildcard is not the resource", rule(core, []string{"pods/*"}, []string{"create"}), "", "pods", []string{"create"}, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, grants(tc.rule, tc.group, tc.resource, tc.verbs...))
-		})
-	}
 }
 
 // TestTextFitsItsWidth: every line of the text report fits TextWidth, long paths and words included.

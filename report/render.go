@@ -1,4 +1,4 @@
-package controls
+package report
 
 import (
 	"bytes"

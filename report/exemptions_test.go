@@ -1,7 +1,10 @@
-package controls
+package report_test
 
 import (
 	"testing"
+
+	. "github.com/kubeharden/kubeharden/controls"
+	. "github.com/kubeharden/kubeharden/report"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -12,7 +15,7 @@ import (
 // finding's, and whose object pattern (if any) matches the finding's object, moves the finding aside; any
 // other leaves the check failing and is reported unused.
 func TestAnExemptionCoversOnlyItsControlAndItsObjects(t *testing.T) {
-	const fixture = "testdata/namespace-pod-security/fail/unlabelled.yaml"
+	const fixture = "../controls/testdata/namespace-pod-security/fail/unlabelled.yaml"
 	bare, err := CheckManifests(DefaultControls(), "1.36.3", fixture)
 	require.NoError(t, err)
 	require.Len(t, bare.FindingsOf("namespace-pod-security"), 1)
@@ -74,7 +77,7 @@ func TestAnExemptionCoversOnlyItsControlAndItsObjects(t *testing.T) {
 // first one's reason; the second is unused.
 func TestAnExemptionCoversOneFindingOnce(t *testing.T) {
 	r, err := Check(CheckOptions{Catalog: DefaultControls(), KubernetesVersion: "1.36.3",
-		Paths: []string{"testdata/namespace-pod-security/fail/unlabelled.yaml"},
+		Paths: []string{"../controls/testdata/namespace-pod-security/fail/unlabelled.yaml"},
 		Exemptions: []Exemption{
 			{Control: "namespace-pod-security", Object: "Namespace/team", Reason: "first"},
 			{Control: "namespace-pod-security", Reason: "second"},

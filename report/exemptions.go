@@ -1,9 +1,10 @@
-package controls
+package report
 
 import (
 	pathpkg "path"
 
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/controls"
 )
 
 // Exemption excuses a control's findings, for one object or for all of them, with the reason an auditor
@@ -11,7 +12,7 @@ import (
 type Exemption = config.ControlExemption
 
 // exemptionMatches is true when the exemption covers a finding.
-func exemptionMatches(e Exemption, f Finding) bool {
+func exemptionMatches(e Exemption, f controls.Finding) bool {
 	if e.Control != f.Control {
 		return false
 	}
@@ -24,6 +25,6 @@ func exemptionMatches(e Exemption, f Finding) bool {
 
 // ExemptedFinding is a finding an exemption covers, with its reason.
 type ExemptedFinding struct {
-	Finding
+	controls.Finding
 	Reason string `json:"reason"`
 }

@@ -1,4 +1,4 @@
-package controls
+package report_test
 
 import (
 	"bytes"
@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	. "github.com/kubeharden/kubeharden/controls"
+	. "github.com/kubeharden/kubeharden/report"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -26,7 +29,7 @@ func write(t *testing.T, dir, name, content string) string {
 
 func TestCheckManifestsToleratesWhatItDoesNotKnow(t *testing.T) {
 	dir := t.TempDir()
-	pass, err := os.ReadFile("testdata/network-default-deny/pass/default-deny.yaml")
+	pass, err := os.ReadFile("../controls/testdata/network-default-deny/pass/default-deny.yaml")
 	require.NoError(t, err)
 	write(t, dir, "ns.yaml", "# leading comment\n---\n\n---\n"+string(pass))
 	write(t, dir, "crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: team\nspec:\n  anything: [1, 2]\n")
@@ -132,7 +135,7 @@ func TestCheckReportsAWorkloadThatDoesNotDecode(t *testing.T) {
 // difference is invalid UTF-8: both write U+FFFD in its place, encoding/json escaped and the stream as the
 // character itself, which decodes to the same string.
 func TestWriteJSONAsEncodingJSON(t *testing.T) {
-	checked, err := CheckManifests(DefaultControls(), "1.36.3", "testdata")
+	checked, err := CheckManifests(DefaultControls(), "1.36.3", "../controls/testdata")
 	require.NoError(t, err)
 	require.NotEmpty(t, checked.Findings)
 	full := &Report{KubernetesVersion: "1.36.3", Sources: []string{"a <b> & c", "\u2028é"},
@@ -160,7 +163,7 @@ func TestWriteJSONAsEncodingJSON(t *testing.T) {
 }
 
 func TestCheckManifestsExitCodes(t *testing.T) {
-	r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/network-default-deny/pass")
+	r, err := CheckManifests(DefaultControls(), "1.36.3", "../controls/testdata/network-default-deny/pass")
 	require.NoError(t, err)
 	assert.Equal(t, ExitPass, r.ExitCode())
 
@@ -177,7 +180,7 @@ func TestCheckManifestsExitCodes(t *testing.T) {
 
 func TestSARIFAndJUnit(t *testing.T) {
 	dir := t.TempDir()
-	fail, err := os.ReadFile("testdata/rbac-no-wildcards/fail/wildcard-verb.yaml")
+	fail, err := os.ReadFile("../controls/testdata/rbac-no-wildcards/fail/wildcard-verb.yaml")
 	require.NoError(t, err)
 	path := write(t, dir, "roles.yaml", string(fail))
 	write(t, dir, "broken.yaml", "{{{")
@@ -187,7 +190,7 @@ func TestSARIFAndJUnit(t *testing.T) {
 
 	var sb bytes.Buffer
 	require.NoError(t, r.Write(&sb, "sarif", false))
-	var s sarif
+	var s Sarif
 	require.NoError(t, json.Unmarshal(sb.Bytes(), &s))
 	assert.Equal(t, "2.1.0", s.Version)
 	require.Len(t, s.Runs, 1)
@@ -201,7 +204,7 @@ func TestSARIFAndJUnit(t *testing.T) {
 
 	var jb bytes.Buffer
 	require.NoError(t, r.Write(&jb, "junit", false))
-	var j junitSuites
+	var j JunitSuites
 	require.NoError(t, xml.Unmarshal(jb.Bytes(), &j))
 	require.Len(t, j.Suites, 1)
 	assert.Equal(t, len(DefaultControls()), j.Suites[0].Tests)
@@ -240,12 +243,12 @@ func TestUpstreamManifests(t *testing.T) {
 	t.Logf("%d objects, %d skipped, %d unreadable; findings by control: %v", r.Objects, r.Skipped, len(r.Errors), found)
 }
 
-// TestUpstreamBundle checks a popular project's release manifests (testdata/upstream): it finds their
+// TestUpstreamBundle checks a popular project's release manifests (../controls/testdata/upstream): it finds their
 // real problems, and only those: the operator runs in the default namespace, no NetworkPolicy isolates
 // it, and its ClusterRole grants every verb on three rules, one of them on Secrets; its pod template
 // meets the restricted standard; the CRD is skipped.
 func TestUpstreamBundle(t *testing.T) {
-	r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/upstream")
+	r, err := CheckManifests(DefaultControls(), "1.36.3", "../controls/testdata/upstream")
 	require.NoError(t, err)
 	assert.Equal(t, 5, r.Objects, "ClusterRoleBinding, ClusterRole, Deployment, ServiceAccount, Service")
 	assert.Equal(t, 1, r.Skipped, "the CustomResourceDefinition")

@@ -1,9 +1,11 @@
-package controls
+package check_test
 
 import (
 	"io"
 	"os"
 	"testing"
+
+	. "github.com/kubeharden/kubeharden/controls"
 )
 
 // BenchmarkCheck checks the folder KUBEHARDEN_BENCH_DIR names (make bench generates one) end to end:

@@ -1,7 +1,10 @@
-package controls
+package report_test
 
 import (
 	"strings"
+
+	. "github.com/kubeharden/kubeharden/controls"
+	. "github.com/kubeharden/kubeharden/report"
 
 	"testing"
 
@@ -38,7 +41,7 @@ func TestAControlsStatus(t *testing.T) {
 		{"a bootstrap object of a cluster control", Result{Findings: []Finding{finding}}, ScopeCluster, nil, map[string]string{"Namespace/a": "kube-system"}, StatusFail, 1, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := NewReport([]Outcome{{Control: Control{ID: "c", Inspects: tc.inspects}, Result: tc.result}}, tc.exemptions, tc.bootstrap)
+			r := New([]Outcome{{Control: Control{ID: "c", Inspects: tc.inspects}, Result: tc.result}}, tc.exemptions, tc.bootstrap)
 			c := r.Controls[0]
 			assert.Equal(t, tc.want, c.Status)
 			assert.Equal(t, tc.findings, c.Findings)
@@ -104,7 +107,7 @@ func TestTheTextSaysTheResultAsTheExitCodeDoes(t *testing.T) {
 // names it and its first key, which an auditor matches against the key rotation record.
 func TestEncryptionEvidenceNamesTheProviderAndItsKey(t *testing.T) {
 	for _, provider := range []string{"secretbox", "aesgcm", "aescbc"} {
-		r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/encryption-at-rest/pass/"+provider+".yaml")
+		r, err := CheckManifests(DefaultControls(), "1.36.3", "../controls/testdata/encryption-at-rest/pass/"+provider+".yaml")
 		require.NoError(t, err)
 		var detail string
 		for _, c := range r.Controls {

@@ -1,4 +1,4 @@
-package controls
+package report_test
 
 import (
 	"bytes"
@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	. "github.com/kubeharden/kubeharden/controls"
+	. "github.com/kubeharden/kubeharden/report"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -15,8 +18,8 @@ import (
 func reportForRendering(t *testing.T) *Report {
 	t.Helper()
 	r, err := Check(CheckOptions{Catalog: DefaultControls(), KubernetesVersion: "1.36.3",
-		Paths: []string{"testdata/workload-pod-security/fail/privileged.yaml", "testdata/rbac-no-wildcards/fail/wildcard-verb.yaml",
-			"testdata/encryption-at-rest/pass/secretbox.yaml"},
+		Paths: []string{"../controls/testdata/workload-pod-security/fail/privileged.yaml", "../controls/testdata/rbac-no-wildcards/fail/wildcard-verb.yaml",
+			"../controls/testdata/encryption-at-rest/pass/secretbox.yaml"},
 		Exemptions: []Exemption{{Control: "workload-pod-security", Object: "Pod/team/app", Reason: "batch <jobs> | moving by 2027-03"}}})
 	require.NoError(t, err)
 	return r
@@ -63,7 +66,7 @@ func TestHTMLReportIsSelfContained(t *testing.T) {
 	assert.Contains(t, page, "batch &lt;jobs&gt; | moving by 2027-03", "the reason, escaped")
 	assert.Contains(t, page, `grants &#34;*&#34;`)
 	assert.Contains(t, page, "secrets are encrypted by secretbox", "the evidence behind a passing control")
-	assert.Contains(t, page, "testdata/encryption-at-rest/pass/secretbox.yaml", "the file that proves it")
+	assert.Contains(t, page, "../controls/testdata/encryption-at-rest/pass/secretbox.yaml", "the file that proves it")
 	assert.Contains(t, page, "default-src 'none'")
 }
 
@@ -72,10 +75,10 @@ func TestMarkdownReport(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, r.WriteMarkdown(&out, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)))
 	md := out.String()
-	assert.Contains(t, md, "Checked: `testdata/workload-pod-security/fail/privileged.yaml`, `testdata/rbac-no-wildcards/fail/wildcard-verb.yaml`, `testdata/encryption-at-rest/pass/secretbox.yaml`")
+	assert.Contains(t, md, "Checked: `../controls/testdata/workload-pod-security/fail/privileged.yaml`, `../controls/testdata/rbac-no-wildcards/fail/wildcard-verb.yaml`, `../controls/testdata/encryption-at-rest/pass/secretbox.yaml`")
 	for _, c := range r.Controls {
 		assert.Contains(t, md, "| "+string(c.Status)+" | ["+c.ID+"](#"+c.ID+"): ")
 	}
 	assert.Contains(t, md, "| workload-pod-security | `Pod/team/app` | batch &lt;jobs&gt; \\| moving by 2027-03 |", "the exemption, with | escaped in its cell")
-	assert.Contains(t, md, "| `Role/team/developer` (testdata/rbac-no-wildcards/fail/wildcard-verb.yaml) | `rules[0].verbs[0]` | grants \"*\" |")
+	assert.Contains(t, md, "| `Role/team/developer` (../controls/testdata/rbac-no-wildcards/fail/wildcard-verb.yaml) | `rules[0].verbs[0]` | grants \"*\" |")
 }

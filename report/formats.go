@@ -1,4 +1,4 @@
-package controls
+package report
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/kubeharden/kubeharden/controls"
 )
 
 // sarif is the part of SARIF 2.1.0 that code-scanning tools read.
@@ -127,7 +129,7 @@ func (r *Report) WriteSARIF(w io.Writer) error {
 			Message: sarifText{"nothing to check: no object of a kind any control judges among the inputs"}})
 	}
 	run.Invocations = []sarifInvocation{inv}
-	result := func(f Finding) sarifResult {
+	result := func(f controls.Finding) sarifResult {
 		res := sarifResult{RuleID: f.Control, Level: "error", Message: sarifText{findingText(f)}}
 		res.Locations = []sarifLocation{{PhysicalLocation: physicalLocation(f.Path, f.Line, f.Column),
 			LogicalLocations: []sarifLogicalLocation{{FullyQualifiedName: f.Object}}}}
@@ -219,7 +221,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 	return err
 }
 
-func findingText(f Finding) string {
+func findingText(f controls.Finding) string {
 	parts := []string{f.Object}
 	if f.Field != "" {
 		parts[0] += " " + f.Field

@@ -1,4 +1,4 @@
-package controls
+package report
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	jsonv1 "github.com/go-json-experiment/json/v1"
 
+	"github.com/kubeharden/kubeharden/controls"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
@@ -31,25 +32,25 @@ const (
 
 // ControlResult is one control's outcome.
 type ControlResult struct {
-	ID           string     `json:"id"`
-	Title        string     `json:"title"`
-	Guide        string     `json:"guide"`
-	CIS          string     `json:"cis,omitempty"`
-	Kubescape    string     `json:"kubescape,omitempty"`
-	Inspects     Scope      `json:"inspects"`
-	Status       Status     `json:"status"`
-	Findings     int        `json:"findings"`
-	Exempted     int        `json:"exempted"`
-	Evidence     []Evidence `json:"evidence,omitempty"`
-	NotEvaluated string     `json:"notEvaluated,omitempty"`
+	ID           string              `json:"id"`
+	Title        string              `json:"title"`
+	Guide        string              `json:"guide"`
+	CIS          string              `json:"cis,omitempty"`
+	Kubescape    string              `json:"kubescape,omitempty"`
+	Inspects     controls.Scope      `json:"inspects"`
+	Status       Status              `json:"status"`
+	Findings     int                 `json:"findings"`
+	Exempted     int                 `json:"exempted"`
+	Evidence     []controls.Evidence `json:"evidence,omitempty"`
+	NotEvaluated string              `json:"notEvaluated,omitempty"`
 }
 
 // Report is the result of a check.
 type Report struct {
-	KubernetesVersion string          `json:"kubernetesVersion"`
-	Sources           []string        `json:"sources"`
-	Controls          []ControlResult `json:"controls"`
-	Findings          []Finding       `json:"findings"`
+	KubernetesVersion string             `json:"kubernetesVersion"`
+	Sources           []string           `json:"sources"`
+	Controls          []ControlResult    `json:"controls"`
+	Findings          []controls.Finding `json:"findings"`
 	// Exempted are the findings exemptions cover, each with its reason.
 	Exempted []ExemptedFinding `json:"exempted"`
 	// UnusedExemptions cover no finding: stale, or mistyped.
@@ -65,124 +66,19 @@ type Report struct {
 	Errors       []manifests.FileError `json:"errors"`
 }
 
-// CheckOptions say what a check reads and how it judges.
-type CheckOptions struct {
-	Catalog           []Control
-	KubernetesVersion string
-	// Paths are files and folders of manifests and control-plane files, read by manifests.ReadTree.
-	Paths []string
-	// Namespace, when set, is the namespace of the objects read from Paths that name none, as
-	// `kubectl apply -n` sets it; otherwise they are in default.
-	Namespace string
-	// Sources are inputs that are not files (a preview's resources, say), read by manifests.ReadSources.
-	Sources []manifests.Source
-	// Live are a live cluster's objects (see controls/live), and LiveSource names the cluster.
-	Live       []manifests.Object
-	LiveSource string
-	Exemptions []Exemption
-}
-
-// Check reads the inputs, evaluates the catalog and applies the exemptions, which come from a resolved
-// profile (config.Load checked them, once) or from what the profile implies (check.Exemptions).
-func Check(opts CheckOptions) (*Report, error) {
-	var tree manifests.Tree
-	if len(opts.Paths) > 0 {
-		tree = manifests.ReadTree(opts.Paths...)
-	}
-	if len(opts.Sources) > 0 {
-		tree.Append(manifests.ReadSources(opts.Sources))
-	}
-	if opts.Namespace != "" {
-		for i, o := range tree.Objects {
-			if o.Namespace == "" && manifests.Namespaced(o.GVK) {
-				tree.Objects[i].Namespace = opts.Namespace
-			}
-		}
-	}
-	objects := append(tree.Objects, opts.Live...)
-	cp, err := NewControlPlane(tree.Configs, objects)
-	if err != nil {
-		return nil, err
-	}
-	inv := &Inventory{Objects: objects, ControlPlane: cp, WholeCluster: opts.LiveSource != "" || (cp != nil && cp.APIServer != nil),
-		OtherKinds: tree.SkippedKinds, Bootstrap: bootstrapObjects(objects)}
-	outcomes, err := Evaluate(opts.Catalog, inv, opts.KubernetesVersion)
-	if err != nil {
-		return nil, err
-	}
-	r := NewReport(outcomes, opts.Exemptions, inv.Bootstrap)
-	r.KubernetesVersion = opts.KubernetesVersion
-	r.Sources = append(r.Sources, opts.Paths...)
-	if opts.LiveSource != "" {
-		r.Sources = append(r.Sources, opts.LiveSource)
-	}
-	// Workloads the reader deferred and that do not decode are errors of their files, not objects checked.
-	deferredErrors := manifests.DeferredErrors(tree.Objects)
-	r.Objects, r.Configs, r.Skipped = len(objects)-len(deferredErrors), len(tree.Configs), tree.Skipped
-	r.SkippedKinds = tree.SkippedKinds
-	r.ObjectKinds = map[string]int{}
-	for _, o := range objects {
-		if !o.Undecodable() {
-			r.ObjectKinds[o.GVK.Kind]++
-		}
-	}
-	r.Errors = append(tree.Errors, deferredErrors...)
-	locate(r, objects, tree.Configs)
-	return r, nil
-}
-
-// locate gives every finding the line and column of its object in its file: the object's own, or, for a
-// control-plane finding, that of the configuration document or static pod its settings came from.
-func locate(r *Report, objects, configs []manifests.Object) {
-	lines := map[[2]string]int{}
-	firstLine := map[string]int{}
-	for _, list := range [][]manifests.Object{objects, configs} {
-		for _, o := range list {
-			if o.Path == "" {
-				continue
-			}
-			lines[[2]string{o.Path, o.Key()}] = o.Line
-			if l, seen := firstLine[o.Path]; !seen || o.Line < l {
-				firstLine[o.Path] = o.Line
-			}
-		}
-	}
-	set := func(f *Finding) {
-		if f.Path == "" {
-			return
-		}
-		line, ok := lines[[2]string{f.Path, f.Object}]
-		if !ok {
-			line = firstLine[f.Path]
-		}
-		f.Line, f.Column = max(line, 1), 1
-	}
-	for i := range r.Findings {
-		set(&r.Findings[i])
-	}
-	for i := range r.Exempted {
-		set(&r.Exempted[i].Finding)
-	}
-}
-
-// CheckManifests checks files and folders with no exemptions.
-func CheckManifests(catalog []Control, kubernetesVersion string, paths ...string) (*Report, error) {
-	return Check(CheckOptions{Catalog: catalog, KubernetesVersion: kubernetesVersion, Paths: paths})
-}
-
-// NewReport turns outcomes into a report, moving the findings exemptions cover aside with their reasons:
+// New turns outcomes into a report, moving the findings exemptions cover aside with their reasons:
 // the profile's exemptions, and bootstrap (an object's key to the bootstrap rule that exempts its
 // findings of object controls; see bootstrap.go).
-func NewReport(outcomes []Outcome, exemptions []Exemption, bootstrap map[string]string) *Report {
-	r := &Report{Findings: []Finding{}, Exempted: []ExemptedFinding{}}
+func New(outcomes []controls.Outcome, exemptions []Exemption, bootstrap map[string]string) *Report {
+	r := &Report{Findings: []controls.Finding{}, Exempted: []ExemptedFinding{}}
 	used := make([]bool, len(exemptions))
 	for _, o := range outcomes {
 		c := o.Control
 		cr := ControlResult{ID: c.ID, Title: c.Title, Guide: c.Guide, CIS: c.CIS, Kubescape: c.Kubescape, Inspects: c.Inspects,
 			Evidence: o.Evidence, NotEvaluated: o.NotEvaluated}
 		for _, f := range o.Findings {
-			if reason, ok := bootstrap[f.Object]; ok && c.Inspects == ScopeObjects {
-				r.Exempted = append(r.Exempted, ExemptedFinding{Finding: f, Reason: "bootstrap rule: " + reason})
+			if reason, ok := controls.BootstrapExemption(c, f, bootstrap); ok {
+				r.Exempted = append(r.Exempted, ExemptedFinding{Finding: f, Reason: reason})
 				cr.Exempted++
 				continue
 			}
@@ -232,8 +128,8 @@ func (r *Report) Count(s Status) int {
 }
 
 // FindingsOf returns the findings of one control, in order.
-func (r *Report) FindingsOf(id string) []Finding {
-	return ofControl(r.Findings, id, func(f Finding) string { return f.Control })
+func (r *Report) FindingsOf(id string) []controls.Finding {
+	return ofControl(r.Findings, id, func(f controls.Finding) string { return f.Control })
 }
 
 // ExemptedOf returns the exempted findings of one control, in order.
@@ -285,7 +181,7 @@ func (r *Report) WriteText(w io.Writer, verbose bool) error {
 	}
 	var groups []*group
 	byObject := map[string]*group{}
-	add := func(f Finding, status, detail string) {
+	add := func(f controls.Finding, status, detail string) {
 		key := f.Object + "\x00" + f.Path
 		g := byObject[key]
 		if g == nil {

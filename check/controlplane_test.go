@@ -1,8 +1,11 @@
-package controls
+package check_test
 
 import (
 	"bytes"
 	"testing"
+
+	. "github.com/kubeharden/kubeharden/controls"
+	. "github.com/kubeharden/kubeharden/report"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -92,7 +95,7 @@ func TestK3sFileSetIsReadWithK3sDefaults(t *testing.T) {
 // TestMissingFileIsNotEvaluatedNotPassed checks that a flag naming a file the inputs lack leaves the
 // control not evaluated, saying which file to add, rather than passing it.
 func TestMissingFileIsNotEvaluatedNotPassed(t *testing.T) {
-	r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/apiserver-access/pass/kubeadm-hardened.yaml")
+	r, err := CheckManifests(DefaultControls(), "1.36.3", "../controls/testdata/apiserver-access/pass/kubeadm-hardened.yaml")
 	require.NoError(t, err)
 	for _, c := range r.Controls {
 		if c.ID == "encryption-at-rest" {
@@ -104,7 +107,7 @@ func TestMissingFileIsNotEvaluatedNotPassed(t *testing.T) {
 }
 
 func TestExemptions(t *testing.T) {
-	fixture := "testdata/network-default-deny/fail/no-policy.yaml"
+	fixture := "../controls/testdata/network-default-deny/fail/no-policy.yaml"
 	t.Run("an exemption turns a failure into exempt, with its reason in every format", func(t *testing.T) {
 		r, err := Check(CheckOptions{Catalog: DefaultControls(), KubernetesVersion: "1.36.3", Paths: []string{fixture},
 			Exemptions: []Exemption{
@@ -120,7 +123,7 @@ func TestExemptions(t *testing.T) {
 		assert.Equal(t, []Exemption{{Control: "rbac-no-wildcards", Object: "ClusterRole/old", Reason: "stale"}}, r.UnusedExemptions)
 		assert.Equal(t, ExitPass, r.ExitCode())
 		for format, want := range map[string]string{
-			"text":  "Namespace/team (testdata/network-default-deny/fail/no-policy.yaml:1)\n  EXEMPT network-default-deny\n      no NetworkPolicy in the namespace denies all ingress and egress\n      reason: legacy batch jobs, moving by 2027-03\n",
+			"text":  "Namespace/team (../controls/testdata/network-default-deny/fail/no-policy.yaml:1)\n  EXEMPT network-default-deny\n      no NetworkPolicy in the namespace denies all ingress and egress\n      reason: legacy batch jobs, moving by 2027-03\n",
 			"json":  `"reason":"legacy batch jobs, moving by 2027-03"`,
 			"sarif": `"justification": "legacy batch jobs, moving by 2027-03"`,
 			"junit": `<skipped message="exempt">Namespace/team: legacy batch jobs, moving by 2027-03</skipped>`,
@@ -142,13 +145,13 @@ func TestExemptions(t *testing.T) {
 // TestTwoControlPlanesAreNotMixed checks that two control planes among the inputs leave the control-plane
 // controls not evaluated, saying why, while everything else is still checked.
 func TestTwoControlPlanesAreNotMixed(t *testing.T) {
-	r, err := CheckManifests(DefaultControls(), "1.36.3", "testdata/apiserver-access/pass/kubeadm-hardened.yaml",
-		"testdata/apiserver-access/fail/anonymous-always-allow.yaml", "testdata/rbac-no-wildcards/fail/wildcard-verb.yaml")
+	r, err := CheckManifests(DefaultControls(), "1.36.3", "../controls/testdata/apiserver-access/pass/kubeadm-hardened.yaml",
+		"../controls/testdata/apiserver-access/fail/anonymous-always-allow.yaml", "../controls/testdata/rbac-no-wildcards/fail/wildcard-verb.yaml")
 	require.NoError(t, err)
 	for _, c := range r.Controls {
 		if c.Inspects == ScopeControlPlane {
 			assert.Equal(t, StatusNotEvaluated, c.Status, c.ID)
-			assert.Contains(t, c.NotEvaluated, "the inputs describe more than one control plane (kube-apiserver flags in testdata/apiserver-access/pass/kubeadm-hardened.yaml and in testdata/apiserver-access/fail/anonymous-always-allow.yaml)")
+			assert.Contains(t, c.NotEvaluated, "the inputs describe more than one control plane (kube-apiserver flags in ../controls/testdata/apiserver-access/pass/kubeadm-hardened.yaml and in ../controls/testdata/apiserver-access/fail/anonymous-always-allow.yaml)")
 		}
 	}
 	assert.Equal(t, StatusFail, statuses(r)["rbac-no-wildcards"])

@@ -1,9 +1,12 @@
-package controls
+package check_test
 
 import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	. "github.com/kubeharden/kubeharden/controls"
+	. "github.com/kubeharden/kubeharden/report"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
