@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	appsv1 "k8s.io/api/apps/v1"
+	"sigs.k8s.io/yaml"
 )
 
 const goodDeployment = `apiVersion: apps/v1
@@ -59,9 +60,9 @@ func TestDeferredWorkloadsDecodeWhenAsked(t *testing.T) {
 		if ask {
 			first, second := good.Typed(), good.Typed()
 			assert.NotSame(t, first, second, "decoded anew on each ask, held by no one")
-			whole, err := Decode([]byte(goodDeployment))
-			require.NoError(t, err)
-			assert.Equal(t, whole.Typed(), first)
+			var whole appsv1.Deployment
+			require.NoError(t, yaml.UnmarshalStrict([]byte(goodDeployment), &whole))
+			assert.Equal(t, &whole, first)
 			assert.Equal(t, "128Mi", first.(*appsv1.Deployment).Spec.Template.Spec.Containers[0].Resources.Limits.Memory().String())
 			assert.Nil(t, broken.Typed())
 		}

@@ -1,9 +1,9 @@
 package manifests
 
 import (
-	"bytes"
-
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/kubeharden/kubeharden/controls/manifests/fastyaml"
 )
 
 // Most of a release bundle's bytes are CustomResourceDefinitions and custom resources, which no control
@@ -20,229 +20,26 @@ import (
 // YAML errors below its top level: no control reads it.
 
 // headScan returns the kind of a document whose kind no control inspects, and true; false when it is
-// not sure, or the kind is one a reader must decode.
+// not sure (fastyaml.ScanHead), or the kind is one a reader must decode.
 func headScan(doc []byte) (schema.GroupVersionKind, bool) {
-	if namesDecodedKind(doc) {
+	if av, k, ok := fastyaml.PeekHead(doc); ok && decodedKind(av, k) {
 		return schema.GroupVersionKind{}, false // a Deployment, say: no need to scan all of it first
 	}
-	var apiVersion, kind []byte
-	seenAPIVersion, seenKind, first := 0, 0, true
-	valueOpen := false // the last key was apiVersion or kind: an indented line would continue its value
-	var sc scanState
-	for rest := doc; len(rest) > 0; {
-		line := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
-		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		trimmed := bytes.TrimLeft(line, " ")
-		indent := len(line) - len(trimmed)
-		if sc.inside() {
-			// A quoted scalar or flow collection going on, or a block scalar's content: not keys. Only a
-			// line in column 0 could be mistaken for one; the scan does not guess.
-			if len(trimmed) > 0 && indent == 0 {
-				return schema.GroupVersionKind{}, false
-			}
-			sc.next(trimmed, indent)
-			continue
-		}
-		if len(trimmed) == 0 || trimmed[0] == '#' && indent == 0 {
-			continue
-		}
-		if valueOpen && indent > 0 {
-			return schema.GroupVersionKind{}, false
-		}
-		if trimmed[0] == '#' {
-			continue
-		}
-		sc.start(trimmed, indent)
-		if indent > 0 {
-			if first {
-				return schema.GroupVersionKind{}, false // an indented top level
-			}
-			continue
-		}
-		first = false
-		key, value, ok := plainKey(line)
-		if !ok {
-			return schema.GroupVersionKind{}, false
-		}
-		valueOpen = false
-		switch string(key) {
-		case "apiVersion":
-			apiVersion, seenAPIVersion, valueOpen = value, seenAPIVersion+1, true
-		case "kind":
-			kind, seenKind, valueOpen = value, seenKind+1, true
-		case "items":
-			return schema.GroupVersionKind{}, false // a List: its items are read one by one
-		}
-	}
-	if sc.inside() && !sc.block || seenAPIVersion != 1 || seenKind != 1 || !plainWord(apiVersion) || !plainWord(kind) {
+	av, k, ok := fastyaml.ScanHead(doc)
+	if !ok || decodedKind(av, k) {
 		return schema.GroupVersionKind{}, false
 	}
-	gv, err := schema.ParseGroupVersion(string(apiVersion))
+	gv, _ := schema.ParseGroupVersion(av)
+	return gv.WithKind(k), true
+}
+
+// decodedKind is true for a kind the readers decode (or a kubeadm configuration, or an apiVersion that
+// does not parse): what headScan never skips.
+func decodedKind(apiVersion, kind string) bool {
+	gv, err := schema.ParseGroupVersion(apiVersion)
 	if err != nil || gv.Group == KubeadmGroup {
-		return schema.GroupVersionKind{}, false
+		return true
 	}
-	gvk := gv.WithKind(string(kind))
-	if _, class := newTyped(gvk); class != classOther {
-		return schema.GroupVersionKind{}, false
-	}
-	return gvk, true
-}
-
-// namesDecodedKind says whether the document's first lines in column 0 that look like "apiVersion: " and
-// "kind: " name a kind that a scheme knows, which the readers decode whatever the scan would find. It only
-// spares the scan of such documents: a wrong guess sends a document to the parsing readers, never past them.
-func namesDecodedKind(doc []byte) bool {
-	var apiVersion, kind []byte
-	for rest := doc; len(rest) > 0 && (apiVersion == nil || kind == nil); {
-		line := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
-		}
-		line = bytes.TrimRight(line, " \r")
-		if v, ok := bytes.CutPrefix(line, []byte("apiVersion: ")); ok && apiVersion == nil {
-			apiVersion = bytes.TrimLeft(v, " ")
-		} else if v, ok := bytes.CutPrefix(line, []byte("kind: ")); ok && kind == nil {
-			kind = bytes.TrimLeft(v, " ")
-		}
-	}
-	if apiVersion == nil || kind == nil {
-		return false
-	}
-	gv, err := schema.ParseGroupVersion(string(apiVersion))
-	if err != nil {
-		return false
-	}
-	_, class := newTyped(gv.WithKind(string(kind)))
+	_, class := newTyped(gv.WithKind(kind))
 	return class != classOther
-}
-
-// scanState is what goes on past the end of a line: a quoted scalar (quote), a flow collection (depth,
-// with the quote of a scalar inside it), or a block scalar's content (block, more indented than
-// blockIndent).
-type scanState struct {
-	quote       byte
-	depth       int
-	block       bool
-	blockIndent int
-}
-
-func (s *scanState) inside() bool { return s.quote != 0 || s.depth > 0 || s.block }
-
-// start reads a line outside any of them: where a value starts (the line's start, after "- ", after
-// ": "), a quote or bracket opens, and "|" or ">" opens a block scalar.
-func (s *scanState) start(trimmed []byte, indent int) {
-	v := trimmed
-	for {
-		if rest, ok := bytes.CutPrefix(v, []byte("- ")); ok {
-			v = bytes.TrimLeft(rest, " ")
-			continue
-		}
-		break
-	}
-	if len(v) > 0 && (v[0] == '"' || v[0] == '\'' || v[0] == '[' || v[0] == '{') {
-		s.scan(v)
-		return
-	}
-	if i := bytes.Index(v, []byte(": ")); i >= 0 {
-		v = skipProperties(bytes.TrimLeft(v[i+2:], " "))
-	} else if bytes.HasSuffix(v, []byte(":")) {
-		return
-	}
-	switch {
-	case len(v) > 0 && (v[0] == '"' || v[0] == '\'' || v[0] == '[' || v[0] == '{'):
-		s.scan(v)
-	case len(v) > 0 && (v[0] == '|' || v[0] == '>'):
-		s.block, s.blockIndent = true, indent
-	}
-}
-
-// next reads a line inside a quoted scalar, a flow collection or a block scalar.
-func (s *scanState) next(trimmed []byte, indent int) {
-	if s.block {
-		if len(trimmed) > 0 && indent <= s.blockIndent {
-			s.block = false
-			s.start(trimmed, indent)
-		}
-		return
-	}
-	s.scan(trimmed)
-}
-
-// scan follows quotes and brackets along v.
-func (s *scanState) scan(v []byte) {
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		switch {
-		case s.quote == '"' && c == '\\':
-			i++
-		case s.quote == '\'' && c == '\'' && i+1 < len(v) && v[i+1] == '\'':
-			i++
-		case s.quote != 0 && c == s.quote:
-			s.quote = 0
-		case s.quote != 0:
-		case c == '"' || c == '\'':
-			s.quote = c
-		case c == '[' || c == '{':
-			s.depth++
-		case c == ']' || c == '}':
-			s.depth--
-		case c == '#' && s.depth == 0 && (i == 0 || v[i-1] == ' '):
-			return // a comment
-		}
-		if s.quote == 0 && s.depth <= 0 {
-			s.depth = 0
-			return // the value ended: what follows on the line is no value of ours
-		}
-	}
-}
-
-// skipProperties drops an anchor (&a) and a tag (!t) in front of a value.
-func skipProperties(v []byte) []byte {
-	for len(v) > 0 && (v[0] == '&' || v[0] == '!') {
-		i := bytes.IndexByte(v, ' ')
-		if i < 0 {
-			return nil
-		}
-		v = bytes.TrimLeft(v[i:], " ")
-	}
-	return v
-}
-
-// plainKey splits a column-0 line "key: value # comment" whose key is a plain word; ok is false for
-// anything else (a sequence, a quoted or complex key, an anchor, a document marker).
-func plainKey(line []byte) (key, value []byte, ok bool) {
-	i := 0
-	for i < len(line) && (isKeyChar(line[i]) && line[i] != ' ') {
-		i++
-	}
-	if i == 0 || i >= len(line) || line[i] != ':' || !isKeyStart(line[0]) {
-		return nil, nil, false
-	}
-	rest := line[i+1:]
-	if len(rest) > 0 && rest[0] != ' ' {
-		return nil, nil, false
-	}
-	return line[:i], trimComment(bytes.TrimSpace(rest)), true
-}
-
-// plainWord is true for a one-word plain scalar such as apps/v1 or Widget, which YAML reads as that
-// string and nothing else: it starts with a letter (no number, such as 00 or 1e3) and is no YAML 1.1
-// word (yes, null, ...).
-func plainWord(s []byte) bool {
-	if len(s) == 0 || !(s[0] >= 'a' && s[0] <= 'z' || s[0] >= 'A' && s[0] <= 'Z') || yaml11Special(s) {
-		return false
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '/' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
 }

@@ -3,6 +3,7 @@ package manifests
 import (
 	"testing"
 
+	"github.com/kubeharden/kubeharden/controls/manifests/internal/yamldocs"
 	"github.com/stretchr/testify/assert"
 	"sigs.k8s.io/yaml"
 )
@@ -42,7 +43,7 @@ func TestHeadScanAnswersOnlyWhereItIsSure(t *testing.T) {
 // apiVersion and kind, and no items, or refuses the document (a YAML error below the top level, which the
 // scan does not look for).
 func FuzzHeadScan(f *testing.F) {
-	for _, doc := range corpusDocs(f) {
+	for _, doc := range yamldocs.Corpus(f) {
 		if len(doc) < 4096 {
 			f.Add(doc)
 		}

@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/kubeharden/kubeharden/controls/internal/parallel"
+	"github.com/kubeharden/kubeharden/controls/manifests/fastyaml"
 	"github.com/kubeharden/kubeharden/internal/limitread"
 )
 
@@ -270,10 +271,14 @@ func yamlKind(v any) string {
 	return fmt.Sprintf("%T", v)
 }
 
-// useBlockReader turns on the fast path of readBlockStyle; tests turn it off to compare.
-var useBlockReader = true
+// The two stages of the fast reader, each with its own switch, which tests and benchmarks turn off to
+// compare (BENCHMARKS.md has what each saves): useHeadScan skips a document of a kind no control
+// inspects after a scan of its top-level lines (headScan), never parsing it; useBlockReader reads a
+// document through fastyaml.Convert and decodes the JSON straight into its type (readBlockStyle). With
+// both off, every document goes through sigs.k8s.io/yaml and the unstructured converter.
+var useHeadScan, useBlockReader = true, true
 
-// readBlockStyle reads a document through blockYAMLToJSON and decodes the JSON straight into its type,
+// readBlockStyle reads a document through fastyaml.Convert and decodes the JSON straight into its type,
 // case-sensitively as the API server does, with the JSON v2 decoder (github.com/go-json-experiment/json,
 // the proposal behind encoding/json/v2): about twice as fast as encoding/json on these types, and it calls
 // their own UnmarshalJSON methods (quantities, times, int-or-string). A workload of deferredKinds is only
@@ -281,8 +286,8 @@ var useBlockReader = true
 // the general way, for anything it is not sure of: a document the fast reader gives up on, a List, a
 // kubeadm or kindless document, or one that does not decode; decodeErr is then the JSON decoder's error,
 // which names the field, for the caller to report should the general way fail too.
-func readBlockStyle(p *blockParser, path string, doc int, raw []byte) (obj Object, class docClass, ok bool, decodeErr error) {
-	data, head, ok := p.convert(raw)
+func readBlockStyle(p *fastyaml.Parser, path string, doc int, raw []byte) (obj Object, class docClass, ok bool, decodeErr error) {
+	data, head, ok := p.Convert(raw)
 	if !ok || head.HasItems || head.Kind == "" {
 		return Object{}, 0, false, nil
 	}
@@ -344,7 +349,7 @@ func decodeFile(path string, data []byte) (r fileResult) {
 	if err != nil {
 		return fileResult{err: err}
 	}
-	var parser blockParser
+	var parser fastyaml.Parser
 	r.objs = make([]Object, 0, len(docs))
 	for i, d := range docs {
 		doc := i + 1
@@ -368,7 +373,7 @@ func decodeFile(path string, data []byte) (r fileResult) {
 				r.skipped[o.GVK.GroupKind().String()]++ // a kind kubeharden does not inspect
 			}
 		}
-		if useBlockReader {
+		if useHeadScan {
 			if gvk, ok := headScan(d.data); ok {
 				add(Object{GVK: gvk}, classOther)
 				continue

@@ -1,13 +1,6 @@
 package manifests
 
 import (
-	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
-
 	admissionregistrationv1 "k8s.io/api/admissionregistration/v1"
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -19,7 +12,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"sigs.k8s.io/yaml"
 )
 
 // Object is one manifest, decoded into its k8s.io/api type; or, for a workload the fast reader read,
@@ -101,66 +93,6 @@ var Scheme = func() *runtime.Scheme {
 	}
 	return s
 }()
-
-// LoadDir decodes every .yaml file below dir, one object a file, strictly: an unknown kind or field, or a
-// duplicate key, is an error naming the file. Objects come back sorted by Key.
-func LoadDir(dir string) ([]Object, error) {
-	var objs []Object
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".yaml") {
-			return err
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		o, err := Decode(data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		o.Path = path
-		objs = append(objs, o)
-		return nil
-	})
-	sort.Slice(objs, func(i, j int) bool { return objs[i].Key() < objs[j].Key() })
-	return objs, err
-}
-
-// Decode decodes one manifest strictly into its k8s.io/api type.
-func Decode(data []byte) (Object, error) {
-	var tm metav1.TypeMeta
-	if err := yaml.Unmarshal(data, &tm); err != nil {
-		return Object{}, err
-	}
-	gvk := tm.GroupVersionKind()
-	obj, err := Scheme.New(gvk)
-	if err != nil {
-		return Object{}, fmt.Errorf("unknown kind %s: %w", gvk, err)
-	}
-	if err := yaml.UnmarshalStrict(data, obj); err != nil {
-		return Object{}, fmt.Errorf("decoding %s strictly: %w", gvk.Kind, err)
-	}
-	if _, ok := obj.(metav1.Object); !ok {
-		return Object{}, fmt.Errorf("%s has no object metadata", gvk.Kind)
-	}
-	return NewObject("", gvk, obj), nil
-}
-
-// DecodeAll decodes every non-empty document of a multi-document YAML file strictly.
-func DecodeAll(data []byte) ([]Object, error) {
-	var out []Object
-	for i, doc := range strings.Split("\n"+string(data), "\n---") {
-		if strings.TrimSpace(doc) == "" {
-			continue
-		}
-		o, err := Decode([]byte(doc))
-		if err != nil {
-			return nil, fmt.Errorf("document %d: %w", i+1, err)
-		}
-		out = append(out, o)
-	}
-	return out, nil
-}
 
 // PodTemplate returns the pod metadata and spec that a workload object runs, and false for an object that
 // runs no pods.

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
 
+	"github.com/kubeharden/kubeharden/controls/manifests/internal/yamldocs"
 	"github.com/kubeharden/kubeharden/tests/testenv"
 )
 
@@ -130,7 +131,7 @@ func TestObjectsCarryTheirLines(t *testing.T) {
 // is an object, a config, a skipped kind or an error, and every error of a document names a line of the
 // file.
 func FuzzDecodeFile(f *testing.F) {
-	for _, doc := range corpusDocs(f) {
+	for _, doc := range yamldocs.Corpus(f) {
 		if len(doc) < 4096 {
 			f.Add(doc)
 		}
@@ -183,8 +184,8 @@ func TestCorpusReadsAsTheGeneralPath(t *testing.T) {
 	dir := testenv.Corpus(t)
 	fast := ReadTree(dir)
 	fastErrors := append(fast.Errors, DeferredErrors(fast.Objects)...)
-	useBlockReader = false
-	defer func() { useBlockReader = true }()
+	useHeadScan, useBlockReader = false, false
+	defer func() { useHeadScan, useBlockReader = true, true }()
 	general := ReadTree(dir)
 	assert.Equal(t, keys(general), keys(fast))
 	assert.Equal(t, general.SkippedKinds, fast.SkippedKinds)

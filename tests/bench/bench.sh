@@ -96,6 +96,11 @@ if [ -d "$CORPUS" ]; then
   RUNS=${CRD_RUNS:-11} row crd-bundle 5 "$CORPUS/kyverno/config/install-latest-testing.yaml"
 fi
 
+# The fast reader's two stages, each on and off, on the same corpus (controls/manifests BenchmarkReadTree).
+if [ -d "$CORPUS" ]; then
+  KUBEHARDEN_BENCH_DIR="$CORPUS" go test -run '^$' -bench '^BenchmarkReadTree$' -benchtime 10x ./controls/manifests | grep '^Benchmark'
+fi
+
 if [ "${BENCH_FLEET:-1}" != 0 ]; then
   go test -run '^$' -bench '^BenchmarkFleet$' -benchtime 1x -timeout 1h ./tests/bench/fleet
 fi

@@ -34,6 +34,7 @@ import (
 	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
+	"github.com/kubeharden/kubeharden/tests/rendered"
 )
 
 // devProfile reads the profile of stacks/Pulumi.dev.yaml the way the program does, so that the test's
@@ -64,7 +65,7 @@ func TestDevStackRendersAHardenedBaseline(t *testing.T) {
 	out := ws.MustRun("up", "--yes", "--stack", "dev", "--non-interactive")
 	t.Logf("pulumi up:\n%s", out)
 
-	objs, err := manifests.LoadDir(filepath.Join(renderDir, "1-manifest"))
+	objs, err := rendered.LoadDir(filepath.Join(renderDir, "1-manifest"))
 	require.NoError(t, err, "every rendered file decodes strictly into its k8s.io/api type")
 
 	// Exactly the objects the profile asks for: nothing missing, nothing extra.

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubeharden/kubeharden/components/tenant"
-	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
+	"github.com/kubeharden/kubeharden/tests/rendered"
 )
 
 // examples/go-import, a program with its own go.mod, runs with the real `pulumi up`: the tenant namespace
@@ -28,7 +28,7 @@ func TestGoImportExampleRuns(t *testing.T) {
 	out := ws.MustRun("up", "--yes", "--stack", "example", "--config-file", settings, "--non-interactive")
 	t.Logf("pulumi up:\n%s", out)
 
-	objs, err := manifests.LoadDir(filepath.Join(renderDir, "1-manifest"))
+	objs, err := rendered.LoadDir(filepath.Join(renderDir, "1-manifest"))
 	require.NoError(t, err, "every rendered file decodes strictly into its k8s.io/api type")
 	keys := map[string]bool{}
 	for _, o := range objs {

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kubeharden/kubeharden/components/tenant"
-	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
+	"github.com/kubeharden/kubeharden/tests/rendered"
 	"github.com/kubeharden/kubeharden/tests/testenv"
 )
 
@@ -53,7 +53,7 @@ func TestTypeScriptExampleRunsThroughTheGeneratedSDK(t *testing.T) {
 	ws.MustRun("config", "set", "--stack", "example", "renderDir", renderDir)
 	out := ws.MustRun("up", "--yes", "--stack", "example", "--non-interactive")
 	t.Logf("pulumi up:\n%s", out)
-	objs, err := manifests.LoadDir(filepath.Join(renderDir, "1-manifest"))
+	objs, err := rendered.LoadDir(filepath.Join(renderDir, "1-manifest"))
 	require.NoError(t, err)
 	keys := map[string]bool{}
 	for _, o := range objs {

@@ -14,6 +14,7 @@ import (
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/controls/manifests"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
+	"github.com/kubeharden/kubeharden/tests/rendered"
 )
 
 // buildComponentProvider builds cmd/pulumi-resource-kubeharden into the checkout's bin/, where the
@@ -44,7 +45,7 @@ func TestYAMLExampleRunsThroughTheComponentProvider(t *testing.T) {
 	out := ws.MustRun("up", "--yes", "--stack", "example", "--config-file", settings, "--non-interactive")
 	t.Logf("pulumi up:\n%s", out)
 
-	objs, err := manifests.LoadDir(filepath.Join(renderDir, "1-manifest"))
+	objs, err := rendered.LoadDir(filepath.Join(renderDir, "1-manifest"))
 	require.NoError(t, err)
 	byKey := map[string]manifests.Object{}
 	for _, o := range objs {
@@ -137,7 +138,7 @@ outputs:
 	ws.MustRun("config", "set", "--stack", "parts", "renderDir", renderDir)
 	ws.MustRun("up", "--yes", "--stack", "parts", "--non-interactive")
 
-	objs, err := manifests.LoadDir(filepath.Join(renderDir, "1-manifest"))
+	objs, err := rendered.LoadDir(filepath.Join(renderDir, "1-manifest"))
 	require.NoError(t, err)
 	kinds := map[string]int{}
 	for _, o := range objs {

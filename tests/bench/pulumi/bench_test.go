@@ -23,6 +23,7 @@ import (
 	"github.com/kubeharden/kubeharden/tests/bench/floorfile"
 	"github.com/kubeharden/kubeharden/tests/cluster"
 	"github.com/kubeharden/kubeharden/tests/pulumitest"
+	"github.com/kubeharden/kubeharden/tests/rendered"
 )
 
 // rssFileEnv names the file the exec shim writes its program's peak resident memory (kB) to.
@@ -648,7 +649,7 @@ func floorOf(b *testing.B, out string, shape floorShape) floorfile.Floor {
 // CRDs, then the rest, and returns the number of objects.
 func writeInstallOrder(b *testing.B, dir, file string) int {
 	b.Helper()
-	objs, err := manifests.LoadDir(dir)
+	objs, err := rendered.LoadDir(dir)
 	if err != nil {
 		b.Fatal(err)
 	}

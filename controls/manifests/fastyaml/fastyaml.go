@@ -1,4 +1,4 @@
-package manifests
+package fastyaml
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// blockYAMLToJSON converts one YAML document to JSON, quickly, when it is written in the plain block
+// Convert converts one YAML document to JSON, quickly, when it is written in the plain block
 // style that Kubernetes manifests almost always use: block mappings and sequences, one-line scalars
 // (plain, single- or double-quoted), one-line flow collections, and literal block scalars (|, |-, |+).
 //
@@ -18,17 +18,17 @@ import (
 //
 // It also returns the top-level apiVersion and kind when they are plain strings, and whether the
 // document has a top-level "items" (a List, which the caller reads the slow way).
-func blockYAMLToJSON(doc []byte) (out []byte, head docHead, ok bool) {
-	var p blockParser
-	out, head, ok = p.convert(doc)
+func Convert(doc []byte) (out []byte, head Head, ok bool) {
+	var p Parser
+	out, head, ok = p.Convert(doc)
 	return out, head, ok
 }
 
-// convert is blockYAMLToJSON on a parser whose buffers are reused: the JSON it returns is valid until the
-// next call.
-func (p *blockParser) convert(doc []byte) (out []byte, head docHead, ok bool) {
+// Convert is the package's Convert on a parser whose buffers are reused: the JSON it returns is valid
+// until the next call.
+func (p *Parser) Convert(doc []byte) (out []byte, head Head, ok bool) {
 	if !printable(doc) {
-		return nil, docHead{}, false
+		return nil, Head{}, false
 	}
 	p.lines, p.keys, p.out, p.i, p.virtual = p.lines[:0], p.keys[:0], p.out[:0], 0, -1
 	p.finalBreak = bytes.HasSuffix(doc, []byte("\n"))
@@ -44,25 +44,25 @@ func (p *blockParser) convert(doc []byte) (out []byte, head docHead, ok bool) {
 			line = line[:n-1]
 		}
 		if bytes.IndexByte(line, '\r') >= 0 {
-			return nil, docHead{}, false // a lone carriage return breaks the line for YAML
+			return nil, Head{}, false // a lone carriage return breaks the line for YAML
 		}
 		p.lines = append(p.lines, line)
 	}
 	p.skipBlank()
 	if p.i >= len(p.lines) {
-		return nil, docHead{}, false // empty, or comments only: the caller decides
+		return nil, Head{}, false // empty, or comments only: the caller decides
 	}
 	indent, rest, good := p.line(p.i)
 	if !good || isSeqItem(rest) {
-		return nil, docHead{}, false // a top-level sequence or scalar is not an object
+		return nil, Head{}, false // a top-level sequence or scalar is not an object
 	}
 	p.head = &head
 	if !p.mapping(indent) {
-		return nil, docHead{}, false
+		return nil, Head{}, false
 	}
 	p.skipBlank()
 	if p.i < len(p.lines) {
-		return nil, docHead{}, false
+		return nil, Head{}, false
 	}
 	return p.out, head, true
 }
@@ -88,17 +88,18 @@ func printable(doc []byte) bool {
 	return true
 }
 
-// docHead is what a document says of itself at its top level.
-type docHead struct {
+// Head is what a document says of itself at its top level.
+type Head struct {
 	APIVersion, Kind string
 	HasItems         bool
 }
 
-type blockParser struct {
+// Parser converts documents one after another with the same buffers; its zero value is ready.
+type Parser struct {
 	lines [][]byte
 	i     int
 	out   []byte
-	head  *docHead // set while the top-level mapping's keys are read
+	head  *Head // set while the top-level mapping's keys are read
 	// keys holds the keys of the mappings being read, for the duplicate check; each mapping owns its tail.
 	keys [][]byte
 	// virtual is a line read as something else: "- key: value" read again as "  key: value", the first
@@ -112,7 +113,7 @@ type blockParser struct {
 }
 
 // line returns the indentation and the rest of line i; false for a tab in the indentation.
-func (p *blockParser) line(i int) (int, []byte, bool) {
+func (p *Parser) line(i int) (int, []byte, bool) {
 	if i == p.virtual {
 		return p.virtualIndent, p.virtualRest, true
 	}
@@ -120,7 +121,7 @@ func (p *blockParser) line(i int) (int, []byte, bool) {
 }
 
 // split returns a line's indentation and the rest; false for a tab in the indentation.
-func (p *blockParser) split(line []byte) (int, []byte, bool) {
+func (p *Parser) split(line []byte) (int, []byte, bool) {
 	n := 0
 	for n < len(line) && line[n] == ' ' {
 		n++
@@ -132,7 +133,7 @@ func (p *blockParser) split(line []byte) (int, []byte, bool) {
 }
 
 // skipBlank moves past empty and comment-only lines.
-func (p *blockParser) skipBlank() {
+func (p *Parser) skipBlank() {
 	for p.i < len(p.lines) {
 		_, rest, ok := p.line(p.i)
 		if !ok || len(rest) != 0 && rest[0] != '#' {
@@ -143,7 +144,7 @@ func (p *blockParser) skipBlank() {
 }
 
 // peek returns the indentation and rest of the next content line; false at the end or on a tab.
-func (p *blockParser) peek() (int, []byte, bool) {
+func (p *Parser) peek() (int, []byte, bool) {
 	p.skipBlank()
 	if p.i >= len(p.lines) {
 		return -1, nil, false
@@ -156,7 +157,7 @@ func isSeqItem(rest []byte) bool {
 }
 
 // node reads the block node whose first line is the next content line, at indentation indent.
-func (p *blockParser) node(indent int) bool {
+func (p *Parser) node(indent int) bool {
 	_, rest, ok := p.peek()
 	if !ok {
 		return false
@@ -168,7 +169,7 @@ func (p *blockParser) node(indent int) bool {
 }
 
 // mapping reads a block mapping whose keys sit at indentation indent.
-func (p *blockParser) mapping(indent int) bool {
+func (p *Parser) mapping(indent int) bool {
 	head := p.head
 	p.head = nil
 	p.out = append(p.out, '{')
@@ -231,7 +232,7 @@ func (p *blockParser) mapping(indent int) bool {
 }
 
 // sequence reads a block sequence whose dashes sit at indentation indent.
-func (p *blockParser) sequence(indent int) bool {
+func (p *Parser) sequence(indent int) bool {
 	p.out = append(p.out, '[')
 	for first := true; ; first = false {
 		ind, rest, ok := p.peek()
@@ -276,7 +277,7 @@ func (p *blockParser) sequence(indent int) bool {
 // value reads what follows "key:" or "- " on a line: a scalar or flow collection on the line, a block
 // scalar, or else (nothing on the line) a block node on the following lines, more indented than indent
 // (or, after a key, a sequence at the key's own indentation).
-func (p *blockParser) value(indent int, rest []byte, afterKey bool) bool {
+func (p *Parser) value(indent int, rest []byte, afterKey bool) bool {
 	rest = trimComment(bytes.TrimLeft(rest, " "))
 	if len(rest) == 0 {
 		ind, next, ok := p.peek()
@@ -323,7 +324,7 @@ func (p *blockParser) value(indent int, rest []byte, afterKey bool) bool {
 }
 
 // literal reads a literal block scalar (|, |- or |+) whose lines are more indented than indent.
-func (p *blockParser) literal(indent int, header []byte) bool {
+func (p *Parser) literal(indent int, header []byte) bool {
 	chomp := byte(0)
 	h := header[1:]
 	if len(h) > 0 && (h[0] == '-' || h[0] == '+') {
