@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 
+	. "github.com/kubeharden/kubeharden/check/checktest"
+
 	. "github.com/kubeharden/kubeharden/controls"
 )
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	. "github.com/kubeharden/kubeharden/check/checktest"
+
 	. "github.com/kubeharden/kubeharden/controls"
 	. "github.com/kubeharden/kubeharden/report"
 

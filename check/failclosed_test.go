@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	. "github.com/kubeharden/kubeharden/check/checktest"
+
 	. "github.com/kubeharden/kubeharden/controls"
 	. "github.com/kubeharden/kubeharden/report"
 
@@ -27,7 +29,7 @@ func checkDir(t *testing.T, files map[string]string, opts ...func(*CheckOptions)
 	t.Helper()
 	dir := t.TempDir()
 	for name, content := range files {
-		write(t, dir, name, content)
+		Write(t, dir, name, content)
 	}
 	o := CheckOptions{Catalog: DefaultControls(), KubernetesVersion: "1.36.3", Paths: []string{dir}}
 	for _, f := range opts {
@@ -195,7 +197,7 @@ func TestPodSecurityViolationsAreLocated(t *testing.T) {
 func TestTextFitsItsWidth(t *testing.T) {
 	long := filepath.Join(t.TempDir(), "a-very-long-folder-name-that-goes-on-and-on-and-on", "and-on-and-on-and-on-and-on-and-on-and-on-and-on")
 	require.NoError(t, os.MkdirAll(long, 0o755))
-	write(t, long, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a-pod-with-a-name-of-sixty-three-characters-which-is-the-longest\n  namespace: team\nspec:\n  containers:\n  - name: c\n    image: nginx\n")
+	Write(t, long, "pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a-pod-with-a-name-of-sixty-three-characters-which-is-the-longest\n  namespace: team\nspec:\n  containers:\n  - name: c\n    image: nginx\n")
 	r, err := CheckManifests(DefaultControls(), "1.36.3", long)
 	require.NoError(t, err)
 	var out bytes.Buffer

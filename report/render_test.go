@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	. "github.com/kubeharden/kubeharden/check/checktest"
+
 	. "github.com/kubeharden/kubeharden/controls"
 	. "github.com/kubeharden/kubeharden/report"
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	. "github.com/kubeharden/kubeharden/check/checktest"
+
 	. "github.com/kubeharden/kubeharden/controls"
 	. "github.com/kubeharden/kubeharden/report"
 
@@ -19,25 +21,17 @@ import (
 	"github.com/kubeharden/kubeharden/controls/manifests"
 )
 
-func write(t *testing.T, dir, name, content string) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-	return p
-}
-
 func TestCheckManifestsToleratesWhatItDoesNotKnow(t *testing.T) {
 	dir := t.TempDir()
 	pass, err := os.ReadFile("../controls/testdata/network-default-deny/pass/default-deny.yaml")
 	require.NoError(t, err)
-	write(t, dir, "ns.yaml", "# leading comment\n---\n\n---\n"+string(pass))
-	write(t, dir, "crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: team\nspec:\n  anything: [1, 2]\n")
-	write(t, dir, "list.yaml", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: root\n    namespace: team\n  spec:\n    containers:\n    - name: c\n      image: nginx:1.27\n")
-	write(t, dir, "broken.yaml", "kind: [unclosed\n")
-	write(t, dir, "nokind.yaml", "apiVersion: v1\nmetadata:\n  name: x\n")
-	write(t, dir, "list-of-strings.yaml", "- a\n- b\n")
-	write(t, dir, "notes.txt", "not a manifest, not read")
+	Write(t, dir, "ns.yaml", "# leading comment\n---\n\n---\n"+string(pass))
+	Write(t, dir, "crd.yaml", "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n  namespace: team\nspec:\n  anything: [1, 2]\n")
+	Write(t, dir, "list.yaml", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata:\n    name: root\n    namespace: team\n  spec:\n    containers:\n    - name: c\n      image: nginx:1.27\n")
+	Write(t, dir, "broken.yaml", "kind: [unclosed\n")
+	Write(t, dir, "nokind.yaml", "apiVersion: v1\nmetadata:\n  name: x\n")
+	Write(t, dir, "list-of-strings.yaml", "- a\n- b\n")
+	Write(t, dir, "notes.txt", "not a manifest, not read")
 	require.NoError(t, os.Symlink(dir, filepath.Join(dir, "loop")))
 	huge := filepath.Join(dir, "huge.yaml")
 	require.NoError(t, os.WriteFile(huge, bytes.Repeat([]byte("#"), 17<<20), 0o644))
@@ -97,7 +91,7 @@ func TestCheckManifestsToleratesWhatItDoesNotKnow(t *testing.T) {
 // other documents are.
 func TestCheckReportsAWorkloadThatDoesNotDecode(t *testing.T) {
 	dir := t.TempDir()
-	path := write(t, dir, "team.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n---\n"+
+	path := Write(t, dir, "team.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n---\n"+
 		"apiVersion: v1\nkind: Pod\nmetadata:\n  name: root\n  namespace: team\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n---\n"+
 		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: broken\n  namespace: team\nspec:\n  template:\n    spec:\n      containers:\n      - name: c\n        securityContext:\n          privileged: maybe\n")
 	r, err := CheckManifests(DefaultControls(), "1.36.3", dir)
@@ -168,7 +162,7 @@ func TestCheckManifestsExitCodes(t *testing.T) {
 	assert.Equal(t, ExitPass, r.ExitCode())
 
 	dir := t.TempDir()
-	write(t, dir, "broken.yaml", "{{{")
+	Write(t, dir, "broken.yaml", "{{{")
 	r, err = CheckManifests(DefaultControls(), "1.36.3", dir)
 	require.NoError(t, err)
 	assert.Equal(t, ExitInput, r.ExitCode(), "nothing could be checked")
@@ -182,8 +176,8 @@ func TestSARIFAndJUnit(t *testing.T) {
 	dir := t.TempDir()
 	fail, err := os.ReadFile("../controls/testdata/rbac-no-wildcards/fail/wildcard-verb.yaml")
 	require.NoError(t, err)
-	path := write(t, dir, "roles.yaml", string(fail))
-	write(t, dir, "broken.yaml", "{{{")
+	path := Write(t, dir, "roles.yaml", string(fail))
+	Write(t, dir, "broken.yaml", "{{{")
 	r, err := CheckManifests(DefaultControls(), "1.36.3", dir)
 	require.NoError(t, err)
 	require.Len(t, r.Findings, 1)
@@ -277,7 +271,7 @@ func TestUpstreamBundle(t *testing.T) {
 // TestSummaryCountsKinds: the summary counts what was checked and what no control inspects, by kind.
 func TestSummaryCountsKinds(t *testing.T) {
 	dir := t.TempDir()
-	write(t, dir, "app.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n---\n"+
+	Write(t, dir, "app.yaml", "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n---\n"+
 		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: settings\n  namespace: app\n---\n"+
 		"apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: more\n  namespace: app\n")
 	r, err := CheckManifests(DefaultControls(), "1.36.3", dir)

@@ -3,6 +3,8 @@ package report_test
 import (
 	"strings"
 
+	. "github.com/kubeharden/kubeharden/check/checktest"
+
 	. "github.com/kubeharden/kubeharden/controls"
 	. "github.com/kubeharden/kubeharden/report"
 

@@ -1,4 +1,6 @@
-package check_test
+// Package checktest runs the check pipeline for the tests of the pipeline and of the report, which judge
+// fixture files as `kubeharden check` does. Only tests import it.
+package checktest
 
 import (
 	"context"
@@ -24,8 +26,8 @@ func CheckManifests(catalog []controls.Control, kubernetesVersion string, paths 
 	return Check(CheckOptions{Catalog: catalog, KubernetesVersion: kubernetesVersion, Paths: paths})
 }
 
-// write writes content to dir/name (its folders made) and returns its path.
-func write(t *testing.T, dir, name, content string) string {
+// Write writes content to dir/name (its folders made) and returns its path.
+func Write(t testing.TB, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
