@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
@@ -13,7 +14,9 @@ import (
 
 // registryPattern is a registry host (DNS name or IP, optional port) and optional path, lower case, no
 // scheme and no wildcard: the prefix of an image reference.
-var registryPattern = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+var registryPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*$`)
+})
 
 // ValidateGuardrails checks the guardrails: registries that parse, known rules and actions.
 func ValidateGuardrails(g *Guardrails, path *field.Path) field.ErrorList {
@@ -23,7 +26,7 @@ func ValidateGuardrails(g *Guardrails, path *field.Path) field.ErrorList {
 	}
 	for i, r := range g.AllowedRegistries {
 		rp := path.Child("allowedRegistries").Index(i)
-		if !registryPattern.MatchString(r) {
+		if !registryPattern().MatchString(r) {
 			errs = append(errs, field.Invalid(rp, r,
 				"must be a registry host with an optional port and path, such as registry.k8s.io or ghcr.io/acme (no scheme, no wildcard)"))
 			continue

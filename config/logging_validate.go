@@ -3,12 +3,15 @@ package config
 import (
 	"regexp"
 	"slices"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
 
-var taggedImage = regexp.MustCompile(`(@sha256:[a-f0-9]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$`)
+var taggedImage = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(@sha256:[a-f0-9]{64}|:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$`)
+})
 
 // ValidateLogging checks the log agent's settings: a pinned image, a reasoned Pod Security level, TLS to
 // every off-cluster output.
@@ -23,7 +26,7 @@ func ValidateLogging(l *Logging, path *field.Path) field.ErrorList {
 	if reservedNamespaces[l.Namespace] {
 		errs = append(errs, field.Forbidden(path.Child("namespace"), "the log agent gets a namespace of its own"))
 	}
-	if !taggedImage.MatchString(l.Image) || hasSuffix(l.Image, ":latest") {
+	if !taggedImage().MatchString(l.Image) || hasSuffix(l.Image, ":latest") {
 		errs = append(errs, field.Invalid(path.Child("image"), l.Image, "must carry a version tag other than latest, or a digest"))
 	}
 	errs = append(errs, ValidatePodSecurity(&l.PodSecurity, path.Child("podSecurity"), false)...)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 	"time"
 )
@@ -31,19 +32,24 @@ type reportView struct {
 func (v reportView) Count(s string) int { return v.Report.Count(Status(s)) }
 
 var (
-	htmlReport = htmltemplate.Must(htmltemplate.ParseFS(templates, "templates/report.html.tmpl"))
-	mdReport   = texttemplate.Must(texttemplate.New("report.md.tmpl").Funcs(texttemplate.FuncMap{"md": markdownCell}).ParseFS(templates, "templates/report.md.tmpl"))
+	// Parsed when first asked for, not at every start of kubeharden.
+	htmlReport = sync.OnceValue(func() *htmltemplate.Template {
+		return htmltemplate.Must(htmltemplate.ParseFS(templates, "templates/report.html.tmpl"))
+	})
+	mdReport = sync.OnceValue(func() *texttemplate.Template {
+		return texttemplate.Must(texttemplate.New("report.md.tmpl").Funcs(texttemplate.FuncMap{"md": markdownCell}).ParseFS(templates, "templates/report.md.tmpl"))
+	})
 )
 
 // WriteHTML writes the report as one self-contained HTML page: styles inline, no script, no link out, and
 // a Content-Security-Policy that forbids loading anything, so it opens the same with no network.
 func (r *Report) WriteHTML(w io.Writer, now time.Time) error {
-	return htmlReport.Execute(w, reportView{Report: r, Generated: now.UTC().Format(time.RFC3339), Style: htmltemplate.CSS(ReportStyle)})
+	return htmlReport().Execute(w, reportView{Report: r, Generated: now.UTC().Format(time.RFC3339), Style: htmltemplate.CSS(ReportStyle)})
 }
 
 // WriteMarkdown writes the report as Markdown (GitHub-flavoured tables).
 func (r *Report) WriteMarkdown(w io.Writer, now time.Time) error {
-	return mdReport.Execute(w, reportView{Report: r, Generated: now.UTC().Format(time.RFC3339)})
+	return mdReport().Execute(w, reportView{Report: r, Generated: now.UTC().Format(time.RFC3339)})
 }
 
 // markdownCell escapes text for a Markdown table cell.
