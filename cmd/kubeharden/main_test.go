@@ -39,6 +39,12 @@ func TestExitCodes(t *testing.T) {
 		{"a preview with a privileged Deployment", []string{"check", "--pulumi-preview", "testdata/preview-privileged.json"}, 1},
 		{"a preview with a value not known yet", []string{"check", "--pulumi-preview", "testdata/preview-unknown.json"}, 2},
 		{"a preview that is not JSON", []string{"check", "--pulumi-preview", "main.go"}, 2},
+		{"an audit scan of nothing", []string{"audit", "scan"}, 2},
+		{"an audit scan of a missing file", []string{"audit", "scan", filepath.Join(empty, "audit.log")}, 2},
+		{"an audit scan of a file that is not an audit log", []string{"audit", "scan", "main.go"}, 2},
+		{"an audit log of normal work", []string{"audit", "scan", "testdata/audit-clean.log"}, 0},
+		{"an audit log with a WebSocket exec (kubectl 1.30+)", []string{"audit", "scan", "-o", "jsonl", "testdata/audit-exec.log"}, 1},
+		{"an unknown audit output", []string{"audit", "scan", "-o", "xml", "testdata/audit-clean.log"}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer

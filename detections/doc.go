@@ -1,0 +1,10 @@
+// Package detections is kubeharden's catalog of detection rules over the API server's audit log, in the
+// control catalog's style: one rule a file (rule_<name>.go), each saying what it detects and why it
+// matters, the technique it answers (MITRE ATT&CK for Containers and the Microsoft Threat Matrix for
+// Kubernetes), the NSA/CISA guide's section, a severity, and what it needs of the audit policy, and a
+// condition over k8s.io/apiserver's audit Event written in Go; registered from init() and validated as the
+// catalog is built (DefaultRules). A Scanner evaluates the rules on audit events one by one, keeping the
+// little state a correlation rule needs (a burst of denials); ScanFiles reads audit logs (JSON lines,
+// gzipped or not, files or folders) and reports what it could not read with its file and line, never as
+// nothing found.
+package detections

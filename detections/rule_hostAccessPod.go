@@ -1,0 +1,42 @@
+package detections
+
+import auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
+
+// host-access-pod-admitted and host-access-pod-refused: a pod or workload that asks for its node (a
+// privileged container, the host's network, PID or IPC namespace, a hostPath volume), admitted anywhere,
+// or refused by admission. Admitted, it is a way out of the container onto the node; refused, it is
+// someone trying.
+func init() {
+	addRule(func() Rule {
+		return Rule{
+			ID: "host-access-pod-admitted", Title: "A pod with access to its node admitted",
+			Detects: "an allowed create or update of a pod or workload whose pod spec is privileged, uses a host namespace or mounts a hostPath",
+			Why:     "such a pod can leave its container and take the node",
+			MITRE:   "T1611 Escape to Host", ThreatMatrix: "Privileged container",
+			Guide: "Kubernetes Pod security", Severity: SeverityCritical,
+			Needs: Needs{Level: auditv1.LevelRequest, Resources: []string{"pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs"}},
+			Match: func(ev *auditv1.Event) (string, bool) {
+				if what := hostAccessRequest(ev); what != "" && allowed(ev) {
+					return what, true
+				}
+				return "", false
+			},
+		}
+	})
+	addRule(func() Rule {
+		return Rule{
+			ID: "host-access-pod-refused", Title: "A pod with access to its node refused",
+			Detects: "a create or update of a pod or workload asking for its node that admission refused",
+			Why:     "the attempt is the signal: someone is trying to reach the node",
+			MITRE:   "T1610 Deploy Container", ThreatMatrix: "Privileged container",
+			Guide: "Kubernetes Pod security", Severity: SeverityLow,
+			Needs: Needs{Level: auditv1.LevelRequest, Resources: []string{"pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs"}},
+			Match: func(ev *auditv1.Event) (string, bool) {
+				if what := hostAccessRequest(ev); what != "" && !allowed(ev) {
+					return what + " (refused)", true
+				}
+				return "", false
+			},
+		}
+	})
+}
