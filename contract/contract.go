@@ -67,7 +67,7 @@ var (
 // (and config refuses any other), reports and the policy pack's policies carry them. The catalog
 // (package controls) is refused when it is built with any other set.
 var ControlIDs = []string{
-	"admission-guardrails", "admission-pod-security-defaults", "apiserver-access", "audit-logging",
+	"admission-guardrails", "admission-pod-security-defaults", "apiserver-access", "audit-detection-coverage", "audit-logging",
 	"container-image-tag", "container-read-only-root-filesystem", "container-resource-limits", "control-plane-tls",
 	"controller-manager-and-scheduler", "encryption-at-rest", "kubelet-settings", "log-collection",
 	"namespace-pod-security", "namespace-quota-and-limits", "network-default-deny", "network-policy-coverage",

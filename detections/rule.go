@@ -21,11 +21,32 @@ const (
 )
 
 // Needs is what a rule needs the audit policy to record: the level (Metadata, or Request for a rule
-// that reads the request body) for the resources it reads.
+// that reads the request body) of the requests it reads (for a rule over any request, a sample one).
+// The audit-detection-coverage control asks the API server's own policy evaluator the level of each.
 type Needs struct {
-	Level     auditv1.Level
-	Resources []string // "pods/exec", "rolebindings", ...; empty for any request
+	Level    auditv1.Level
+	Requests []Request
 }
+
+// Request is a kind of request a rule reads.
+type Request struct {
+	Verb, Group string
+	// Resource is the resource, with its subresource after a slash ("pods/exec").
+	Resource   string
+	Namespaced bool
+}
+
+// requests are verb on each of resources in group.
+func requests(verb, group string, namespaced bool, resources ...string) []Request {
+	out := make([]Request, len(resources))
+	for i, r := range resources {
+		out[i] = Request{Verb: verb, Group: group, Resource: r, Namespaced: namespaced}
+	}
+	return out
+}
+
+// anyRequest is the sample request of a rule over any request: a get of a pod.
+var anyRequest = []Request{{Verb: "get", Resource: "pods", Namespaced: true}}
 
 // Rule is one detection rule.
 type Rule struct {
@@ -97,6 +118,8 @@ func Validate(rules []Rule) error {
 			return fmt.Errorf("rule %s: severity %q", r.ID, r.Severity)
 		case r.Needs.Level != auditv1.LevelMetadata && r.Needs.Level != auditv1.LevelRequest && r.Needs.Level != auditv1.LevelRequestResponse:
 			return fmt.Errorf("rule %s: needs level %q", r.ID, r.Needs.Level)
+		case len(r.Needs.Requests) == 0:
+			return fmt.Errorf("rule %s: needs the requests it reads (Needs.Requests)", r.ID)
 		case (r.Match == nil) == (r.Correlate == nil):
 			return fmt.Errorf("rule %s: needs exactly one of Match and Correlate", r.ID)
 		}

@@ -19,8 +19,9 @@ func init() {
 			Why:     "it removes or bends the guardrails that refuse what the cluster forbids, or adds a webhook that sees every request",
 			MITRE:   "T1562.001 Impair Defenses: Disable or Modify Tools", ThreatMatrix: "Malicious admission controller",
 			Guide: "Audit logging and threat detection", Severity: SeverityHigh,
-			Needs: Needs{Level: auditv1.LevelMetadata, Resources: []string{"validatingadmissionpolicies", "validatingadmissionpolicybindings",
-				"mutatingadmissionpolicies", "mutatingadmissionpolicybindings", "validatingwebhookconfigurations", "mutatingwebhookconfigurations"}},
+			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("create", "admissionregistration.k8s.io", false, "validatingadmissionpolicies",
+				"validatingadmissionpolicybindings", "mutatingadmissionpolicies", "mutatingadmissionpolicybindings", "validatingwebhookconfigurations",
+				"mutatingwebhookconfigurations")},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if ev.ObjectRef == nil || ev.ObjectRef.APIGroup != "admissionregistration.k8s.io" || !isWrite(ev.Verb) || !allowed(ev) || controlPlane(ev.User.Username) {
 					return "", false

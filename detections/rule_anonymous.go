@@ -13,7 +13,7 @@ func init() {
 			Why:     "anonymous access is off in a hardened cluster: this is probing, or a weakened API server",
 			MITRE:   "T1133 External Remote Services", ThreatMatrix: "Exposed sensitive interfaces",
 			Guide: "Authentication and authorization", Severity: SeverityMedium,
-			Needs: Needs{Level: auditv1.LevelMetadata},
+			Needs: Needs{Level: auditv1.LevelMetadata, Requests: anyRequest},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if ev.User.Username != "system:anonymous" {
 					return "", false

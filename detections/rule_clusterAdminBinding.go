@@ -18,7 +18,8 @@ func init() {
 			Why:     "it hands someone the whole cluster, the most common way to keep a foothold",
 			MITRE:   "T1098 Account Manipulation", ThreatMatrix: "Cluster-admin binding",
 			Guide: "Authentication and authorization", Severity: SeverityCritical,
-			Needs: Needs{Level: auditv1.LevelRequest, Resources: []string{"rolebindings", "clusterrolebindings"}},
+			Needs: Needs{Level: auditv1.LevelRequest, Requests: append(requests("create", "rbac.authorization.k8s.io", true, "rolebindings"),
+				requests("create", "rbac.authorization.k8s.io", false, "clusterrolebindings")...)},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				r := resource(ev)
 				if (r != "rolebindings" && r != "clusterrolebindings") || !isWrite(ev.Verb) || ev.Verb == "delete" || ev.Verb == "deletecollection" || !allowed(ev) || ev.RequestObject == nil || controlPlane(ev.User.Username) {

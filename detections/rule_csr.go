@@ -12,7 +12,8 @@ func init() {
 			Why:     "a client certificate is a credential that cannot be revoked",
 			MITRE:   "T1649 Steal or Forge Authentication Certificates", ThreatMatrix: "Valid account",
 			Guide: "Authentication and authorization", Severity: SeverityMedium,
-			Needs: Needs{Level: auditv1.LevelMetadata, Resources: []string{"certificatesigningrequests", "certificatesigningrequests/approval"}},
+			Needs: Needs{Level: auditv1.LevelMetadata, Requests: append(requests("create", "certificates.k8s.io", false, "certificatesigningrequests"),
+				requests("update", "certificates.k8s.io", false, "certificatesigningrequests/approval")...)},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if !allowed(ev) || controlPlane(ev.User.Username) {
 					return "", false

@@ -24,7 +24,7 @@ func init() {
 			Why:     "it is someone guessing credentials or enumerating what a stolen one may do",
 			MITRE:   "T1613 Container and Resource Discovery", ThreatMatrix: "Access the K8S API server",
 			Guide: "Audit logging and threat detection", Severity: SeverityMedium,
-			Needs: Needs{Level: auditv1.LevelMetadata},
+			Needs: Needs{Level: auditv1.LevelMetadata, Requests: anyRequest},
 			Correlate: func(ev *auditv1.Event, w *Window) (string, bool) {
 				c := code(ev)
 				if (c != 401 && c != 403) || ev.Stage == auditv1.StageResponseStarted && c == 403 {

@@ -2,6 +2,10 @@ package detections
 
 import auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
 
+// podWrites are the creates of a pod and of every workload that makes pods.
+var podWrites = append(append(requests("create", "", true, "pods"), requests("create", "apps", true, "deployments", "daemonsets", "statefulsets", "replicasets")...),
+	requests("create", "batch", true, "jobs", "cronjobs")...)
+
 // host-access-pod-admitted and host-access-pod-refused: a pod or workload that asks for its node (a
 // privileged container, the host's network, PID or IPC namespace, a hostPath volume), admitted anywhere,
 // or refused by admission. Admitted, it is a way out of the container onto the node; refused, it is
@@ -14,7 +18,7 @@ func init() {
 			Why:     "such a pod can leave its container and take the node",
 			MITRE:   "T1611 Escape to Host", ThreatMatrix: "Privileged container",
 			Guide: "Kubernetes Pod security", Severity: SeverityCritical,
-			Needs: Needs{Level: auditv1.LevelRequest, Resources: []string{"pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs"}},
+			Needs: Needs{Level: auditv1.LevelRequest, Requests: podWrites},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if what := hostAccessRequest(ev); what != "" && allowed(ev) {
 					return what, true
@@ -30,7 +34,7 @@ func init() {
 			Why:     "the attempt is the signal: someone is trying to reach the node",
 			MITRE:   "T1610 Deploy Container", ThreatMatrix: "Privileged container",
 			Guide: "Kubernetes Pod security", Severity: SeverityLow,
-			Needs: Needs{Level: auditv1.LevelRequest, Resources: []string{"pods", "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs"}},
+			Needs: Needs{Level: auditv1.LevelRequest, Requests: podWrites},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if what := hostAccessRequest(ev); what != "" && !allowed(ev) {
 					return what + " (refused)", true

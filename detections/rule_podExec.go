@@ -14,7 +14,8 @@ func init() {
 			Why:     "it runs code inside a workload, with its credentials and its network position",
 			MITRE:   "T1609 Container Administration Command", ThreatMatrix: "Exec into container",
 			Guide: "Audit logging and threat detection", Severity: SeverityHigh,
-			Needs: Needs{Level: auditv1.LevelMetadata, Resources: []string{"pods/exec", "pods/attach", "pods/portforward"}},
+			Needs: Needs{Level: auditv1.LevelMetadata, Requests: append(requests("create", "", true, "pods/exec", "pods/attach", "pods/portforward"),
+				requests("get", "", true, "pods/exec", "pods/attach", "pods/portforward")...)},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				switch resource(ev) {
 				case "pods/exec", "pods/attach", "pods/portforward":

@@ -19,7 +19,8 @@ func init() {
 			Why:     "its holder can grant itself anything, or act as anyone",
 			MITRE:   "T1098 Account Manipulation", ThreatMatrix: "Cluster-admin binding",
 			Guide: "Authentication and authorization", Severity: SeverityHigh,
-			Needs: Needs{Level: auditv1.LevelRequest, Resources: []string{"roles", "clusterroles"}},
+			Needs: Needs{Level: auditv1.LevelRequest, Requests: append(requests("create", "rbac.authorization.k8s.io", true, "roles"),
+				requests("create", "rbac.authorization.k8s.io", false, "clusterroles")...)},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				r := resource(ev)
 				if (r != "roles" && r != "clusterroles") || (ev.Verb != "create" && ev.Verb != "update" && ev.Verb != "patch") || !allowed(ev) || ev.RequestObject == nil || controlPlane(ev.User.Username) {

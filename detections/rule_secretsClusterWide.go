@@ -12,7 +12,7 @@ func init() {
 			Why:     "it reads every credential in the cluster at once",
 			MITRE:   "T1552.007 Unsecured Credentials: Container API", ThreatMatrix: "List K8S secrets",
 			Guide: "Authentication and authorization", Severity: SeverityHigh,
-			Needs: Needs{Level: auditv1.LevelMetadata, Resources: []string{"secrets"}},
+			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("list", "", false, "secrets")},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if resource(ev) != "secrets" || ev.ObjectRef.Namespace != "" || (ev.Verb != "list" && ev.Verb != "watch") || !allowed(ev) || controlPlane(ev.User.Username) {
 					return "", false

@@ -12,7 +12,7 @@ func init() {
 			Why:     "it mints a credential of another identity, usable from anywhere until it expires",
 			MITRE:   "T1528 Steal Application Access Token", ThreatMatrix: "Access container service account",
 			Guide: "Authentication and authorization", Severity: SeverityMedium,
-			Needs: Needs{Level: auditv1.LevelMetadata, Resources: []string{"serviceaccounts/token"}},
+			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("create", "", true, "serviceaccounts/token")},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if resource(ev) != "serviceaccounts/token" || ev.Verb != "create" || !allowed(ev) || controlPlane(ev.User.Username) {
 					return "", false
