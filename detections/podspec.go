@@ -1,12 +1,18 @@
 package detections
 
 import (
-	"encoding/json"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
+	"sigs.k8s.io/yaml"
 )
+
+// requestBody decodes the request body the audit event records into v: JSON, or the YAML of a
+// server-side apply (kubectl apply --server-side sends application/apply-patch+yaml).
+func requestBody(ev *auditv1.Event, v any) error {
+	return yaml.Unmarshal(ev.RequestObject.Raw, v)
+}
 
 // podSpecOf is the pod spec a create or update of a pod or a workload carries in its request body (the
 // audit policy records writes at Request level), false when the event has none.
@@ -25,7 +31,7 @@ func podSpecOf(ev *auditv1.Event) (*corev1.PodSpec, bool) {
 			} `json:"jobTemplate"`
 		} `json:"spec"`
 	}
-	if json.Unmarshal(ev.RequestObject.Raw, &obj) != nil {
+	if requestBody(ev, &obj) != nil {
 		return nil, false
 	}
 	switch ev.ObjectRef.Resource {

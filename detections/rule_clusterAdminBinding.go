@@ -1,7 +1,6 @@
 package detections
 
 import (
-	"encoding/json"
 	"strings"
 
 	rbacv1 "k8s.io/api/rbac/v1"
@@ -26,7 +25,7 @@ func init() {
 					return "", false
 				}
 				var b rbacv1.ClusterRoleBinding
-				if json.Unmarshal(ev.RequestObject.Raw, &b) != nil {
+				if requestBody(ev, &b) != nil {
 					return "", false
 				}
 				var subjects []string

@@ -1,7 +1,6 @@
 package detections
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -27,7 +26,7 @@ func init() {
 					return "", false
 				}
 				var role rbacv1.ClusterRole
-				if json.Unmarshal(ev.RequestObject.Raw, &role) != nil {
+				if requestBody(ev, &role) != nil {
 					return "", false
 				}
 				for i, rule := range role.Rules {
