@@ -1,17 +1,17 @@
 package detections
 
 import (
+	"encoding/json"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
-	"sigs.k8s.io/yaml"
 )
 
-// requestBody decodes the request body the audit event records into v: JSON, or the YAML of a
-// server-side apply (kubectl apply --server-side sends application/apply-patch+yaml).
+// requestBody decodes the request body the audit event records into v. The JSON log holds JSON bodies
+// only: the API server's log backend drops an event whose body is YAML (a server-side apply's; README).
 func requestBody(ev *auditv1.Event, v any) error {
-	return yaml.Unmarshal(ev.RequestObject.Raw, v)
+	return json.Unmarshal(ev.RequestObject.Raw, v)
 }
 
 // podSpecOf is the pod spec a create or update of a pod or a workload carries in its request body (the

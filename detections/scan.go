@@ -33,14 +33,14 @@ type Window struct {
 }
 
 // Add counts an event at t for key and returns how many events for key fall in the span before t
-// (itself included); it forgets what is older.
+// (itself included); it forgets the others, so that its memory is bounded by the burst, not the log.
 func (w *Window) Add(key string, t time.Time, span time.Duration) int {
 	if w.times == nil {
 		w.times, w.fired = map[string][]time.Time{}, map[string]time.Time{}
 	}
 	kept := w.times[key][:0]
 	for _, x := range w.times[key] {
-		if t.Sub(x) < span {
+		if d := t.Sub(x); d >= 0 && d < span { // an event from before the window, or after t (a log read again), is not counted
 			kept = append(kept, x)
 		}
 	}

@@ -101,6 +101,10 @@ if [ -d "$CORPUS" ]; then
   KUBEHARDEN_BENCH_DIR="$CORPUS" go test -run '^$' -bench '^BenchmarkReadTree$' -benchtime 10x ./controls/manifests | grep '^Benchmark'
 fi
 
+# audit scan: the real audit log of the e2e technique suite replayed to a million events, every rule on,
+# beside encoding/json alone (detections BenchmarkAuditScan).
+go test -run '^$' -bench '^BenchmarkAuditScan$' -benchtime 1x ./detections | grep '^Benchmark'
+
 if [ "${BENCH_FLEET:-1}" != 0 ]; then
   go test -run '^$' -bench '^BenchmarkFleet$' -benchtime 1x -timeout 1h ./tests/bench/fleet
 fi
