@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,10 +24,11 @@ func TestCatalogIsValid(t *testing.T) {
 	// The catalog refuses to be built broken: a control registered with no level panics the first
 	// DefaultControls.
 	saved := defaultControls
-	t.Cleanup(func() { defaultControls = saved })
+	t.Cleanup(func() { defaultControls, catalogError = saved, sync.OnceValue(validateCatalog) })
 	defaultControls = append(slices.Clone(saved), func() Control { c := saved[0](); c.ID, c.Level = "unlevelled", ""; return c })
-	assert.PanicsWithValue(t, `the control catalog: control unlevelled: level "": must be mandatory or advisory`, func() { DefaultControls() })
-	defaultControls = saved
+	catalogError = sync.OnceValue(validateCatalog)
+	assert.PanicsWithError(t, `the control catalog: control unlevelled: level "": must be mandatory or advisory`, func() { DefaultControls() })
+	defaultControls, catalogError = saved, sync.OnceValue(validateCatalog)
 	a, b := DefaultControls(), DefaultControls()
 	a[0].Title = "changed"
 	assert.NotEqual(t, a[0].Title, b[0].Title, "the catalog hands out fresh copies")

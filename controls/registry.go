@@ -18,26 +18,42 @@ var defaultControls []func() Control
 func addControl(f func() Control) { defaultControls = append(defaultControls, f) }
 
 // DefaultControls returns fresh copies of every registered control, sorted by ID. The catalog is
-// validated as it is built: a control that breaks the catalog's rules (Validate), or a set of IDs that
-// is not contract.ControlIDs (which the profile's exemptions are checked against), is a programming
+// validated as it is first built: a control that breaks the catalog's rules (Validate), or a set of IDs
+// that is not contract.ControlIDs (which the profile's exemptions are checked against), is a programming
 // error, and panics in the first test that builds the catalog.
 func DefaultControls() []Control {
+	out := buildControls()
+	if err := catalogError(); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func buildControls() []Control {
 	out := make([]Control, len(defaultControls))
 	for i, f := range defaultControls {
 		out[i] = f()
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// catalogError is what is wrong with the registered catalog (validateCatalog), found once.
+var catalogError = sync.OnceValue(validateCatalog)
+
+func validateCatalog() error {
+	out := buildControls()
 	if err := Validate(out); err != nil {
-		panic("the control catalog: " + err.Error())
+		return fmt.Errorf("the control catalog: %w", err)
 	}
 	var ids []string
 	for _, c := range out {
 		ids = append(ids, c.ID)
 	}
 	if !slices.Equal(ids, slices.Sorted(slices.Values(contract.ControlIDs))) {
-		panic(fmt.Sprintf("the control catalog: its IDs %v are not contract.ControlIDs %v", ids, contract.ControlIDs))
+		return fmt.Errorf("the control catalog: its IDs %v are not contract.ControlIDs %v", ids, contract.ControlIDs)
 	}
-	return out
+	return nil
 }
 
 // Mandatory are the IDs of the catalog's mandatory controls, in its order.

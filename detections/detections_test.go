@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -26,10 +27,10 @@ func TestTheCatalogIsValidatedAsItIsBuilt(t *testing.T) {
 	require.NoError(t, Validate(rules))
 	assert.GreaterOrEqual(t, len(rules), 15)
 	saved := defaultRules
-	t.Cleanup(func() { defaultRules = saved })
+	t.Cleanup(func() { defaultRules, rulesError = saved, sync.OnceValue(validateRules) })
 	defaultRules = append(append([]func() Rule(nil), saved...), func() Rule { r := saved[0](); r.ID, r.MITRE = "untraced", ""; return r })
-	assert.PanicsWithValue(t, "the detection catalog: rule untraced: needs a title, what it detects, why, its MITRE and Threat Matrix techniques and its guide section", func() { DefaultRules() })
-	defaultRules = saved
+	rulesError = sync.OnceValue(validateRules)
+	assert.PanicsWithError(t, "the detection catalog: rule untraced: needs a title, what it detects, why, its MITRE and Threat Matrix techniques and its guide section", func() { DefaultRules() })
 	bad := rules[0]
 	bad.Correlate = func(*auditv1.Event, *Window) (string, bool) { return "", false }
 	assert.ErrorContains(t, Validate([]Rule{bad}), "exactly one of Match and Correlate")

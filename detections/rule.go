@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	auditv1 "k8s.io/apiserver/pkg/apis/audit/v1"
@@ -89,19 +90,34 @@ var defaultRules []func() Rule
 // addRule registers a rule constructor; each rule file calls it from init().
 func addRule(f func() Rule) { defaultRules = append(defaultRules, f) }
 
-// DefaultRules are fresh copies of every registered rule, by ID, validated as the catalog is built: a
-// rule that breaks the catalog's rules (Validate) is a programming error, and panics in the first test
-// that builds the catalog.
+// DefaultRules are fresh copies of every registered rule, by ID, validated as the catalog is first
+// built: a rule that breaks the catalog's rules (Validate) is a programming error, and panics in the
+// first test that builds the catalog.
 func DefaultRules() []Rule {
+	out := buildRules()
+	if err := rulesError(); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+func buildRules() []Rule {
 	out := make([]Rule, len(defaultRules))
 	for i, f := range defaultRules {
 		out[i] = f()
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	if err := Validate(out); err != nil {
-		panic("the detection catalog: " + err.Error())
-	}
 	return out
+}
+
+// rulesError is what is wrong with the registered catalog (validateRules), found once.
+var rulesError = sync.OnceValue(validateRules)
+
+func validateRules() error {
+	if err := Validate(buildRules()); err != nil {
+		return fmt.Errorf("the detection catalog: %w", err)
+	}
+	return nil
 }
 
 // Validate checks a catalog: unique IDs, every descriptive field, a known severity and level, and
