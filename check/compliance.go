@@ -170,7 +170,7 @@ func Run(ctx context.Context, in Inputs) (*report.Report, error) {
 			return nil, fmt.Errorf("--pulumi-preview %s: %w", in.PreviewFile, err)
 		}
 		pi := preview.NewInputs(resources)
-		opts.sources = append(opts.sources, pi.Sources...)
+		opts.sources = append(slices.Clip(opts.sources), pi.Sources...) // never into the caller's slice
 		for _, urn := range slices.Sorted(maps.Keys(pi.Unreadable)) {
 			previewErrors = append(previewErrors, manifests.FileError{Path: urn, Err: pi.Unreadable[urn]})
 		}

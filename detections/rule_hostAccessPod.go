@@ -20,7 +20,10 @@ func init() {
 			Guide: "Kubernetes Pod security", Severity: SeverityCritical,
 			Needs: Needs{Level: auditv1.LevelRequest, Requests: podWrites},
 			Match: func(ev *auditv1.Event) (string, bool) {
-				if what := hostAccessRequest(ev); what != "" && allowed(ev) {
+				if !allowed(ev) { // first: each write's body is decoded by one of the two rules only
+					return "", false
+				}
+				if what := hostAccessRequest(ev); what != "" {
 					return what, true
 				}
 				return "", false
@@ -36,7 +39,10 @@ func init() {
 			Guide: "Kubernetes Pod security", Severity: SeverityLow,
 			Needs: Needs{Level: auditv1.LevelRequest, Requests: podWrites},
 			Match: func(ev *auditv1.Event) (string, bool) {
-				if what := hostAccessRequest(ev); what != "" && !allowed(ev) {
+				if allowed(ev) {
+					return "", false
+				}
+				if what := hostAccessRequest(ev); what != "" {
 					return what + " (refused)", true
 				}
 				return "", false
