@@ -17,7 +17,7 @@ var Descriptor = descriptor.Component{
 		Description: "The hardening profile; every field has a hardened default, so {} is a hardened profile."}},
 	Resource: (*Baseline)(nil),
 	Outputs:  map[string]string{"namespaces": "The tenant namespaces, in profile order."},
-	Profile:  func(plain map[string]any) map[string]any { m, _ := plain["profile"].(map[string]any); return m },
+	Profile:  descriptor.WholeProfile("profile"),
 	New: func(ctx *pulumi.Context, name string, p config.Resolved, _ map[string]pulumi.StringInput, opts ...pulumi.ResourceOption) (pulumi.ComponentResource, error) {
 		return NewBaseline(ctx, name, &BaselineArgs{Profile: p}, opts...)
 	},

@@ -27,7 +27,7 @@ var Descriptor = descriptor.Component{
 		"apiServerFlags":      "kube-apiserver's hardened flags.",
 	},
 	SecretOutputs: []string{"sensitiveFiles", "cloudInit"},
-	Profile:       func(plain map[string]any) map[string]any { m, _ := plain["profile"].(map[string]any); return m },
+	Profile:       descriptor.WholeProfile("profile"),
 	New: func(ctx *pulumi.Context, name string, p config.Resolved, in map[string]pulumi.StringInput, opts ...pulumi.ResourceOption) (pulumi.ComponentResource, error) {
 		return NewControlPlane(ctx, name, &ControlPlaneArgs{Profile: p, PKI: in["pki"], EncryptionKeys: in["encryptionKeys"]}, opts...)
 	},

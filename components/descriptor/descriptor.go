@@ -127,3 +127,13 @@ func RegisterOutputs(ctx *pulumi.Context, resource pulumi.ComponentResource, out
 	}
 	return ctx.RegisterResourceOutputs(resource, outputs)
 }
+
+// WholeProfile is the Profile of a component whose input name is the whole profile.
+func WholeProfile(name string) func(plain map[string]any) map[string]any {
+	return func(plain map[string]any) map[string]any { m, _ := plain[name].(map[string]any); return m }
+}
+
+// Section is the Profile of a component whose input name is the profile's section of the same name.
+func Section(name string) func(plain map[string]any) map[string]any {
+	return func(plain map[string]any) map[string]any { return map[string]any{name: plain[name]} }
+}

@@ -17,7 +17,7 @@ var Descriptor = descriptor.Component{
 		Description: "The rules' settings (engine, allowed registries, actions); {} refuses everything the rules forbid."}},
 	Resource: (*Guardrails)(nil),
 	Outputs:  map[string]string{"policyNames": "The names of the admission policies (native) or constraints (gatekeeper)."},
-	Profile:  func(plain map[string]any) map[string]any { return map[string]any{"guardrails": plain["guardrails"]} },
+	Profile:  descriptor.Section("guardrails"),
 	New: func(ctx *pulumi.Context, name string, p config.Resolved, _ map[string]pulumi.StringInput, opts ...pulumi.ResourceOption) (pulumi.ComponentResource, error) {
 		return NewGuardrails(ctx, name, &GuardrailsArgs{Profile: p}, opts...)
 	},

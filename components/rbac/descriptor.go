@@ -20,7 +20,7 @@ var Descriptor = descriptor.Component{
 		"clusterRoles":       "The names of the cluster roles.",
 		"breakGlassBindings": "The names of the break-glass bindings to cluster-admin.",
 	},
-	Profile: func(plain map[string]any) map[string]any { return map[string]any{"rbac": plain["rbac"]} },
+	Profile: descriptor.Section("rbac"),
 	New: func(ctx *pulumi.Context, name string, p config.Resolved, _ map[string]pulumi.StringInput, opts ...pulumi.ResourceOption) (pulumi.ComponentResource, error) {
 		return NewClusterRBAC(ctx, name, &ClusterRBACArgs{Profile: p}, opts...)
 	},
