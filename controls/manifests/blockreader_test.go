@@ -79,3 +79,19 @@ func errorDocuments(errs []FileError) []string {
 	}
 	return out
 }
+
+// TestTheBlockReaderHasASwitchOfItsOwn: a document of a judged kind that does not fit its type fails
+// either way, but only the block reader (its JSON decoder) names the field; with only the block reader
+// off, the general path's converter reports it.
+func TestTheBlockReaderHasASwitchOfItsOwn(t *testing.T) {
+	doc := []Source{{Name: "np.yaml", Data: []byte("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np\n  namespace: a\nspec:\n  podSelector: 5\n")}}
+	on := ReadSources(doc)
+	require.Len(t, on.Errors, 1)
+	assert.Contains(t, on.Errors[0].Err, `"/spec/podSelector"`)
+
+	useBlockReader = false
+	defer func() { useBlockReader = true }()
+	off := ReadSources(doc)
+	require.Len(t, off.Errors, 1)
+	assert.NotContains(t, off.Errors[0].Err, "/spec/podSelector", "the general path's converter does not name the field")
+}

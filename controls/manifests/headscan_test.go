@@ -5,6 +5,7 @@ import (
 
 	"github.com/kubeharden/kubeharden/controls/manifests/internal/yamldocs"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"sigs.k8s.io/yaml"
 )
 
@@ -66,4 +67,21 @@ func FuzzHeadScan(f *testing.F) {
 			t.Fatalf("head scan skipped a List:\n%s", doc)
 		}
 	})
+}
+
+// TestTheHeadScanHasASwitchOfItsOwn: with the head scan on, a document of a kind no control inspects is
+// skipped from its top-level lines, and an error below them is not seen (as its comment says); with only
+// the head scan off, the general path parses the document and reports the error.
+func TestTheHeadScanHasASwitchOfItsOwn(t *testing.T) {
+	doc := []Source{{Name: "w.yaml", Data: []byte("apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: x\nspec:\n  a: &x b\n  c: *y\n")}}
+	on := ReadSources(doc)
+	assert.Equal(t, 1, on.Skipped)
+	assert.Empty(t, on.Errors)
+
+	useHeadScan = false
+	defer func() { useHeadScan = true }()
+	off := ReadSources(doc)
+	assert.Zero(t, off.Skipped)
+	require.Len(t, off.Errors, 1)
+	assert.Contains(t, off.Errors[0].Err, "unknown anchor")
 }
