@@ -1,5 +1,10 @@
 package contract
 
+import (
+	"crypto/sha256"
+	"encoding/hex"
+)
+
 const (
 	// ManagedByLabel, with the value ManagedByValue, marks every object kubeharden makes.
 	ManagedByLabel = "app.kubernetes.io/managed-by"
@@ -20,6 +25,8 @@ const (
 	// same manager and finds its own fields, instead of conflicting with them as a new random manager.
 	FieldManagerAnnotation = "pulumi.com/patchFieldManager"
 	FieldManagerPrefix     = "kubeharden"
+	// MaxFieldManager is the longest field manager name the API server accepts.
+	MaxFieldManager = 128
 
 	// SeccompAuditProfile is kubeharden's audit seccomp profile as pods name it (a Localhost profile,
 	// relative to the kubelet's seccomp folder): every system call allowed and logged (SCMP_ACT_LOG).
@@ -75,3 +82,37 @@ var ControlIDs = []string{
 	"rbac-escalation-verbs", "rbac-no-wildcards", "rbac-pod-create", "rbac-pod-exec", "rbac-secrets-access",
 	"service-account-token-automount", "service-exposure", "workload-pod-security",
 }
+
+// StackFieldManager is the server-side apply field manager of the objects kubeharden makes in a stack:
+// "kubeharden/<project>/<stack>". It is the same on every run, so a second apply after a lost answer
+// owns what the first one wrote; and it differs between stacks, so two stacks that write the same field
+// of one object still conflict instead of silently taking it from each other. A name longer than the API
+// server allows is cut and ends in a hash of the whole. The tamper detections know the stack's own
+// writes by it.
+func StackFieldManager(project, stack string) string {
+	name := FieldManagerPrefix + "/" + project + "/" + stack
+	if len(name) <= MaxFieldManager {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	suffix := "-" + hex.EncodeToString(sum[:8])
+	return name[:MaxFieldManager-len(suffix)] + suffix
+}
+
+// The objects kubeharden makes in each namespace it hardens (a tenant's, the log agent's): the
+// components create them by these names, and the tamper detections watch them.
+const (
+	DefaultDenyPolicyName = "default-deny-all"
+	DNSEgressPolicyName   = "allow-dns-egress"
+	CIDREgressPolicyName  = "allow-cidr-egress"
+	QuotaName             = "tenant-quota"
+	LimitRangeName        = "tenant-limits"
+)
+
+// AdmissionObjectPrefix begins the name of every admission policy and binding, Gatekeeper template and
+// constraint kubeharden makes ("kubeharden-pod-security", "kubehardenallowedregistries"); RolePrefix the
+// name of every RBAC role and binding ("kubeharden:viewer").
+const (
+	AdmissionObjectPrefix = "kubeharden"
+	RolePrefix            = "kubeharden:"
+)

@@ -3,5 +3,5 @@
 // the components make and the check's exemptions name, and the components' Pulumi type tokens, which the
 // component provider and the policy pack also use. Each is defined here once, so the writer and the
 // reader cannot drift apart, and a reader (the kubeharden CLI) needs no component to know them. It
-// imports nothing.
+// imports nothing but the standard library.
 package contract

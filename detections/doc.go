@@ -7,4 +7,11 @@
 // little state a correlation rule needs (a burst of denials); ScanFiles reads audit logs (JSON lines,
 // gzipped or not, files or folders) and reports what it could not read with its file and line, never as
 // nothing found.
+//
+// The tamper rules (tamper.go) are not in the catalog: they are made from a stack's resolved profile
+// (BaselineOf, TamperRules) and name a change or deletion of the hardening baseline (a tenant's Pod
+// Security labels, its default-deny policy, a guardrail, a quota, the default ServiceAccount's automount,
+// a kubeharden role, the log agent) by anyone other than the stack's own field manager and deployers,
+// with what the profile says it must be. Baseline.Quiet keeps the catalog's rules quiet on the stack's own
+// destroy of its baseline.
 package detections

@@ -3,9 +3,14 @@ package stack
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
+
+	"sigs.k8s.io/yaml"
 
 	"github.com/kubeharden/kubeharden/config"
+	"github.com/kubeharden/kubeharden/contract"
 )
 
 // ConfigNamespace is the Pulumi config namespace of kubeharden's stack settings.
@@ -67,4 +72,33 @@ func ProfileSources(profileJSON, profileFile, root string) (config.Sources, erro
 		src.File = UnderRoot(root, profileFile)
 	}
 	return src, nil
+}
+
+// FieldManagerOf is the server-side apply field manager (contract.StackFieldManager) of the stack whose
+// settings file is settingsFile (stacks/Pulumi.<stack>.yaml), in the project whose Pulumi.yaml is at or
+// above the file's folder.
+func FieldManagerOf(settingsFile string) (string, error) {
+	base := filepath.Base(settingsFile)
+	name, ok := strings.CutPrefix(base, "Pulumi.")
+	if ok {
+		name, ok = strings.CutSuffix(name, ".yaml")
+	}
+	if !ok || name == "" {
+		return "", fmt.Errorf("%s is not a stack settings file (Pulumi.<stack>.yaml): the stack is not known", settingsFile)
+	}
+	root, err := ProjectRootFrom(filepath.Dir(settingsFile))
+	if err != nil {
+		return "", err
+	}
+	data, err := os.ReadFile(filepath.Join(root, "Pulumi.yaml"))
+	if err != nil {
+		return "", err
+	}
+	var project struct {
+		Name string `json:"name"`
+	}
+	if err := yaml.Unmarshal(data, &project); err != nil || project.Name == "" {
+		return "", fmt.Errorf("%s: no project name: %v", filepath.Join(root, "Pulumi.yaml"), err)
+	}
+	return contract.StackFieldManager(project.Name, name), nil
 }

@@ -189,6 +189,14 @@ func TestEveryObjectNamesTheStacksFieldManager(t *testing.T) {
 				annotations := r.Inputs["metadata"].ObjectValue()["annotations"]
 				require.True(t, annotations.IsObject(), "%s %s has no annotations", r.Type, r.Name)
 				assert.Equal(t, "kubeharden/kubeharden/test", annotations.ObjectValue()[contract.FieldManagerAnnotation].StringValue(), "%s %s", r.Type, r.Name)
+				// The tamper detections know kubeharden's admission objects and roles by their names.
+				name := r.Inputs["metadata"].ObjectValue()["name"].StringValue()
+				switch {
+				case strings.Contains(r.Type, "admissionregistration.k8s.io") || strings.Contains(r.Type, "gatekeeper.sh"):
+					assert.True(t, strings.HasPrefix(name, contract.AdmissionObjectPrefix), "%s %s", r.Type, name)
+				case strings.Contains(r.Type, "rbac.authorization.k8s.io"):
+					assert.True(t, strings.HasPrefix(name, contract.RolePrefix), "%s %s", r.Type, name)
+				}
 			}
 			for _, typ := range []string{"core/v1:Namespace", "core/v1:ServiceAccount", "core/v1:ConfigMap", "apps/v1:DaemonSet",
 				"networking.k8s.io/v1:NetworkPolicy", "rbac.authorization.k8s.io/v1:ClusterRoleBinding"} {

@@ -23,13 +23,14 @@ import (
 // NamespaceType is the Pulumi type token of the Namespace component.
 const NamespaceType = contract.NamespaceType
 
-// Names of the objects the component creates inside the tenant namespace.
+// Names of the objects the component creates inside the tenant namespace (defined in package contract,
+// which the tamper detections read).
 const (
-	DefaultDenyPolicyName = "default-deny-all"
-	DNSEgressPolicyName   = "allow-dns-egress"
-	CIDREgressPolicyName  = "allow-cidr-egress"
-	QuotaName             = "tenant-quota"
-	LimitRangeName        = "tenant-limits"
+	DefaultDenyPolicyName = contract.DefaultDenyPolicyName
+	DNSEgressPolicyName   = contract.DNSEgressPolicyName
+	CIDREgressPolicyName  = contract.CIDREgressPolicyName
+	QuotaName             = contract.QuotaName
+	LimitRangeName        = contract.LimitRangeName
 	// The labels every tenant namespace carries (defined in package contract, which the controls read).
 	ManagedByLabel = contract.ManagedByLabel
 	TenantLabel    = contract.TenantLabel

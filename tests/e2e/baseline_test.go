@@ -4,17 +4,24 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	authenticationv1 "k8s.io/api/authentication/v1"
 	authorizationv1 "k8s.io/api/authorization/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	psaapi "k8s.io/pod-security-admission/api"
 	"k8s.io/utils/ptr"
 
@@ -23,6 +30,7 @@ import (
 	"github.com/kubeharden/kubeharden/components/tenant"
 	"github.com/kubeharden/kubeharden/controlplane"
 	"github.com/kubeharden/kubeharden/controls"
+	"github.com/kubeharden/kubeharden/detections"
 	"github.com/kubeharden/kubeharden/report"
 	"github.com/kubeharden/kubeharden/stack"
 	"github.com/kubeharden/kubeharden/tests/cluster"
@@ -115,6 +123,20 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	out, code = ws.RunScript("drift.sh", "STACK=cluster")
 	assert.Equal(t, 0, code, "%s", out)
 
+	// Tampering: a second cluster admin weakens the baseline behind Pulumi's back; the stack's own
+	// `up --refresh` puts it back. The audit log is scanned at the end.
+	tampered, revert := tamper(t, c)
+	// The stack does not force its fields back: a field the tamper took makes `pulumi up` fail with a
+	// server-side apply conflict naming the tamperer's field manager. Those are put back by hand (as a
+	// responder would), and the stack's own up recreates what was deleted.
+	out, err = ws.Run("up", "--yes", "--refresh", "--stack", "cluster", "--non-interactive")
+	require.Error(t, err)
+	assert.Contains(t, out, "conflict with \"e2e.test\"", "the tamperer's field manager is named")
+	revert()
+	ws.MustRun("up", "--yes", "--refresh", "--stack", "cluster", "--non-interactive")
+	_, err = c.Client.NetworkingV1().NetworkPolicies("team-b").Get(ctx, tenant.DefaultDenyPolicyName, metav1.GetOptions{})
+	require.NoError(t, err, "the stack's up puts the default deny back")
+
 	// Idempotent: a refresh reads every object back as the state has it, and a preview after it finds
 	// nothing to change; destroy then removes what the stack made (checked below, object by object).
 	ws.CheckIdempotentAndRemovable("cluster", "")
@@ -140,6 +162,105 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 	for _, own := range []string{"default", "kube-system", "kube-public"} {
 		_, err := c.Client.CoreV1().Namespaces().Get(ctx, own, metav1.GetOptions{})
 		assert.NoError(t, err, "the cluster's own namespace %s is left alone", own)
+	}
+	checkTamperAlerts(t, kubeharden, ws.Dir, c, tampered)
+}
+
+// tamper weakens the applied baseline as a second cluster admin (mallory, impersonated) would, one
+// object of each tamper rule, and returns the alerts the audit log must hold: rule, then a word of the
+// alert's object, and a function that puts back the fields the tamper took (without it the stack's up
+// conflicts). The drift check's relabel of team-a (by the deployer, without the stack's field manager)
+// is one of them.
+func tamper(t *testing.T, c *cluster.Cluster) (map[string]string, func()) {
+	t.Helper()
+	ctx := context.Background()
+	cfg := rest.CopyConfig(c.Admin)
+	cfg.Impersonate = rest.ImpersonationConfig{UserName: "mallory@example.com", Groups: []string{"system:masters"}}
+	mallory := kubernetes.NewForConfigOrDie(cfg)
+	merge := func(err error) { t.Helper(); require.NoError(t, err) }
+	patch := func(body string) []byte { return []byte(body) }
+
+	_, err := mallory.CoreV1().Namespaces().Patch(ctx, "team-b", types.MergePatchType,
+		patch(`{"metadata":{"labels":{"`+psaapi.EnforceLevelLabel+`":"privileged"}}}`), metav1.PatchOptions{})
+	merge(err)
+	merge(mallory.NetworkingV1().NetworkPolicies("team-b").Delete(ctx, tenant.DefaultDenyPolicyName, metav1.DeleteOptions{}))
+	merge(mallory.AdmissionregistrationV1().ValidatingAdmissionPolicyBindings().Delete(ctx, "kubeharden-image-tag", metav1.DeleteOptions{}))
+	merge(mallory.CoreV1().ResourceQuotas("team-a").Delete(ctx, tenant.QuotaName, metav1.DeleteOptions{}))
+	_, err = mallory.CoreV1().ServiceAccounts("team-a").Patch(ctx, "default", types.MergePatchType,
+		patch(`{"automountServiceAccountToken":true}`), metav1.PatchOptions{})
+	merge(err)
+	reader, err := mallory.RbacV1().ClusterRoles().Get(ctx, rbac.ClusterReaderRole, metav1.GetOptions{})
+	merge(err)
+	readerRules := len(reader.Rules)
+	_, err = mallory.RbacV1().ClusterRoles().Patch(ctx, rbac.ClusterReaderRole, types.JSONPatchType,
+		patch(`[{"op":"add","path":"/rules/-","value":{"apiGroups":[""],"resources":["secrets"],"verbs":["get","list"]}}]`), metav1.PatchOptions{})
+	merge(err)
+	_, err = mallory.AppsV1().DaemonSets("kubeharden-logging").Patch(ctx, logging.AgentName, types.MergePatchType,
+		patch(`{"spec":{"template":{"spec":{"nodeSelector":{"kubeharden.io/nowhere":"true"}}}}}`), metav1.PatchOptions{})
+	merge(err)
+	revert := func() {
+		_, err := mallory.CoreV1().Namespaces().Patch(ctx, "team-b", types.MergePatchType,
+			patch(`{"metadata":{"labels":{"`+psaapi.EnforceLevelLabel+`":"restricted"}}}`), metav1.PatchOptions{})
+		merge(err)
+		_, err = mallory.CoreV1().ServiceAccounts("team-a").Patch(ctx, "default", types.MergePatchType,
+			patch(`{"automountServiceAccountToken":false}`), metav1.PatchOptions{})
+		merge(err)
+		_, err = mallory.RbacV1().ClusterRoles().Patch(ctx, rbac.ClusterReaderRole, types.JSONPatchType,
+			patch(`[{"op":"remove","path":"/rules/`+fmt.Sprint(readerRules)+`"}]`), metav1.PatchOptions{})
+		merge(err)
+		_, err = mallory.AppsV1().DaemonSets("kubeharden-logging").Patch(ctx, logging.AgentName, types.MergePatchType,
+			patch(`{"spec":{"template":{"spec":{"nodeSelector":{"kubeharden.io/nowhere":null}}}}}`), metav1.PatchOptions{})
+		merge(err)
+	}
+	return map[string]string{
+		"tamper-namespace-pod-security":  "namespaces team-", // team-a by the deployer (drift), team-b by mallory
+		"tamper-network-policy":          "team-b/" + tenant.DefaultDenyPolicyName,
+		"tamper-admission-guardrail":     "kubeharden-image-tag",
+		"tamper-quota":                   "team-a/" + tenant.QuotaName,
+		"tamper-default-service-account": "team-a/default",
+		"tamper-rbac":                    rbac.ClusterReaderRole,
+		"tamper-log-agent":               "kubeharden-logging/" + logging.AgentName,
+	}, revert
+}
+
+// checkTamperAlerts scans the whole audit log of the test, from before the first `pulumi up` to after
+// `destroy`, with `kubeharden audit scan --profile` of the cluster stack and its deployer: each tamper is
+// named by its rule, and nothing else the stack did (up, refresh, preview, destroy, the namespace
+// controller emptying its namespaces, `kubeharden check`) raises a tamper alert.
+func checkTamperAlerts(t *testing.T, kubeharden, dir string, c *cluster.Cluster, want map[string]string) {
+	t.Helper()
+	review, err := c.Client.AuthenticationV1().SelfSubjectReviews().Create(context.Background(), &authenticationv1.SelfSubjectReview{}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	deployer := review.Status.UserInfo.Username
+	log := filepath.Join(t.TempDir(), "audit.log")
+	require.NoError(t, os.WriteFile(log, []byte(c.AuditLog(t)), 0o600))
+	stdout, stderr, code := pulumitest.Exec(t, exec.Command(kubeharden, "audit", "scan", "-o", "jsonl",
+		"--profile", filepath.Join(dir, "stacks", "Pulumi.cluster.yaml"), "--deployer", deployer, log))
+	require.Equal(t, 1, code, "alerts: %s%s", stdout, stderr)
+	byRule := map[string][]detections.Alert{}
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var a detections.Alert
+		require.NoError(t, json.Unmarshal([]byte(line), &a), line)
+		byRule[a.Rule] = append(byRule[a.Rule], a)
+	}
+	for rule, object := range want {
+		alerts := byRule[rule]
+		if assert.NotEmpty(t, alerts, "%s: no alert for its tamper", rule) {
+			for _, a := range alerts {
+				assert.Contains(t, a.Object, object, "%s: %s", rule, a.Detail)
+			}
+		}
+	}
+	assert.Len(t, byRule["tamper-namespace-pod-security"], 2, "team-a relabelled by the deployer, team-b by mallory; not when put back")
+	assert.Len(t, byRule["admission-changed"], 1, "mallory's delete of a guardrail binding; not the stack's destroy of them all")
+	// The catalog's other rules fire only on what the test does on purpose besides the tamper: the
+	// guardrail checks' refused pods, and mallory's impersonation. Anything else is a false positive of
+	// the stack's own work (up, refresh, destroy, kubeharden check of the live cluster, drift).
+	expected := map[string]bool{"admission-changed": true, "host-access-pod-refused": true, "denied-burst": true, "impersonation-used": true}
+	for rule, alerts := range byRule {
+		if _, ok := want[rule]; !ok && !expected[rule] {
+			t.Errorf("an alert where there was no technique: %+v", alerts)
+		}
 	}
 }
 

@@ -1,31 +1,16 @@
 package child
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-
 	metav1 "github.com/pulumi/pulumi-kubernetes/sdk/v4/go/kubernetes/meta/v1"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/kubeharden/kubeharden/contract"
 )
 
-// maxFieldManager is the longest field manager name the API server accepts.
-const maxFieldManager = 128
-
-// FieldManager is the server-side apply field manager of the objects kubeharden makes in a stack:
-// "kubeharden/<project>/<stack>". It is the same on every run, so a second apply after a lost answer
-// owns what the first one wrote; and it differs between stacks, so two stacks that write the same field
-// of one object still conflict instead of silently taking it from each other. A name longer than the API
-// server allows is cut and ends in a hash of the whole.
+// FieldManager is the server-side apply field manager of the objects kubeharden makes in the running
+// stack (contract.StackFieldManager).
 func FieldManager(ctx *pulumi.Context) string {
-	name := contract.FieldManagerPrefix + "/" + ctx.Project() + "/" + ctx.Stack()
-	if len(name) <= maxFieldManager {
-		return name
-	}
-	sum := sha256.Sum256([]byte(name))
-	suffix := "-" + hex.EncodeToString(sum[:8])
-	return name[:maxFieldManager-len(suffix)] + suffix
+	return contract.StackFieldManager(ctx.Project(), ctx.Stack())
 }
 
 // ObjectMeta is the metadata of an object a component makes: meta as the component wrote it, with the

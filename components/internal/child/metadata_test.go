@@ -23,7 +23,7 @@ func TestFieldManagerIsTheStacksAndFitsTheAPIServersLimit(t *testing.T) {
 	rec := &componenttest.Recorder{}
 	require.NoError(t, pulumi.RunErr(func(ctx *pulumi.Context) error { long = FieldManager(ctx); return nil },
 		pulumi.WithMocks(strings.Repeat("p", 100), stack, rec)))
-	assert.Len(t, long, maxFieldManager)
+	assert.Len(t, long, contract.MaxFieldManager)
 	assert.True(t, strings.HasPrefix(long, "kubeharden/ppp"), long)
 
 	var other string
