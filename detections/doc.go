@@ -8,6 +8,10 @@
 // gzipped or not, files or folders) and reports what it could not read with its file and line, never as
 // nothing found.
 //
+// Each rule also says its condition as field selections over the raw audit event (Rule.Fields,
+// fields.go), which Export writes as Sigma rules and as Falco k8saudit rules (export.go); a test holds
+// the selections to the Go condition on the real audit log.
+//
 // The tamper rules (tamper.go) are not in the catalog: they are made from a stack's resolved profile
 // (BaselineOf, TamperRules) and name a change or deletion of the hardening baseline (a tenant's Pod
 // Security labels, its default-deny policy, a guardrail, a quota, the default ServiceAccount's automount,

@@ -3,8 +3,8 @@ package detections
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
@@ -66,6 +66,9 @@ type Rule struct {
 	// Correlate, for a rule over several events (Match is then nil), is given each event with the rule's
 	// own state, and returns the detail of an alert when the events seen so far make one.
 	Correlate func(ev *auditv1.Event, state *Window) (detail string, ok bool)
+	// Fields is the condition as field selections, for Sigma and Falco (Export); a test holds it to
+	// Match on the real audit log.
+	Fields Fields
 }
 
 // Alert is a rule matched by an event.
@@ -138,6 +141,10 @@ func Validate(rules []Rule) error {
 			return fmt.Errorf("rule %s: needs the requests it reads (Needs.Requests)", r.ID)
 		case (r.Match == nil) == (r.Correlate == nil):
 			return fmt.Errorf("rule %s: needs exactly one of Match and Correlate", r.ID)
+		case len(r.Fields.Match) == 0:
+			return fmt.Errorf("rule %s: needs its condition as field selections (Fields)", r.ID)
+		case r.Correlate != nil && (r.Fields.Count == nil || r.Fields.Approximate == ""):
+			return fmt.Errorf("rule %s: a correlation's fields need its Count and say what they leave to it (Approximate)", r.ID)
 		}
 		seen[r.ID] = true
 	}
@@ -190,28 +197,7 @@ func code(ev *auditv1.Event) int32 {
 func allowed(ev *auditv1.Event) bool { c := code(ev); return c == 0 || c < 400 }
 
 // isWrite is true for a verb that changes state.
-func isWrite(verb string) bool {
-	switch verb {
-	case "create", "update", "patch", "delete", "deletecollection":
-		return true
-	}
-	return false
-}
-
-// controlPlane is true for the control plane's own principals: the components (system:kube-*,
-// system:apiserver), the nodes, and the controllers' ServiceAccounts in kube-system. A workload's
-// ServiceAccount, a person and system:anonymous are not.
-func controlPlane(u string) bool {
-	switch {
-	case u == "system:anonymous" || u == "":
-		return false
-	case strings.HasPrefix(u, "system:serviceaccount:kube-system:"):
-		return true
-	case strings.HasPrefix(u, "system:serviceaccount:"):
-		return false
-	}
-	return strings.HasPrefix(u, "system:")
-}
+func isWrite(verb string) bool { return slices.Contains(writeVerbs, verb) }
 
 // fieldManager is the server-side apply field manager the request names in its URI, "" when none.
 func fieldManager(ev *auditv1.Event) string {

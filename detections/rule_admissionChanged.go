@@ -22,6 +22,10 @@ func init() {
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("create", "admissionregistration.k8s.io", false, "validatingadmissionpolicies",
 				"validatingadmissionpolicybindings", "mutatingadmissionpolicies", "mutatingadmissionpolicybindings", "validatingwebhookconfigurations",
 				"mutatingwebhookconfigurations")},
+			Fields: Fields{
+				Match:  []Selection{{"objectRef.apiGroup": {"admissionregistration.k8s.io"}, "verb": writeVerbs}},
+				Except: []Selection{refusedByAPI, byControlPlane, {FieldManagerKey: {contract.FieldManagerPrefix + "/*"}}},
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if ev.ObjectRef == nil || ev.ObjectRef.APIGroup != "admissionregistration.k8s.io" || !isWrite(ev.Verb) || !allowed(ev) || controlPlane(ev.User.Username) {
 					return "", false

@@ -19,6 +19,14 @@ func init() {
 			Guide: "Authentication and authorization", Severity: SeverityCritical,
 			Needs: Needs{Level: auditv1.LevelRequest, Requests: append(requests("create", "rbac.authorization.k8s.io", true, "rolebindings"),
 				requests("create", "rbac.authorization.k8s.io", false, "clusterrolebindings")...)},
+			Fields: Fields{
+				Match: []Selection{
+					{"objectRef.resource": {"rolebindings", "clusterrolebindings"}, "objectRef.subresource": {""}, "verb": {"create", "update", "patch"}, "requestObject.roleRef.name": {"cluster-admin"}},
+					{"objectRef.resource": {"rolebindings", "clusterrolebindings"}, "objectRef.subresource": {""}, "verb": {"create", "update", "patch"}, "requestObject.subjects.name": {"system:masters"}},
+				},
+				Except:      []Selection{refusedByAPI, byControlPlane},
+				Approximate: "a subject named system:masters matches whatever its kind; the Go rule asks for a Group",
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				r := resource(ev)
 				if (r != "rolebindings" && r != "clusterrolebindings") || !isWrite(ev.Verb) || ev.Verb == "delete" || ev.Verb == "deletecollection" || !allowed(ev) || ev.RequestObject == nil || controlPlane(ev.User.Username) {

@@ -14,6 +14,13 @@ func init() {
 			Guide: "Authentication and authorization", Severity: SeverityMedium,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: append(requests("create", "certificates.k8s.io", false, "certificatesigningrequests"),
 				requests("update", "certificates.k8s.io", false, "certificatesigningrequests/approval")...)},
+			Fields: Fields{
+				Match: []Selection{
+					{"objectRef.resource": {"certificatesigningrequests"}, "objectRef.subresource": {""}, "verb": {"create"}},
+					{"objectRef.resource": {"certificatesigningrequests"}, "objectRef.subresource": {"approval"}, "verb": {"update", "patch"}},
+				},
+				Except: []Selection{refusedByAPI, byControlPlane},
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if !allowed(ev) || controlPlane(ev.User.Username) {
 					return "", false

@@ -25,6 +25,12 @@ func init() {
 			MITRE:   "T1613 Container and Resource Discovery", ThreatMatrix: "Access the K8S API server",
 			Guide: "Audit logging and threat detection", Severity: SeverityMedium,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: anyRequest},
+			Fields: Fields{
+				Match:       []Selection{{"responseStatus.code": {"401", "403"}}},
+				Except:      []Selection{{"stage": {"ResponseStarted"}, "responseStatus.code": {"403"}}},
+				Count:       &Count{GroupBy: []string{"user.username"}, Within: BurstWindow, AtLeast: Burst},
+				Approximate: "the Go rule counts a 401 by source address (its user is not known) and a 403 by user; the fields count by user name",
+			},
 			Correlate: func(ev *auditv1.Event, w *Window) (string, bool) {
 				c := code(ev)
 				if (c != 401 && c != 403) || ev.Stage == auditv1.StageResponseStarted && c == 403 {

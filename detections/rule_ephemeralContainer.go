@@ -12,7 +12,8 @@ func init() {
 			Why:     "kubectl debug runs an image of the requester's choice inside a running workload",
 			MITRE:   "T1609 Container Administration Command", ThreatMatrix: "New container",
 			Guide: "Audit logging and threat detection", Severity: SeverityHigh,
-			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("patch", "", true, "pods/ephemeralcontainers")},
+			Needs:  Needs{Level: auditv1.LevelMetadata, Requests: requests("patch", "", true, "pods/ephemeralcontainers")},
+			Fields: Fields{Match: []Selection{{"objectRef.resource": {"pods"}, "objectRef.subresource": {"ephemeralcontainers"}, "verb": {"update", "patch"}}}},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if resource(ev) == "pods/ephemeralcontainers" && (ev.Verb == "update" || ev.Verb == "patch") {
 					return "ephemeral container in " + ev.ObjectRef.Namespace + "/" + ev.ObjectRef.Name, true

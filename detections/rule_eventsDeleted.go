@@ -12,6 +12,10 @@ func init() {
 			MITRE:   "T1070 Indicator Removal", ThreatMatrix: "Delete K8S events",
 			Guide: "Audit logging and threat detection", Severity: SeverityMedium,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: append(requests("delete", "", true, "events"), requests("delete", "events.k8s.io", true, "events")...)},
+			Fields: Fields{
+				Match:  []Selection{{"objectRef.resource": {"events"}, "objectRef.subresource": {""}, "verb": {"delete", "deletecollection"}}},
+				Except: []Selection{refusedByAPI, byControlPlane},
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if resource(ev) != "events" || (ev.Verb != "delete" && ev.Verb != "deletecollection") || !allowed(ev) || controlPlane(ev.User.Username) {
 					return "", false

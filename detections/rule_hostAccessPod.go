@@ -18,7 +18,8 @@ func init() {
 			Why:     "such a pod can leave its container and take the node",
 			MITRE:   "T1611 Escape to Host", ThreatMatrix: "Privileged container",
 			Guide: "Kubernetes Pod security", Severity: SeverityCritical,
-			Needs: Needs{Level: auditv1.LevelRequest, Requests: podWrites},
+			Needs:  Needs{Level: auditv1.LevelRequest, Requests: podWrites},
+			Fields: Fields{Match: hostAccessSelections(nil), Except: []Selection{refusedByAPI}},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if !allowed(ev) { // first: each write's body is decoded by one of the two rules only
 					return "", false
@@ -37,7 +38,8 @@ func init() {
 			Why:     "the attempt is the signal: someone is trying to reach the node",
 			MITRE:   "T1610 Deploy Container", ThreatMatrix: "Privileged container",
 			Guide: "Kubernetes Pod security", Severity: SeverityLow,
-			Needs: Needs{Level: auditv1.LevelRequest, Requests: podWrites},
+			Needs:  Needs{Level: auditv1.LevelRequest, Requests: podWrites},
+			Fields: Fields{Match: hostAccessSelections(refusedByAPI)},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if allowed(ev) {
 					return "", false
@@ -49,4 +51,34 @@ func init() {
 			},
 		}
 	})
+}
+
+// hostAccessSelections are the field selections of a write of a pod or workload whose pod spec asks for
+// its node, each with the fields of extra too.
+func hostAccessSelections(extra Selection) []Selection {
+	var out []Selection
+	for _, w := range []struct {
+		spec      string
+		resources []string
+	}{
+		{"requestObject.spec", []string{"pods"}},
+		{"requestObject.spec.template.spec", []string{"deployments", "daemonsets", "statefulsets", "replicasets", "replicationcontrollers", "jobs"}},
+		{"requestObject.spec.jobTemplate.spec.template.spec", []string{"cronjobs"}},
+	} {
+		for _, asks := range []Selection{
+			{w.spec + ".hostNetwork": {"true"}}, {w.spec + ".hostPID": {"true"}}, {w.spec + ".hostIPC": {"true"}},
+			{w.spec + ".volumes.hostPath.path": {"*"}},
+			{w.spec + ".containers.securityContext.privileged": {"true"}}, {w.spec + ".initContainers.securityContext.privileged": {"true"}},
+		} {
+			s := Selection{"objectRef.resource": w.resources, "objectRef.subresource": {""}, "verb": {"create", "update", "patch"}}
+			for k, v := range asks {
+				s[k] = v
+			}
+			for k, v := range extra {
+				s[k] = v
+			}
+			out = append(out, s)
+		}
+	}
+	return out
 }

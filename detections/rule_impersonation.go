@@ -12,7 +12,8 @@ func init() {
 			Why:     "it acts with another principal's rights, and the trail names that principal",
 			MITRE:   "T1078 Valid Accounts", ThreatMatrix: "Valid account",
 			Guide: "Authentication and authorization", Severity: SeverityMedium,
-			Needs: Needs{Level: auditv1.LevelMetadata, Requests: anyRequest},
+			Needs:  Needs{Level: auditv1.LevelMetadata, Requests: anyRequest},
+			Fields: Fields{Match: []Selection{{"impersonatedUser.username": {"*"}}}, Except: []Selection{byControlPlane}},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if ev.ImpersonatedUser == nil || controlPlane(ev.User.Username) {
 					return "", false

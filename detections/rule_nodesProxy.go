@@ -12,7 +12,8 @@ func init() {
 			Why:     "the kubelet API runs commands in every container of its node, past pods/exec's RBAC",
 			MITRE:   "T1609 Container Administration Command", ThreatMatrix: "Access Kubelet API",
 			Guide: "Network separation and hardening", Severity: SeverityHigh,
-			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("get", "", false, "nodes/proxy")},
+			Needs:  Needs{Level: auditv1.LevelMetadata, Requests: requests("get", "", false, "nodes/proxy")},
+			Fields: Fields{Match: []Selection{{"objectRef.resource": {"nodes"}, "objectRef.subresource": {"proxy"}}}, Except: []Selection{byControlPlane}},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if resource(ev) != "nodes/proxy" || controlPlane(ev.User.Username) {
 					return "", false

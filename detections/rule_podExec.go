@@ -16,6 +16,7 @@ func init() {
 			Guide: "Audit logging and threat detection", Severity: SeverityHigh,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: append(requests("create", "", true, "pods/exec", "pods/attach", "pods/portforward"),
 				requests("get", "", true, "pods/exec", "pods/attach", "pods/portforward")...)},
+			Fields: Fields{Match: []Selection{{"objectRef.resource": {"pods"}, "objectRef.subresource": {"exec", "attach", "portforward"}, "verb": {"create", "get"}}}},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				switch resource(ev) {
 				case "pods/exec", "pods/attach", "pods/portforward":

@@ -20,6 +20,24 @@ func init() {
 			Guide: "Authentication and authorization", Severity: SeverityHigh,
 			Needs: Needs{Level: auditv1.LevelRequest, Requests: append(requests("create", "rbac.authorization.k8s.io", true, "roles"),
 				requests("create", "rbac.authorization.k8s.io", false, "clusterroles")...)},
+			Fields: Fields{
+				Match: func() []Selection {
+					var out []Selection
+					for _, grant := range []Selection{
+						{"requestObject.rules.verbs": {"escalate", "bind", "impersonate", `\*`}},
+						{"requestObject.rules.resources": {`\*`}},
+						{"requestObject.rules.apiGroups": {`\*`}},
+					} {
+						s := Selection{"objectRef.resource": {"roles", "clusterroles"}, "objectRef.subresource": {""}, "verb": {"create", "update", "patch"}}
+						for k, v := range grant {
+							s[k] = v
+						}
+						out = append(out, s)
+					}
+					return out
+				}(),
+				Except: []Selection{refusedByAPI, byControlPlane},
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				r := resource(ev)
 				if (r != "roles" && r != "clusterroles") || (ev.Verb != "create" && ev.Verb != "update" && ev.Verb != "patch") || !allowed(ev) || ev.RequestObject == nil || controlPlane(ev.User.Username) {

@@ -13,6 +13,10 @@ func init() {
 			MITRE:   "T1552.007 Unsecured Credentials: Container API", ThreatMatrix: "List K8S secrets",
 			Guide: "Authentication and authorization", Severity: SeverityHigh,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("list", "", false, "secrets")},
+			Fields: Fields{
+				Match:  []Selection{{"objectRef.resource": {"secrets"}, "objectRef.subresource": {""}, "objectRef.namespace": {""}, "verb": {"list", "watch"}}},
+				Except: []Selection{refusedByAPI, byControlPlane},
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if resource(ev) != "secrets" || ev.ObjectRef.Namespace != "" || (ev.Verb != "list" && ev.Verb != "watch") || !allowed(ev) || controlPlane(ev.User.Username) {
 					return "", false

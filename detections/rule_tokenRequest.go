@@ -13,6 +13,11 @@ func init() {
 			MITRE:   "T1528 Steal Application Access Token", ThreatMatrix: "Access container service account",
 			Guide: "Authentication and authorization", Severity: SeverityMedium,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("create", "", true, "serviceaccounts/token")},
+			Fields: Fields{
+				Match:       []Selection{{"objectRef.resource": {"serviceaccounts"}, "objectRef.subresource": {"token"}, "verb": {"create"}}},
+				Except:      []Selection{refusedByAPI, byControlPlane},
+				Approximate: "a ServiceAccount asking for its own token matches too: fields cannot compare the user with the object",
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if resource(ev) != "serviceaccounts/token" || ev.Verb != "create" || !allowed(ev) || controlPlane(ev.User.Username) {
 					return "", false

@@ -123,6 +123,40 @@ func (b *Baseline) hardenedNamespaceObject(ns, name string, names ...string) boo
 	return hardened && slices.Contains(names, name)
 }
 
+// exceptOwn are the selections of what the tamper rules leave out: refused writes, the control plane's,
+// the stack's applies (its field manager) and its deployers' deletes.
+func (b *Baseline) exceptOwn() []Selection {
+	out := []Selection{refusedByAPI, byControlPlane}
+	if b.FieldManager != "" {
+		out = append(out, Selection{FieldManagerKey: {b.FieldManager}})
+	}
+	if len(b.Deployers) > 0 {
+		out = append(out, Selection{"verb": {"delete"}, "user.username": b.Deployers, "impersonatedUser.username": {""}})
+	}
+	return out
+}
+
+// names are the keys of m, sorted.
+func names[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// nonEmpty is s as a Selection's values: none (a selection that matches nothing) when s is empty.
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// tamperWrites are the verbs of a tamper.
+var tamperWrites = []string{"update", "patch", "delete"}
+
 // deleted is the detail of an alert for a delete: the object gone and what the profile says it must be.
 // The alert names who did it (Alert.User).
 func deleted(ev *auditv1.Event, must string) string {
@@ -163,6 +197,11 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			MITRE:   "T1562.001 Impair Defenses: Disable or Modify Tools", ThreatMatrix: "Privileged container",
 			Guide: tenantOrAgent + "Pod security", Severity: SeverityCritical,
 			Needs: Needs{Level: auditv1.LevelRequest, Requests: requests("patch", "", false, "namespaces")},
+			Fields: Fields{
+				Match:       []Selection{{"objectRef.apiGroup": {""}, "objectRef.resource": {"namespaces"}, "objectRef.subresource": {""}, "objectRef.name": names(b.Namespaces), "verb": tamperWrites}},
+				Except:      b.exceptOwn(),
+				Approximate: "the Go rule reads the body: a write that leaves the Pod Security labels at or above the profile's levels is not an alert",
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if !b.tampered(ev, "", "namespaces") {
 					return "", false
@@ -184,6 +223,14 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			MITRE:   "T1562.001 Impair Defenses: Disable or Modify Tools", ThreatMatrix: "Network mapping",
 			Guide: tenantOrAgent + "Network separation and hardening", Severity: SeverityHigh,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: append(requests("patch", "networking.k8s.io", true, "networkpolicies"), requests("delete", "networking.k8s.io", true, "networkpolicies")...)},
+			Fields: Fields{
+				Match: []Selection{
+					{"objectRef.apiGroup": {"networking.k8s.io"}, "objectRef.resource": {"networkpolicies"}, "objectRef.subresource": {""}, "objectRef.namespace": names(b.Namespaces), "verb": tamperWrites,
+						"objectRef.name": {contract.DefaultDenyPolicyName, contract.DNSEgressPolicyName, contract.CIDREgressPolicyName}},
+					{"objectRef.apiGroup": {"networking.k8s.io"}, "objectRef.resource": {"networkpolicies"}, "objectRef.subresource": {""}, "objectRef.namespace": nonEmpty(b.LogAgentNamespace), "verb": tamperWrites},
+				},
+				Except: b.exceptOwn(),
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if !b.tampered(ev, "networking.k8s.io", "networkpolicies") {
 					return "", false
@@ -210,6 +257,12 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			MITRE:   "T1562.001 Impair Defenses: Disable or Modify Tools", ThreatMatrix: "Malicious admission controller",
 			Guide: "Audit logging and threat detection; Pod security", Severity: SeverityHigh,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("delete", "admissionregistration.k8s.io", false, "validatingadmissionpolicies", "validatingadmissionpolicybindings")},
+			Fields: Fields{
+				Match: []Selection{{"objectRef.apiGroup": {"admissionregistration.k8s.io", "templates.gatekeeper.sh", "constraints.gatekeeper.sh"}, "objectRef.subresource": {""},
+					"objectRef.name": {contract.AdmissionObjectPrefix + "*"}, "verb": tamperWrites}},
+				Except:      b.exceptOwn(),
+				Approximate: "the Go rule reads only the admission policies and bindings of admissionregistration.k8s.io, not its webhook configurations",
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				admission := b.tampered(ev, "admissionregistration.k8s.io", "validatingadmissionpolicies", "validatingadmissionpolicybindings",
 					"mutatingadmissionpolicies", "mutatingadmissionpolicybindings")
@@ -232,6 +285,11 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			MITRE:   "T1496 Resource Hijacking", ThreatMatrix: "Resource hijacking",
 			Guide: "Pod security (resource policies)", Severity: SeverityMedium,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("delete", "", true, "resourcequotas", "limitranges")},
+			Fields: Fields{
+				Match: []Selection{{"objectRef.apiGroup": {""}, "objectRef.resource": {"resourcequotas", "limitranges"}, "objectRef.subresource": {""}, "objectRef.namespace": names(b.Namespaces),
+					"objectRef.name": {contract.QuotaName, contract.LimitRangeName}, "verb": tamperWrites}},
+				Except: b.exceptOwn(),
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if !b.tampered(ev, "", "resourcequotas", "limitranges") || !b.hardenedNamespaceObject(ev.ObjectRef.Namespace, ev.ObjectRef.Name, contract.QuotaName, contract.LimitRangeName) {
 					return "", false
@@ -250,6 +308,11 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			MITRE:   "T1528 Steal Application Access Token", ThreatMatrix: "Container service account",
 			Guide: "Authentication and authorization", Severity: SeverityMedium,
 			Needs: Needs{Level: auditv1.LevelRequest, Requests: requests("patch", "", true, "serviceaccounts")},
+			Fields: Fields{
+				Match:       []Selection{{"objectRef.apiGroup": {""}, "objectRef.resource": {"serviceaccounts"}, "objectRef.subresource": {""}, "objectRef.namespace": names(b.Tenants), "objectRef.name": {"default"}, "verb": tamperWrites}},
+				Except:      b.exceptOwn(),
+				Approximate: "the Go rule reads the body: a write that leaves automountServiceAccountToken false is not an alert",
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if !b.tampered(ev, "", "serviceaccounts") || ev.ObjectRef.Name != "default" || !b.Tenants[ev.ObjectRef.Namespace] {
 					return "", false
@@ -277,6 +340,11 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			MITRE:   "T1098 Account Manipulation", ThreatMatrix: "Cluster-admin binding",
 			Guide: "Authentication and authorization", Severity: SeverityHigh,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("patch", "rbac.authorization.k8s.io", false, "clusterroles", "clusterrolebindings")},
+			Fields: Fields{
+				Match: []Selection{{"objectRef.apiGroup": {"rbac.authorization.k8s.io"}, "objectRef.resource": {"roles", "clusterroles", "rolebindings", "clusterrolebindings"},
+					"objectRef.subresource": {""}, "objectRef.name": {contract.RolePrefix + "*"}, "verb": tamperWrites}},
+				Except: b.exceptOwn(),
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if !b.tampered(ev, "rbac.authorization.k8s.io", "roles", "clusterroles", "rolebindings", "clusterrolebindings") ||
 					!strings.HasPrefix(ev.ObjectRef.Name, contract.RolePrefix) {
@@ -296,6 +364,13 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			MITRE:   "T1562.001 Impair Defenses: Disable or Modify Tools", ThreatMatrix: "Clear container logs",
 			Guide: "Audit logging and threat detection", Severity: SeverityHigh,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: append(requests("patch", "apps", true, "daemonsets"), requests("delete", "", true, "configmaps")...)},
+			Fields: Fields{
+				Match: []Selection{
+					{"objectRef.apiGroup": {"apps"}, "objectRef.resource": {"daemonsets"}, "objectRef.subresource": {""}, "objectRef.namespace": nonEmpty(b.LogAgentNamespace), "verb": tamperWrites},
+					{"objectRef.apiGroup": {""}, "objectRef.resource": {"configmaps", "secrets", "serviceaccounts"}, "objectRef.subresource": {""}, "objectRef.namespace": nonEmpty(b.LogAgentNamespace), "verb": tamperWrites},
+				},
+				Except: b.exceptOwn(),
+			},
 			Match: func(ev *auditv1.Event) (string, bool) {
 				if b.LogAgentNamespace == "" || ev.ObjectRef == nil || ev.ObjectRef.Namespace != b.LogAgentNamespace {
 					return "", false

@@ -1,6 +1,7 @@
 package detections
 
 import (
+	"net/url"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -60,17 +61,37 @@ func enforceLabel(level string) string {
 // objects, refused writes and the controllers are not.
 func TestTamperRulesNameTheBaselineChangedOutsideTheStack(t *testing.T) {
 	rules := tamperRules(t)
-	fm := "?fieldManager=" + stackManager
-	cases := []struct {
-		name   string
-		ev     *auditv1.Event
-		rule   string // "" for no alert
-		detail string
-	}{
+	for _, tc := range tamperCases() {
+		t.Run(tc.name, func(t *testing.T) {
+			alerts := NewScanner(rules).Event(tc.ev)
+			if tc.rule == "" {
+				assert.Empty(t, alerts)
+				return
+			}
+			require.Len(t, alerts, 1)
+			assert.Equal(t, tc.rule, alerts[0].Rule)
+			assert.Contains(t, alerts[0].Detail, tc.detail)
+			assert.Equal(t, tc.ev.User.Username, alerts[0].User, "the alert names who did it")
+		})
+	}
+}
+
+// tamperCase is an event and the tamper alert it raises (rule "" for none), with words of its detail.
+type tamperCase struct {
+	name   string
+	ev     *auditv1.Event
+	rule   string
+	detail string
+}
+
+// tamperCases are the tamper rules' cases (tamperRules' baseline).
+func tamperCases() []tamperCase {
+	fm := "?fieldManager=" + url.QueryEscape(stackManager) // as client-go sends it
+	return []tamperCase{
 		{"a tenant relabelled privileged", writeEvent("mallory", "patch", "", "namespaces", "", "team-a", enforceLabel("privileged"), ""),
 			"tamper-namespace-pod-security", `patch of namespaces team-a: metadata.labels["pod-security.kubernetes.io/enforce"] set to "privileged" (the profile says "restricted")`},
 		{"a tenant relabelled by the stack", writeEvent(deployer, "patch", "", "namespaces", "", "team-a", enforceLabel("privileged"), fm), "", ""},
-		{"a relabel by another stack's manager", writeEvent("mallory", "patch", "", "namespaces", "", "team-a", enforceLabel("baseline"), "?fieldManager=kubeharden/kubeharden/other"),
+		{"a relabel by another stack's manager", writeEvent("mallory", "patch", "", "namespaces", "", "team-a", enforceLabel("baseline"), "?fieldManager=kubeharden%2Fkubeharden%2Fother"),
 			"tamper-namespace-pod-security", `set to "baseline"`},
 		{"a tenant put back to restricted", writeEvent("mallory", "patch", "", "namespaces", "", "team-a", enforceLabel("restricted"), ""), "", ""},
 		{"a baseline tenant raised to restricted", writeEvent("mallory", "patch", "", "namespaces", "", "team-b", enforceLabel("restricted"), ""), "", ""},
@@ -142,19 +163,6 @@ func TestTamperRulesNameTheBaselineChangedOutsideTheStack(t *testing.T) {
 		{"the DaemonSet controller", writeEvent("system:serviceaccount:kube-system:daemon-set-controller", "update", "apps", "daemonsets", "kubeharden-logging", "log-agent", `{}`, ""), "", ""},
 		{"a DaemonSet elsewhere", writeEvent("mallory", "patch", "apps", "daemonsets", "team-a", "log-agent", `{}`, ""), "", ""},
 		{"a read", writeEvent("mallory", "get", "apps", "daemonsets", "kubeharden-logging", "log-agent", "", ""), "", ""},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			alerts := NewScanner(rules).Event(tc.ev)
-			if tc.rule == "" {
-				assert.Empty(t, alerts)
-				return
-			}
-			require.Len(t, alerts, 1)
-			assert.Equal(t, tc.rule, alerts[0].Rule)
-			assert.Contains(t, alerts[0].Detail, tc.detail)
-			assert.Equal(t, tc.ev.User.Username, alerts[0].User, "the alert names who did it")
-		})
 	}
 }
 

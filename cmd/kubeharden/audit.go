@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -66,9 +68,7 @@ func newAuditCommand() *cobra.Command {
 		},
 	}
 	scan.Flags().StringVarP(&output, "output", "o", "text", "text, json (the whole result) or jsonl (an alert a line)")
-	scan.Flags().StringVar(&profile, "profile", "", "the stack's settings file (stacks/Pulumi.<stack>.yaml) or profile: adds the tamper rules, which watch the baseline it makes")
-	scan.Flags().StringVar(&manager, "field-manager", "", "the stack's server-side apply field manager (default: kubeharden/<project>/<stack> from the settings file's name and Pulumi.yaml)")
-	scan.Flags().StringArrayVar(&deployers, "deployer", nil, "a user the stack runs as: its deletes of the baseline are the stack's destroy (repeatable)")
+	addBaselineFlags(scan, &profile, &manager, &deployers)
 	cmd.AddCommand(scan)
 	return cmd
 }
@@ -85,4 +85,45 @@ func baseline(profile, manager string, deployers []string) (detections.Baseline,
 		}
 	}
 	return detections.BaselineOf(p, manager, deployers)
+}
+
+// newDetectionsCommand is `kubeharden detections export`: the rules for the engines teams already run.
+func newDetectionsCommand() *cobra.Command {
+	cmd := &cobra.Command{Use: "detections", Short: "The detection rules, for other engines"}
+	var format, profile, manager string
+	var deployers []string
+	export := &cobra.Command{
+		Use:   "export --format sigma|falco",
+		Short: "Write every detection rule as Sigma rules (raw audit field names) or Falco k8saudit rules; with --profile, the stack's tamper rules too",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if !slices.Contains(detections.ExportFormats, format) {
+				return usageError(fmt.Errorf("detections export: --format %q: supported values: %s", format, strings.Join(detections.ExportFormats, ", ")))
+			}
+			rules := detections.DefaultRules()
+			if profile != "" {
+				b, err := baseline(profile, manager, deployers)
+				if err != nil {
+					return usageError(fmt.Errorf("detections export: --profile %s: %w", profile, err))
+				}
+				tamper, err := detections.TamperRules(b)
+				if err != nil {
+					return err
+				}
+				rules = append(rules, tamper...)
+			}
+			return detections.Export(c.OutOrStdout(), format, rules)
+		},
+	}
+	export.Flags().StringVar(&format, "format", "", "sigma or falco")
+	addBaselineFlags(export, &profile, &manager, &deployers)
+	cmd.AddCommand(export)
+	return cmd
+}
+
+// addBaselineFlags adds the flags that name a stack's baseline, for its tamper rules.
+func addBaselineFlags(c *cobra.Command, profile, manager *string, deployers *[]string) {
+	c.Flags().StringVar(profile, "profile", "", "the stack's settings file (stacks/Pulumi.<stack>.yaml) or profile: adds the tamper rules, which watch the baseline it makes")
+	c.Flags().StringVar(manager, "field-manager", "", "the stack's server-side apply field manager (default: kubeharden/<project>/<stack> from the settings file's name and Pulumi.yaml)")
+	c.Flags().StringArrayVar(deployers, "deployer", nil, "a user the stack runs as: its deletes of the baseline are the stack's destroy (repeatable)")
 }
