@@ -83,8 +83,13 @@ type Audit struct {
 	MaxBackup int `json:"maxBackup"`
 	// MaxSize is the size in megabytes at which the log is rotated (CIS 1.2.19: 100 or more).
 	MaxSize int `json:"maxSize"`
-	// WebhookServer, when set, also sends audit events in batches to this https URL.
+	// WebhookServer, when set, also sends audit events in batches to this https URL, over mutual TLS: the
+	// API server presents a client certificate from kubeharden's PKI (pki.AuditWebhookClientCN), and the
+	// PKI also issues the receiver a serving certificate for the URL's host (`kubeharden audit serve`).
 	WebhookServer string `json:"webhookServer,omitempty"`
+	// WebhookCA is the PEM certificate of the CA that signed the receiver's serving certificate, for a
+	// receiver kubeharden's PKI did not issue one to (a SIEM's collector); empty means the cluster CA.
+	WebhookCA string `json:"webhookCA,omitempty"`
 }
 
 // TLS is a TLS profile.

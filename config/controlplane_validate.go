@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/x509"
+	"encoding/pem"
 	"fmt"
 	"net/netip"
 	"net/url"
@@ -75,6 +77,14 @@ func ValidateControlPlane(c *ControlPlane, path *field.Path) field.ErrorList {
 	if c.Audit.WebhookServer != "" {
 		if u, err := url.Parse(c.Audit.WebhookServer); err != nil || u.Scheme != "https" || u.Host == "" {
 			errs = append(errs, field.Invalid(ap.Child("webhookServer"), c.Audit.WebhookServer, "must be an https:// URL"))
+		}
+	}
+	if c.Audit.WebhookCA != "" {
+		switch {
+		case c.Audit.WebhookServer == "":
+			errs = append(errs, field.Forbidden(ap.Child("webhookCA"), "needs webhookServer: it is the CA of the webhook receiver's certificate"))
+		case !isPEMCertificates(c.Audit.WebhookCA):
+			errs = append(errs, field.Invalid(ap.Child("webhookCA"), abbreviate(c.Audit.WebhookCA), "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)"))
 		}
 	}
 
@@ -176,3 +186,30 @@ func ValidateControlPlane(c *ControlPlane, path *field.Path) field.ErrorList {
 
 // Distributions are the Kubernetes distributions kubeharden renders settings for.
 var Distributions = []string{"kubeadm", "k3s"}
+
+// isPEMCertificates is true for one or more PEM blocks that are all X.509 certificates, and nothing else.
+func isPEMCertificates(s string) bool {
+	rest := []byte(strings.TrimSpace(s))
+	n := 0
+	for len(rest) > 0 {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil || b.Type != "CERTIFICATE" {
+			return false
+		}
+		if _, err := x509.ParseCertificate(b.Bytes); err != nil {
+			return false
+		}
+		rest = []byte(strings.TrimSpace(string(rest)))
+		n++
+	}
+	return n > 0
+}
+
+// abbreviate is a long value cut for an error message.
+func abbreviate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "..."
+	}
+	return s
+}

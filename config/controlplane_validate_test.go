@@ -1,11 +1,34 @@
 package config
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 )
+
+// testCA is a CA certificate (PEM).
+var testCA = func() string {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "siem-ca"}, IsCA: true, BasicConstraintsValid: true,
+		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}()
 
 func validControlPlane() *ControlPlane {
 	c := &ControlPlane{}
@@ -32,6 +55,15 @@ func TestValidateControlPlane(t *testing.T) {
 			[]string{`controlPlane.audit.maxBackup: Invalid value: 3: must be at least 10 files (CIS 1.2.18)`}},
 		{"plain http audit webhook", func(c *ControlPlane) { c.Audit.WebhookServer = "http://siem.example.com/audit" },
 			[]string{`controlPlane.audit.webhookServer: Invalid value: "http://siem.example.com/audit": must be an https:// URL`}},
+		{"a webhook CA without a webhook", func(c *ControlPlane) { c.Audit.WebhookCA = testCA },
+			[]string{`controlPlane.audit.webhookCA: Forbidden: needs webhookServer: it is the CA of the webhook receiver's certificate`}},
+		{"a webhook CA that is not PEM", func(c *ControlPlane) {
+			c.Audit.WebhookServer, c.Audit.WebhookCA = "https://siem.example.com/audit", "MIIBszCCAVmgAwIBAgIQ"
+		}, []string{`controlPlane.audit.webhookCA: Invalid value: "MIIBszCCAVmgAwIBAgIQ": must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)`}},
+		{"a webhook CA that is a key", func(c *ControlPlane) {
+			c.Audit.WebhookServer, c.Audit.WebhookCA = "https://siem.example.com/audit", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n"
+		}, []string{`controlPlane.audit.webhookCA: Invalid value: "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n...": must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)`}},
+		{"a webhook CA", func(c *ControlPlane) { c.Audit.WebhookServer, c.Audit.WebhookCA = "https://siem.example.com/audit", testCA }, nil},
 		{"TLS 1.1", func(c *ControlPlane) { c.TLS.MinVersion = "VersionTLS11" },
 			[]string{`controlPlane.tls.minVersion: Unsupported value: "VersionTLS11": supported values: "VersionTLS12", "VersionTLS13"`}},
 		{"weak cipher", func(c *ControlPlane) { c.TLS.CipherSuites = []string{"TLS_RSA_WITH_AES_128_CBC_SHA"} },

@@ -1,6 +1,7 @@
 package controlplane
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -159,8 +160,11 @@ func layout(p config.Resolved) []entry {
 		return marshal(EncryptionConfig(p.ControlPlane.Encryption, in.EncryptionKeys))
 	})
 	add(paths.AuditPolicy(), false, func(Inputs) (string, error) { return marshal(AuditPolicy()) })
-	if url := p.ControlPlane.Audit.WebhookServer; url != "" {
-		add(paths.AuditWebhookKubeconfig(), false, func(Inputs) (string, error) { return webhookKubeconfig(url) })
+	if audit := p.ControlPlane.Audit; audit.WebhookServer != "" {
+		add(paths.AuditWebhookKubeconfig(), true, func(in Inputs) (string, error) { return webhookKubeconfig(audit, in.PKI) })
+		if audit.WebhookCA == "" { // the PKI issues the receiver's certificate: `kubeharden audit serve` reads it here
+			pair(paths.AuditWebhookServerCert(), paths.AuditWebhookServerKey(), func(b *pki.Bundle) pki.KeyPair { return b.AuditWebhookServer })
+		}
 	}
 	if authn := AuthenticationConfig(p); authn != nil {
 		add(paths.AuthenticationConfig(), false, func(Inputs) (string, error) { return marshal(authn) })
@@ -210,12 +214,25 @@ func Kubeconfig(server, caPEM, user string, kp pki.KeyPair) (string, error) {
 	return string(out), err
 }
 
-func webhookKubeconfig(url string) (string, error) {
+// webhookKubeconfig is the API server's kubeconfig for its audit webhook: the receiver's URL and the CA
+// of its certificate (webhookCA, else the cluster CA), and the API server's client certificate to it from
+// the PKI (mutual TLS: the receiver accepts no request without it).
+func webhookKubeconfig(audit config.Audit, b *pki.Bundle) (string, error) {
+	if b.AuditWebhookClient.Cert == "" || (audit.WebhookCA == "" && b.AuditWebhookServer.Cert == "") {
+		return "", errors.New("controlPlane.audit.webhookServer: the PKI bundle (kubeharden:pki) holds no audit webhook certificates: " +
+			"it was made before the webhook was set; make it again with `kubeharden pki init --replace`")
+	}
+	ca := audit.WebhookCA
+	if ca == "" {
+		ca = b.ClusterCA.Cert
+	}
 	cfg := clientcmdv1.Config{
-		APIVersion:     "v1",
-		Kind:           "Config",
-		Clusters:       []clientcmdv1.NamedCluster{{Name: "audit-sink", Cluster: clientcmdv1.Cluster{Server: url}}},
-		AuthInfos:      []clientcmdv1.NamedAuthInfo{{Name: "kube-apiserver"}},
+		APIVersion: "v1",
+		Kind:       "Config",
+		Clusters:   []clientcmdv1.NamedCluster{{Name: "audit-sink", Cluster: clientcmdv1.Cluster{Server: audit.WebhookServer, CertificateAuthorityData: []byte(ca)}}},
+		AuthInfos: []clientcmdv1.NamedAuthInfo{{Name: "kube-apiserver", AuthInfo: clientcmdv1.AuthInfo{
+			ClientCertificateData: []byte(b.AuditWebhookClient.Cert), ClientKeyData: []byte(b.AuditWebhookClient.Key),
+		}}},
 		Contexts:       []clientcmdv1.NamedContext{{Name: "audit", Context: clientcmdv1.Context{Cluster: "audit-sink", AuthInfo: "kube-apiserver"}}},
 		CurrentContext: "audit",
 	}

@@ -34,7 +34,12 @@ func (p Paths) EtcdServerCert() string       { return p.pki("etcd/server.crt") }
 func (p Paths) EtcdServerKey() string        { return p.pki("etcd/server.key") }
 func (p Paths) EtcdPeerCert() string         { return p.pki("etcd/peer.crt") }
 func (p Paths) EtcdPeerKey() string          { return p.pki("etcd/peer.key") }
-func (p Paths) AdminKubeconfig() string      { return filepath.Join(p.Root, "admin.conf") }
+
+// AuditWebhookServerCert and AuditWebhookServerKey are the audit webhook receiver's serving certificate
+// and key, where kubeharden's PKI issues them (`kubeharden audit serve --cert --key`).
+func (p Paths) AuditWebhookServerCert() string { return p.pki("audit-webhook-server.crt") }
+func (p Paths) AuditWebhookServerKey() string  { return p.pki("audit-webhook-server.key") }
+func (p Paths) AdminKubeconfig() string        { return filepath.Join(p.Root, "admin.conf") }
 func (p Paths) ControllerManagerKubeconfig() string {
 	return filepath.Join(p.Root, "controller-manager.conf")
 }

@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -269,4 +272,43 @@ func TestRenderShipsTheSeccompAuditProfileWhenAsked(t *testing.T) {
 	var profile map[string]any
 	require.NoError(t, json.Unmarshal([]byte(found[0].Content), &profile))
 	assert.Equal(t, map[string]any{"defaultAction": "SCMP_ACT_LOG"}, profile)
+}
+
+// TestTheAuditWebhookKubeconfigIsMutualTLS: with a webhook, the API server's kubeconfig for it (read by
+// client-go's own loader) names the receiver's CA (the cluster CA, or the profile's webhookCA) and the
+// PKI's client certificate to it, and is written 0600 as the secret it holds; the receiver's serving
+// certificate is rendered beside the PKI where the PKI issued it. A PKI made before the webhook was set
+// is refused with what to do.
+func TestTheAuditWebhookKubeconfigIsMutualTLS(t *testing.T) {
+	root := t.TempDir()
+	in := testInputs(t, root)
+	in.Profile.ControlPlane.Audit.WebhookServer = "https://127.0.0.1:8443/audit"
+	_, err := Render(in)
+	assert.ErrorContains(t, err, "holds no audit webhook certificates: it was made before the webhook was set; make it again with `kubeharden pki init --replace`")
+
+	in.PKI, err = pki.Generate(pki.Options{ServiceIP: "10.96.0.1", AuditWebhookSANs: []string{"127.0.0.1"}})
+	require.NoError(t, err)
+	files := writeRendered(t, in)
+	paths := Paths{Root: root}
+	kc := files[paths.AuditWebhookKubeconfig()]
+	assert.True(t, kc.Sensitive)
+	assert.Equal(t, fs.FileMode(0o600), kc.Mode)
+	cfg, err := clientcmd.LoadFromFile(paths.AuditWebhookKubeconfig())
+	require.NoError(t, err)
+	cluster := cfg.Clusters[cfg.Contexts[cfg.CurrentContext].Cluster]
+	assert.Equal(t, "https://127.0.0.1:8443/audit", cluster.Server)
+	assert.Equal(t, in.PKI.ClusterCA.Cert, string(cluster.CertificateAuthorityData))
+	user := cfg.AuthInfos[cfg.Contexts[cfg.CurrentContext].AuthInfo]
+	assert.Equal(t, in.PKI.AuditWebhookClient.Cert, string(user.ClientCertificateData))
+	assert.Equal(t, in.PKI.AuditWebhookClient.Key, string(user.ClientKeyData))
+	assert.Equal(t, in.PKI.AuditWebhookServer.Cert, files[paths.AuditWebhookServerCert()].Content)
+	assert.True(t, files[paths.AuditWebhookServerKey()].Sensitive)
+
+	siemCA := in.PKI.FrontProxyCA.Cert // any CA will do
+	in.Profile.ControlPlane.Audit.WebhookCA = siemCA
+	files = writeRendered(t, in)
+	cfg, err = clientcmd.LoadFromFile(paths.AuditWebhookKubeconfig())
+	require.NoError(t, err)
+	assert.Equal(t, siemCA, string(cfg.Clusters[cfg.Contexts[cfg.CurrentContext].Cluster].CertificateAuthorityData))
+	assert.NotContains(t, files, paths.AuditWebhookServerCert(), "the SIEM's receiver has a certificate of its own")
 }

@@ -42,6 +42,11 @@ type Bundle struct {
 	Admin                  KeyPair `json:"admin"`
 	ControllerManager      KeyPair `json:"controllerManager"`
 	Scheduler              KeyPair `json:"scheduler"`
+	// AuditWebhookClient is the API server's client certificate to its audit webhook, and
+	// AuditWebhookServer the webhook receiver's serving certificate (`kubeharden audit serve`): both made
+	// only where Options.AuditWebhookSANs names the receiver, empty otherwise.
+	AuditWebhookClient KeyPair `json:"auditWebhookClient,omitzero"`
+	AuditWebhookServer KeyPair `json:"auditWebhookServer,omitzero"`
 }
 
 // Options say what to generate.
@@ -56,6 +61,10 @@ type Options struct {
 	// ClusterCA, when set, is the user's own cluster CA: leaf certificates are signed by it and it is
 	// not generated. The etcd CA is always separate from it.
 	ClusterCA *KeyPair
+	// AuditWebhookSANs, when set, are the DNS names and IP addresses of the audit webhook receiver (the
+	// host of controlPlane.audit.webhookServer): the bundle then holds its serving certificate and the
+	// API server's client certificate to it.
+	AuditWebhookSANs []string
 	// CAValidity and LeafValidity default to ten years and one year.
 	CAValidity, LeafValidity time.Duration
 	// Now is the issue time; it defaults to the current time.
@@ -71,28 +80,40 @@ type leaf struct {
 	orgs   []string
 	usages []x509.ExtKeyUsage
 	sans   func(o Options) []string
+	// optional leaves are made only where made(o) says, and a bundle may lack them.
+	made func(o Options) bool
 }
 
 var leaves = []leaf{
 	{"apiServer", func(b *Bundle) *KeyPair { return &b.APIServer }, clusterCA, "kube-apiserver", nil,
-		[]x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, apiServerSANs},
+		[]x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, apiServerSANs, nil},
 	{"apiServerKubeletClient", func(b *Bundle) *KeyPair { return &b.APIServerKubeletClient }, clusterCA,
-		"kube-apiserver-kubelet-client", []string{"kubeadm:cluster-admins"}, clientAuth, nil},
+		"kube-apiserver-kubelet-client", []string{"kubeadm:cluster-admins"}, clientAuth, nil, nil},
 	{"apiServerEtcdClient", func(b *Bundle) *KeyPair { return &b.APIServerEtcdClient }, etcdCA,
-		"kube-apiserver-etcd-client", nil, clientAuth, nil},
+		"kube-apiserver-etcd-client", nil, clientAuth, nil, nil},
 	{"frontProxyClient", func(b *Bundle) *KeyPair { return &b.FrontProxyClient }, frontProxyCA,
-		"front-proxy-client", nil, clientAuth, nil},
+		"front-proxy-client", nil, clientAuth, nil, nil},
 	{"etcdServer", func(b *Bundle) *KeyPair { return &b.EtcdServer }, etcdCA, "etcd-server", nil,
-		[]x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, etcdSANs},
+		[]x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, etcdSANs, nil},
 	{"etcdPeer", func(b *Bundle) *KeyPair { return &b.EtcdPeer }, etcdCA, "etcd-peer", nil,
-		[]x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, etcdSANs},
+		[]x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}, etcdSANs, nil},
 	{"admin", func(b *Bundle) *KeyPair { return &b.Admin }, clusterCA, "kubernetes-admin",
-		[]string{"system:masters"}, clientAuth, nil},
+		[]string{"system:masters"}, clientAuth, nil, nil},
 	{"controllerManager", func(b *Bundle) *KeyPair { return &b.ControllerManager }, clusterCA,
-		"system:kube-controller-manager", nil, clientAuth, nil},
+		"system:kube-controller-manager", nil, clientAuth, nil, nil},
 	{"scheduler", func(b *Bundle) *KeyPair { return &b.Scheduler }, clusterCA,
-		"system:kube-scheduler", nil, clientAuth, nil},
+		"system:kube-scheduler", nil, clientAuth, nil, nil},
+	{"auditWebhookClient", func(b *Bundle) *KeyPair { return &b.AuditWebhookClient }, clusterCA,
+		AuditWebhookClientCN, nil, clientAuth, nil, withAuditWebhook},
+	{"auditWebhookServer", func(b *Bundle) *KeyPair { return &b.AuditWebhookServer }, clusterCA,
+		"kubeharden-audit-webhook", nil, []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, func(o Options) []string { return o.AuditWebhookSANs }, withAuditWebhook},
 }
+
+// AuditWebhookClientCN is the common name of the API server's client certificate to its audit webhook;
+// `kubeharden audit serve` accepts no other.
+const AuditWebhookClientCN = "kube-apiserver-audit-webhook"
+
+func withAuditWebhook(o Options) bool { return len(o.AuditWebhookSANs) > 0 }
 
 var clientAuth = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
 
@@ -147,6 +168,9 @@ func Generate(o Options) (*Bundle, error) {
 		return nil, err
 	}
 	for _, l := range leaves {
+		if l.made != nil && !l.made(o) {
+			continue
+		}
 		var sans []string
 		if l.sans != nil {
 			sans = l.sans(o)
@@ -180,6 +204,9 @@ func (b *Bundle) Validate(now time.Time) field.ErrorList {
 	}
 	for _, l := range leaves {
 		p := root.Child(l.name)
+		if l.made != nil && *l.pair(b) == (KeyPair{}) {
+			continue // an optional certificate this bundle was made without
+		}
 		cert, ferr := checkPair(*l.pair(b), p, now)
 		if ferr != nil {
 			errs = append(errs, ferr)
@@ -221,12 +248,14 @@ func (b *Bundle) Expiries() map[string]time.Time {
 	return out
 }
 
-// EarliestExpiry is when the bundle's first certificate expires; the zero time when a certificate is
-// missing or does not parse, so that such a bundle reads as expired.
+// EarliestExpiry is when the bundle's first certificate expires; the zero time when a certificate every
+// bundle holds is missing or does not parse, so that such a bundle reads as expired.
 func (b *Bundle) EarliestExpiry() time.Time {
 	expiries := b.Expiries()
-	if len(expiries) < len(Names()) {
-		return time.Time{}
+	for _, name := range requiredNames() {
+		if _, ok := expiries[name]; !ok {
+			return time.Time{}
+		}
 	}
 	var first time.Time
 	for _, t := range expiries {
@@ -237,7 +266,18 @@ func (b *Bundle) EarliestExpiry() time.Time {
 	return first
 }
 
-// Names lists the bundle's certificate names in a stable order.
+// requiredNames are the names of the certificates every bundle holds.
+func requiredNames() []string {
+	names := []string{"clusterCA", "etcdCA", "frontProxyCA"}
+	for _, l := range leaves {
+		if l.made == nil {
+			names = append(names, l.name)
+		}
+	}
+	return names
+}
+
+// Names lists the names of the bundle's certificates, those only some bundles hold too, in a stable order.
 func Names() []string {
 	names := []string{"clusterCA", "etcdCA", "frontProxyCA"}
 	for _, l := range leaves {

@@ -42,7 +42,9 @@ func TestGenerateMakesAValidBundleWithASeparateEtcdCA(t *testing.T) {
 	assert.Equal(t, []string{"system:masters"}, admin.Subject.Organization)
 
 	exp := b.Expiries()
-	assert.Len(t, exp, len(Names()))
+	assert.Len(t, exp, len(Names())-2, "no audit webhook named: neither of its two certificates is made")
+	assert.Empty(t, b.AuditWebhookClient)
+	assert.Equal(t, now.Add(365*24*time.Hour), b.EarliestExpiry(), "a bundle without them is not expired")
 	assert.Equal(t, now.Add(365*24*time.Hour), exp["apiServer"])
 	assert.Equal(t, now.Add(10*365*24*time.Hour), exp["etcdCA"])
 }
@@ -108,4 +110,31 @@ func TestGenerateRefusesAnExpiredBroughtCA(t *testing.T) {
 	_, err = Generate(Options{ClusterCA: &old.ClusterCA})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "clusterCA.cert: Invalid value: \"kubernetes\": expired on")
+}
+
+// TestTheAuditWebhookCertificatesAreMadeWhereTheReceiverIsNamed: with the receiver's names, the bundle
+// holds its serving certificate (those names, server auth) and the API server's client certificate to it
+// (AuditWebhookClientCN, client auth), both from the cluster CA; a broken one is refused like any other.
+func TestTheAuditWebhookCertificatesAreMadeWhereTheReceiverIsNamed(t *testing.T) {
+	now := time.Now()
+	b, err := Generate(Options{AuditWebhookSANs: []string{"127.0.0.1", "audit.example.com"}, Now: now})
+	require.NoError(t, err)
+	require.Empty(t, b.Validate(now))
+	assert.Len(t, b.Expiries(), len(Names()))
+	ca, err := ParseCertificate(b.ClusterCA.Cert)
+	require.NoError(t, err)
+	server, err := ParseCertificate(b.AuditWebhookServer.Cert)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"audit.example.com"}, server.DNSNames)
+	assert.Equal(t, "127.0.0.1", server.IPAddresses[0].String())
+	assert.Equal(t, []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, server.ExtKeyUsage)
+	assert.NoError(t, server.CheckSignatureFrom(ca))
+	client, err := ParseCertificate(b.AuditWebhookClient.Cert)
+	require.NoError(t, err)
+	assert.Equal(t, AuditWebhookClientCN, client.Subject.CommonName)
+	assert.Equal(t, []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}, client.ExtKeyUsage)
+	assert.NoError(t, client.CheckSignatureFrom(ca))
+
+	b.AuditWebhookServer.Key = b.Admin.Key
+	assert.NotEmpty(t, b.Validate(now), "a serving certificate with another's key")
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/netip"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,12 +108,20 @@ func StackProfile(p PulumiCLI) (config.Resolved, error) {
 }
 
 // PKIOptionsFor fills the API server's names from the profile: its SANs, its advertise address and the
-// kubernetes Service address (the first of the Service range).
+// kubernetes Service address (the first of the Service range); and the audit webhook receiver's name,
+// the host of controlPlane.audit.webhookServer, where it has one.
 func PKIOptionsFor(p config.Resolved, opts pki.Options) (pki.Options, error) {
 	api := p.ControlPlane.APIServer
 	opts.SANs = append(append([]string(nil), api.SANs...), opts.SANs...)
 	if api.AdvertiseAddress != "" {
 		opts.SANs = append(opts.SANs, api.AdvertiseAddress)
+	}
+	if hook := p.ControlPlane.Audit.WebhookServer; hook != "" {
+		u, err := url.Parse(hook)
+		if err != nil {
+			return opts, fmt.Errorf("controlPlane.audit.webhookServer: %w", err)
+		}
+		opts.AuditWebhookSANs = append(opts.AuditWebhookSANs, u.Hostname())
 	}
 	prefix, err := netip.ParsePrefix(api.ServiceClusterIPRange)
 	if err != nil {

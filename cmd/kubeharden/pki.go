@@ -50,6 +50,9 @@ func newPKICommand() *cobra.Command {
 			fmt.Fprintf(cmd.OutOrStdout(), "kubeharden: stored a new PKI in %s:%s of stack %s (secret); certificates expire:\n", stack.ConfigNamespace, stack.PKIKey, p.Stack)
 			expiries := b.Expiries()
 			for _, name := range pki.Names() {
+				if _, ok := expiries[name]; !ok {
+					continue // a certificate this profile does not need
+				}
 				fmt.Fprintf(cmd.OutOrStdout(), "  %-24s %s\n", name, expiries[name].UTC().Format(time.RFC3339))
 			}
 			return nil

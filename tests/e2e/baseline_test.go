@@ -171,7 +171,7 @@ func TestBaselineAppliedToARealCluster(t *testing.T) {
 // alert's object, and a function that puts back the fields the tamper took (without it the stack's up
 // conflicts). The drift check's relabel of team-a (by the deployer, without the stack's field manager)
 // is one of them.
-func tamper(t *testing.T, c *cluster.Cluster) (map[string]string, func()) {
+func tamper(t *testing.T, c *cluster.Cluster) (map[string]tamperAlerts, func()) {
 	t.Helper()
 	ctx := context.Background()
 	cfg := rest.CopyConfig(c.Admin)
@@ -212,22 +212,29 @@ func tamper(t *testing.T, c *cluster.Cluster) (map[string]string, func()) {
 			patch(`{"spec":{"template":{"spec":{"nodeSelector":{"kubeharden.io/nowhere":null}}}}}`), metav1.PatchOptions{})
 		merge(err)
 	}
-	return map[string]string{
-		"tamper-namespace-pod-security":  "namespaces team-", // team-a by the deployer (drift), team-b by mallory
-		"tamper-network-policy":          "team-b/" + tenant.DefaultDenyPolicyName,
-		"tamper-admission-guardrail":     "kubeharden-image-tag",
-		"tamper-quota":                   "team-a/" + tenant.QuotaName,
-		"tamper-default-service-account": "team-a/default",
-		"tamper-rbac":                    rbac.ClusterReaderRole,
-		"tamper-log-agent":               "kubeharden-logging/" + logging.AgentName,
+	return map[string]tamperAlerts{
+		// team-a relabelled by the deployer (drift), team-b by mallory; neither put back is an alert
+		"tamper-namespace-pod-security":  {"namespaces team-", 2},
+		"tamper-network-policy":          {"team-b/" + tenant.DefaultDenyPolicyName, 1},
+		"tamper-admission-guardrail":     {"kubeharden-image-tag", 1},
+		"tamper-quota":                   {"team-a/" + tenant.QuotaName, 1},
+		"tamper-default-service-account": {"team-a/default", 1},                                     // put back to false: no alert
+		"tamper-rbac":                    {rbac.ClusterReaderRole, 2},                               // the rule added, and removed by hand
+		"tamper-log-agent":               {"daemonsets kubeharden-logging/" + logging.AgentName, 2}, // patched, and put back by hand
 	}, revert
+}
+
+// tamperAlerts are the alerts a tamper rule must raise: how many, each naming object.
+type tamperAlerts struct {
+	object string
+	count  int
 }
 
 // checkTamperAlerts scans the whole audit log of the test, from before the first `pulumi up` to after
 // `destroy`, with `kubeharden audit scan --profile` of the cluster stack and its deployer: each tamper is
 // named by its rule, and nothing else the stack did (up, refresh, preview, destroy, the namespace
 // controller emptying its namespaces, `kubeharden check`) raises a tamper alert.
-func checkTamperAlerts(t *testing.T, kubeharden, dir string, c *cluster.Cluster, want map[string]string) {
+func checkTamperAlerts(t *testing.T, kubeharden, dir string, c *cluster.Cluster, want map[string]tamperAlerts) {
 	t.Helper()
 	review, err := c.Client.AuthenticationV1().SelfSubjectReviews().Create(context.Background(), &authenticationv1.SelfSubjectReview{}, metav1.CreateOptions{})
 	require.NoError(t, err)
@@ -243,15 +250,16 @@ func checkTamperAlerts(t *testing.T, kubeharden, dir string, c *cluster.Cluster,
 		require.NoError(t, json.Unmarshal([]byte(line), &a), line)
 		byRule[a.Rule] = append(byRule[a.Rule], a)
 	}
-	for rule, object := range want {
+	for rule, w := range want {
 		alerts := byRule[rule]
-		if assert.NotEmpty(t, alerts, "%s: no alert for its tamper", rule) {
-			for _, a := range alerts {
-				assert.Contains(t, a.Object, object, "%s: %s", rule, a.Detail)
+		assert.Len(t, alerts, w.count, "%s: %+v", rule, alerts)
+		for _, a := range alerts {
+			assert.Contains(t, a.Object, w.object, "%s: %s", rule, a.Detail)
+			if !strings.Contains(a.Object, "team-a") || rule != "tamper-namespace-pod-security" {
+				assert.Contains(t, a.Detail, "as mallory@example.com", "%s: mallory's, not the stack's: %s", rule, a.Detail)
 			}
 		}
 	}
-	assert.Len(t, byRule["tamper-namespace-pod-security"], 2, "team-a relabelled by the deployer, team-b by mallory; not when put back")
 	assert.Len(t, byRule["admission-changed"], 1, "mallory's delete of a guardrail binding; not the stack's destroy of them all")
 	// The catalog's other rules fire only on what the test does on purpose besides the tamper: the
 	// guardrail checks' refused pods, and mallory's impersonation. Anything else is a false positive of

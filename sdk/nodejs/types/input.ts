@@ -101,7 +101,11 @@ export interface AuditArgs {
      */
     maxSize?: pulumi.Input<number | undefined>;
     /**
-     * WebhookServer, when set, also sends audit events in batches to this https URL.
+     * WebhookCA is the PEM certificate of the CA that signed the receiver's serving certificate, for a receiver kubeharden's PKI did not issue one to (a SIEM's collector); empty means the cluster CA.
+     */
+    webhookCA?: pulumi.Input<string | undefined>;
+    /**
+     * WebhookServer, when set, also sends audit events in batches to this https URL, over mutual TLS: the API server presents a client certificate from kubeharden's PKI (pki.AuditWebhookClientCN), and the PKI also issues the receiver a serving certificate for the URL's host (`kubeharden audit serve`).
      */
     webhookServer?: pulumi.Input<string | undefined>;
 }

@@ -424,9 +424,13 @@ class AuditArgsDict(TypedDict):
     """
     MaxSize is the size in megabytes at which the log is rotated (CIS 1.2.19: 100 or more).
     """
+    webhook_ca: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    WebhookCA is the PEM certificate of the CA that signed the receiver's serving certificate, for a receiver kubeharden's PKI did not issue one to (a SIEM's collector); empty means the cluster CA.
+    """
     webhook_server: NotRequired[pulumi.Input[Optional[_builtins.str]]]
     """
-    WebhookServer, when set, also sends audit events in batches to this https URL.
+    WebhookServer, when set, also sends audit events in batches to this https URL, over mutual TLS: the API server presents a client certificate from kubeharden's PKI (pki.AuditWebhookClientCN), and the PKI also issues the receiver a serving certificate for the URL's host (`kubeharden audit serve`).
     """
 
 @pulumi.input_type
@@ -436,6 +440,7 @@ class AuditArgs:
                  max_age: pulumi.Input[Optional[_builtins.int]] = None,
                  max_backup: pulumi.Input[Optional[_builtins.int]] = None,
                  max_size: pulumi.Input[Optional[_builtins.int]] = None,
+                 webhook_ca: pulumi.Input[Optional[_builtins.str]] = None,
                  webhook_server: pulumi.Input[Optional[_builtins.str]] = None):
         """
         Audit configures the API server's audit log backend.
@@ -444,7 +449,8 @@ class AuditArgs:
         :param pulumi.Input[_builtins.int] max_age: MaxAge is how many days old log files are kept (CIS 1.2.17: 30 or more).
         :param pulumi.Input[_builtins.int] max_backup: MaxBackup is how many old log files are kept (CIS 1.2.18: 10 or more).
         :param pulumi.Input[_builtins.int] max_size: MaxSize is the size in megabytes at which the log is rotated (CIS 1.2.19: 100 or more).
-        :param pulumi.Input[_builtins.str] webhook_server: WebhookServer, when set, also sends audit events in batches to this https URL.
+        :param pulumi.Input[_builtins.str] webhook_ca: WebhookCA is the PEM certificate of the CA that signed the receiver's serving certificate, for a receiver kubeharden's PKI did not issue one to (a SIEM's collector); empty means the cluster CA.
+        :param pulumi.Input[_builtins.str] webhook_server: WebhookServer, when set, also sends audit events in batches to this https URL, over mutual TLS: the API server presents a client certificate from kubeharden's PKI (pki.AuditWebhookClientCN), and the PKI also issues the receiver a serving certificate for the URL's host (`kubeharden audit serve`).
         """
         if log_path is not None:
             pulumi.set(__self__, "log_path", log_path)
@@ -454,6 +460,8 @@ class AuditArgs:
             pulumi.set(__self__, "max_backup", max_backup)
         if max_size is not None:
             pulumi.set(__self__, "max_size", max_size)
+        if webhook_ca is not None:
+            pulumi.set(__self__, "webhook_ca", webhook_ca)
         if webhook_server is not None:
             pulumi.set(__self__, "webhook_server", webhook_server)
 
@@ -506,10 +514,22 @@ class AuditArgs:
         pulumi.set(self, "max_size", value)
 
     @_builtins.property
+    @pulumi.getter(name="webhookCA")
+    def webhook_ca(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        WebhookCA is the PEM certificate of the CA that signed the receiver's serving certificate, for a receiver kubeharden's PKI did not issue one to (a SIEM's collector); empty means the cluster CA.
+        """
+        return pulumi.get(self, "webhook_ca")
+
+    @webhook_ca.setter
+    def webhook_ca(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "webhook_ca", value)
+
+    @_builtins.property
     @pulumi.getter(name="webhookServer")
     def webhook_server(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        WebhookServer, when set, also sends audit events in batches to this https URL.
+        WebhookServer, when set, also sends audit events in batches to this https URL, over mutual TLS: the API server presents a client certificate from kubeharden's PKI (pki.AuditWebhookClientCN), and the PKI also issues the receiver a serving certificate for the URL's host (`kubeharden audit serve`).
         """
         return pulumi.get(self, "webhook_server")
 
