@@ -63,7 +63,9 @@ func TestValidateControlPlane(t *testing.T) {
 		{"a webhook CA that is a key", func(c *ControlPlane) {
 			c.Audit.WebhookServer, c.Audit.WebhookCA = "https://siem.example.com/audit", "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n"
 		}, []string{`controlPlane.audit.webhookCA: Invalid value: "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n...": must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)`}},
-		{"a webhook CA", func(c *ControlPlane) { c.Audit.WebhookServer, c.Audit.WebhookCA = "https://siem.example.com/audit", testCA }, nil},
+		{"a webhook CA", func(c *ControlPlane) {
+			c.Audit.WebhookServer, c.Audit.WebhookCA = "https://siem.example.com/audit", testCA
+		}, nil},
 		{"TLS 1.1", func(c *ControlPlane) { c.TLS.MinVersion = "VersionTLS11" },
 			[]string{`controlPlane.tls.minVersion: Unsupported value: "VersionTLS11": supported values: "VersionTLS12", "VersionTLS13"`}},
 		{"weak cipher", func(c *ControlPlane) { c.TLS.CipherSuites = []string{"TLS_RSA_WITH_AES_128_CBC_SHA"} },
