@@ -131,7 +131,7 @@ func K3sConfig(p config.Resolved) (string, error) {
 	api := pick(APIServerArgs(p), "anonymous-auth", "authentication-config", "profiling", "service-account-lookup", "service-account-extend-token-expiration",
 		"enable-admission-plugins", "admission-control-config-file", "encryption-provider-config",
 		"audit-policy-file", "audit-log-path", "audit-log-maxage", "audit-log-maxbackup", "audit-log-maxsize",
-		"audit-webhook-config-file", "audit-webhook-mode", "tls-min-version", "tls-cipher-suites")
+		"audit-webhook-config-file", "audit-webhook-mode", "audit-webhook-batch-max-wait", "tls-min-version", "tls-cipher-suites")
 	k := KubeletConfig(p)
 	kubelet := Args{
 		"streaming-connection-idle-timeout": c.Kubelet.StreamingConnectionIdleTimeout,

@@ -1,13 +1,24 @@
 package main
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
 	"slices"
 	"strings"
+	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/kubeharden/kubeharden/auditserve"
 	"github.com/kubeharden/kubeharden/check"
 	"github.com/kubeharden/kubeharden/detections"
 	"github.com/kubeharden/kubeharden/stack"
@@ -69,8 +80,157 @@ func newAuditCommand() *cobra.Command {
 	}
 	scan.Flags().StringVarP(&output, "output", "o", "text", "text, json (the whole result) or jsonl (an alert a line)")
 	addBaselineFlags(scan, &profile, &manager, &deployers)
-	cmd.AddCommand(scan)
+	cmd.AddCommand(scan, newAuditServeCommand())
 	return cmd
+}
+
+// newAuditServeCommand is `kubeharden audit serve`: the audit webhook backend.
+func newAuditServeCommand() *cobra.Command {
+	var o serveOptions
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Be the API server's audit webhook (HTTPS, its client certificate required): evaluate the rules live and deliver the alerts to JSON lines, Alertmanager and syslog over TLS, from queues on disk",
+		Args:  noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			r, err := o.receiver()
+			if err != nil {
+				return usageError(fmt.Errorf("audit serve: %w", err))
+			}
+			defer r.Close()
+			ctx, stop := signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			if o.metricsListen != "" {
+				ml, err := net.Listen("tcp", o.metricsListen)
+				if err != nil {
+					return usageError(fmt.Errorf("audit serve: --metrics-listen: %w", err))
+				}
+				metrics := &http.Server{Handler: r.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+				go func() { _ = metrics.Serve(ml) }()
+				defer metrics.Close()
+			}
+			l, err := net.Listen("tcp", o.listen)
+			if err != nil {
+				return usageError(fmt.Errorf("audit serve: --listen: %w", err))
+			}
+			fmt.Fprintf(c.ErrOrStderr(), "kubeharden: audit serve: listening on https://%s (%d rules, sinks: %s)\n", l.Addr(), len(r.Rules), strings.Join(o.sinkNames, ", "))
+			return r.Serve(ctx, l)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&o.listen, "listen", "127.0.0.1:8443", "the address to serve HTTPS on")
+	f.StringVar(&o.cert, "cert", "", "the serving certificate (PEM; `kubeharden files write` renders pki/audit-webhook-server.crt)")
+	f.StringVar(&o.key, "key", "", "its private key (PEM)")
+	f.StringVar(&o.clientCA, "client-ca", "", "the CA the API server's client certificate chains to (the cluster CA, pki/ca.crt)")
+	f.StringVar(&o.queueDir, "queue-dir", "", "the folder of the queues on disk (events, and alerts for each sink)")
+	f.Int64Var(&o.maxQueueBytes, "max-queue-bytes", auditserve.DefaultMaxQueueBytes, "the bound of each queue: past it, batches are refused (the API server sends them again) and a sink's alerts are dropped, counted")
+	f.StringVar(&o.alertsFile, "alerts-file", "", "append the alerts as JSON lines to this file")
+	f.StringVar(&o.alertmanager, "alertmanager", "", "post the alerts to this Alertmanager (its base URL) on its v2 API")
+	f.StringVar(&o.alertmanagerCA, "alertmanager-ca", "", "the CA of an https Alertmanager's certificate (PEM)")
+	f.StringVar(&o.syslog, "syslog", "", "send the alerts as RFC 5424 syslog over TLS to this host:port")
+	f.StringVar(&o.syslogCA, "syslog-ca", "", "the CA of the syslog receiver's certificate (PEM)")
+	f.StringVar(&o.syslogCert, "syslog-cert", "", "a client certificate for the syslog receiver (PEM; mutual TLS)")
+	f.StringVar(&o.syslogKey, "syslog-key", "", "its private key (PEM)")
+	f.StringVar(&o.metricsListen, "metrics-listen", "", "serve the receiver's metrics (Prometheus text, /metrics) over plain HTTP on this address, such as 127.0.0.1:9847")
+	addBaselineFlags(c, &o.profile, &o.manager, &o.deployers)
+	return c
+}
+
+// serveOptions are `audit serve`'s flags.
+type serveOptions struct {
+	listen, cert, key, clientCA, queueDir                  string
+	maxQueueBytes                                          int64
+	alertsFile, alertmanager, alertmanagerCA               string
+	syslog, syslogCA, syslogCert, syslogKey, metricsListen string
+	profile, manager                                       string
+	deployers, sinkNames                                   []string
+}
+
+// receiver checks the flags and makes the receiver they describe.
+func (o *serveOptions) receiver() (*auditserve.Receiver, error) {
+	for _, req := range []struct{ flag, value string }{{"--cert", o.cert}, {"--key", o.key}, {"--client-ca", o.clientCA}, {"--queue-dir", o.queueDir}} {
+		if req.value == "" {
+			return nil, fmt.Errorf("%s is required", req.flag)
+		}
+	}
+	cert, clientCAs, err := auditserve.LoadTLS(o.cert, o.key, o.clientCA)
+	if err != nil {
+		return nil, err
+	}
+	rules := detections.DefaultRules()
+	if o.profile != "" {
+		b, err := baseline(o.profile, o.manager, o.deployers)
+		if err != nil {
+			return nil, fmt.Errorf("--profile %s: %w", o.profile, err)
+		}
+		tamper, err := detections.TamperRules(b)
+		if err != nil {
+			return nil, err
+		}
+		rules = append(b.Quiet(rules), tamper...)
+	}
+	var sinks []auditserve.Sink
+	if o.alertsFile != "" {
+		sinks = append(sinks, auditserve.JSONLines{Path: o.alertsFile})
+	}
+	if o.alertmanager != "" {
+		u, err := url.Parse(o.alertmanager)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("--alertmanager %q: must be an http:// or https:// URL", o.alertmanager)
+		}
+		tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
+		if o.alertmanagerCA != "" {
+			if tlsConfig.RootCAs, err = certPool(o.alertmanagerCA); err != nil {
+				return nil, fmt.Errorf("--alertmanager-ca: %w", err)
+			}
+		}
+		sinks = append(sinks, auditserve.Alertmanager{URL: o.alertmanager, Resolve: time.Hour,
+			Client: &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: tlsConfig}}})
+	}
+	if o.syslog != "" {
+		host, _, err := net.SplitHostPort(o.syslog)
+		if err != nil {
+			return nil, fmt.Errorf("--syslog %q: must be host:port", o.syslog)
+		}
+		tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
+		if o.syslogCA != "" {
+			if tlsConfig.RootCAs, err = certPool(o.syslogCA); err != nil {
+				return nil, fmt.Errorf("--syslog-ca: %w", err)
+			}
+		}
+		if (o.syslogCert == "") != (o.syslogKey == "") {
+			return nil, fmt.Errorf("--syslog-cert and --syslog-key go together")
+		}
+		if o.syslogCert != "" {
+			kp, err := tls.LoadX509KeyPair(o.syslogCert, o.syslogKey)
+			if err != nil {
+				return nil, fmt.Errorf("--syslog-cert: %w", err)
+			}
+			tlsConfig.Certificates = []tls.Certificate{kp}
+		}
+		hostname, _ := os.Hostname()
+		sinks = append(sinks, &auditserve.Syslog{Addr: o.syslog, TLS: tlsConfig, Hostname: hostname})
+	}
+	if len(sinks) == 0 {
+		return nil, fmt.Errorf("name at least one sink: --alerts-file, --alertmanager or --syslog")
+	}
+	for _, s := range sinks {
+		o.sinkNames = append(o.sinkNames, s.Name())
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	return auditserve.NewReceiver(cert, clientCAs, rules, sinks, o.queueDir, o.maxQueueBytes, log)
+}
+
+// certPool reads PEM certificates from path.
+func certPool(path string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("%s: no PEM certificate", path)
+	}
+	return pool, nil
 }
 
 // baseline is the baseline the profile or stack settings file makes, for the tamper rules.

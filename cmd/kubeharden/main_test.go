@@ -50,6 +50,8 @@ func TestExitCodes(t *testing.T) {
 		{"the relabel by the stack's own field manager", []string{"audit", "scan", "--profile", "../../stacks/Pulumi.cluster.yaml", "--field-manager", "kubectl-label", "testdata/audit-tamper.log"}, 0},
 		{"a profile that names no stack, without --field-manager", []string{"audit", "scan", "--profile", "testdata/profile.yaml", "testdata/audit-tamper.log"}, 2},
 		{"a deployer without a profile", []string{"audit", "scan", "--deployer", "ci", "testdata/audit-tamper.log"}, 2},
+		{"audit serve without its certificate", []string{"audit", "serve", "--queue-dir", empty, "--alerts-file", filepath.Join(empty, "a.jsonl")}, 2},
+		{"audit serve with a certificate that is not one", []string{"audit", "serve", "--cert", "main.go", "--key", "main.go", "--client-ca", "main.go", "--queue-dir", empty}, 2},
 		{"the rules as Sigma", []string{"detections", "export", "--format", "sigma"}, 0},
 		{"the rules and the stack's tamper rules as Falco", []string{"detections", "export", "--format", "falco", "--profile", "../../stacks/Pulumi.cluster.yaml"}, 0},
 		{"an export in no format", []string{"detections", "export"}, 2},

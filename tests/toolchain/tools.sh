@@ -227,6 +227,22 @@ install_node_runtime() {
     { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2; }
 }
 
+# The receivers `kubeharden audit serve` delivers to in its end-to-end test, from Debian's packages:
+# Alertmanager, and rsyslog with its GnuTLS driver. Installed only where missing, as root, with apt-get.
+install_alert_receivers() {
+  if command -v prometheus-alertmanager >/dev/null && command -v rsyslogd >/dev/null && [ -e /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so ]; then
+    return 0
+  fi
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    say "Alertmanager or rsyslog (with rsyslog-gnutls) is missing and cannot be installed here (root and apt-get needed): the audit serve test will skip"
+    return 0
+  fi
+  say "installing prometheus-alertmanager, rsyslog and rsyslog-gnutls from Debian's packages"
+  local pkgs="prometheus-alertmanager rsyslog rsyslog-gnutls"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2 ||
+    { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2; }
+}
+
 build_etcd() {
   local dir="$TOOLS_ROOT/etcd-v$ETCD_VERSION"
   if [ ! -x "$dir/bin/etcd" ]; then
@@ -257,7 +273,7 @@ case "$what" in
   kubectl) build_kubernetes_tool kubectl ;;
   versitygw) build_versitygw ;;
   version) build_version "${2:-}" ;;
-  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes; build_kubernetes_tool kubeadm; build_kubernetes_tool kubelet; install_node_runtime; build_versitygw ;;
+  all) build_pulumi; build_kubernetes_provider; register_kubernetes_provider; build_yaml_language_host; build_node_language_host; build_etcd; build_kubernetes; build_kubernetes_tool kubeadm; build_kubernetes_tool kubelet; install_node_runtime; install_alert_receivers; build_versitygw ;;
   *) echo "usage: $0 [all|pulumi|controlplane|node|kubectl|versitygw|version V]" >&2; exit 2 ;;
 esac
 say "tools ready in $BIN"
