@@ -40,6 +40,7 @@ func SetDefaultsProfile(p *Profile) {
 	SetDefaultsControlPlane(&p.ControlPlane)
 	setDefaultsLogging(&p.Logging, p.PodSecurity.Version)
 	SetDefaultsGuardrails(&p.Guardrails)
+	setDefaultsMonitoring(&p.Monitoring)
 }
 
 // SetDefaultsGuardrails fills the guardrails' engine and the action of every rule the profile leaves out.

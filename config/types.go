@@ -32,6 +32,9 @@ type Profile struct {
 	// Compliance says how `kubeharden check` and `kubeharden report` judge the cluster.
 	Compliance Compliance `json:"compliance"`
 
+	// Monitoring is the Prometheus alerting rules on the control plane's security signals.
+	Monitoring Monitoring `json:"monitoring"`
+
 	// APIVersion is the profile schema's version, kubeharden.io/v1alpha1 (the default).
 	APIVersion string `json:"apiVersion,omitempty"`
 	// Kind is Profile (the default).

@@ -59,6 +59,7 @@ func ValidateProfile(p *Profile) field.ErrorList {
 	errs = append(errs, ValidateGuardrails(&p.Guardrails, field.NewPath("guardrails"))...)
 	errs = append(errs, ValidateLogging(&p.Logging, field.NewPath("logging"))...)
 	errs = append(errs, ValidateCompliance(&p.Compliance, field.NewPath("compliance"))...)
+	errs = append(errs, ValidateMonitoring(&p.Monitoring, field.NewPath("monitoring"))...)
 
 	seen := map[string]int{}
 	for i := range p.Tenants {

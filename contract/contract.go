@@ -43,6 +43,9 @@ const (
 	DeveloperRole      = "kubeharden:developer"
 	ViewerRole         = "kubeharden:viewer"
 	LogAgentRole       = "kubeharden:log-agent"
+	// MetricsScraperRole may get /metrics and nothing else: the monitoring section binds it to the
+	// ServiceAccount Prometheus scrapes the API server as.
+	MetricsScraperRole = "kubeharden:metrics-scraper"
 	// BreakGlassPrefix, followed by the profile's rbac.breakGlass name, names a break-glass
 	// ClusterRoleBinding to cluster-admin.
 	BreakGlassPrefix = "kubeharden:break-glass:"

@@ -35,7 +35,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func newRootCommand() *cobra.Command {
 	root := &cobra.Command{Use: "kubeharden", Short: "Harden a Kubernetes cluster from its first minute"}
-	root.AddCommand(newPKICommand(), newEncryptionKeyCommand(), newRewriteSecretsCommand(), newCheckCommand(), newReportCommand(), newFilesCommand(), newFleetCommand(), newAuditCommand(), newDetectionsCommand(), newVersionCommand())
+	root.AddCommand(newPKICommand(), newEncryptionKeyCommand(), newRewriteSecretsCommand(), newCheckCommand(), newReportCommand(), newFilesCommand(), newFleetCommand(), newAuditCommand(), newDetectionsCommand(), newMonitoringCommand(), newVersionCommand())
 	// --version prints what `kubeharden version` prints, read only when asked (the catalog and the build
 	// information are not start-up work).
 	root.Version = "set"

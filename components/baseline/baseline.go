@@ -36,7 +36,7 @@ type Baseline struct {
 }
 
 // NewBaseline creates everything the resolved profile asks for: the cluster RBAC, the guardrails, the
-// log agent and every tenant namespace. Args without a resolved profile are refused before any resource
+// log agent, the monitoring rules and the scraper's RBAC, and every tenant namespace. Args without a resolved profile are refused before any resource
 // is registered.
 func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...pulumi.ResourceOption) (*Baseline, error) {
 	if args == nil {
@@ -60,6 +60,11 @@ func NewBaseline(ctx *pulumi.Context, name string, args *BaselineArgs, opts ...p
 	}
 	if profile.Logging.Enabled {
 		if _, err := logging.NewLogAgent(ctx, name+"-logging", &logging.LogAgentArgs{Profile: profile}, pulumi.Parent(b)); err != nil {
+			return nil, err
+		}
+	}
+	if profile.Monitoring.Enabled {
+		if err := newMonitoring(ctx, name, profile.Monitoring, pulumi.Parent(b)); err != nil {
 			return nil, err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -172,7 +173,8 @@ func TestEveryObjectNamesTheStacksFieldManager(t *testing.T) {
 					Auditors:       []config.Subject{{Kind: "Group", Name: "oidc:audit"}},
 					BreakGlass:     []config.BreakGlass{{Name: "oncall", Subject: config.Subject{Kind: "Group", Name: "oidc:oncall"}, Reason: "incident response"}},
 				},
-				Logging: config.Logging{Enabled: true, Outputs: []config.LogOutput{{Type: "stdout"}}},
+				Logging:    config.Logging{Enabled: true, Outputs: []config.LogOutput{{Type: "stdout"}}},
+				Monitoring: config.Monitoring{Enabled: true},
 			}
 			resolved := componenttest.Resolved(t, profile)
 			rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
@@ -199,7 +201,7 @@ func TestEveryObjectNamesTheStacksFieldManager(t *testing.T) {
 				}
 			}
 			for _, typ := range []string{"core/v1:Namespace", "core/v1:ServiceAccount", "core/v1:ConfigMap", "apps/v1:DaemonSet",
-				"networking.k8s.io/v1:NetworkPolicy", "rbac.authorization.k8s.io/v1:ClusterRoleBinding"} {
+				"networking.k8s.io/v1:NetworkPolicy", "rbac.authorization.k8s.io/v1:ClusterRoleBinding", "monitoring.coreos.com/v1:PrometheusRule"} {
 				assert.NotZero(t, objects["kubernetes:"+typ], "the profile makes a %s", typ)
 			}
 			if engine == "gatekeeper" {
@@ -208,5 +210,51 @@ func TestEveryObjectNamesTheStacksFieldManager(t *testing.T) {
 				assert.NotZero(t, objects["kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding"])
 			}
 		})
+	}
+}
+
+// TestNewBaselineMakesTheMonitoringRulesAndTheScrapersRoleWhereAsked: with monitoring, a PrometheusRule
+// of kubeharden's rules in the section's namespace and a ClusterRole that may get /metrics only, bound
+// to the scraper's ServiceAccount; without it, neither.
+func TestNewBaselineMakesTheMonitoringRulesAndTheScrapersRoleWhereAsked(t *testing.T) {
+	for _, enabled := range []bool{true, false} {
+		resolved := componenttest.Resolved(t, &config.Profile{Monitoring: config.Monitoring{Enabled: enabled,
+			Scraper: config.ServiceAccountRef{Namespace: "observability", Name: "prometheus"}}})
+		rec, err := componenttest.Run(func(ctx *pulumi.Context) error {
+			_, err := NewBaseline(ctx, "kh", &BaselineArgs{Profile: resolved})
+			return err
+		})
+		require.NoError(t, err)
+		rules := rec.ByType("kubernetes:monitoring.coreos.com/v1:PrometheusRule")
+		var scraper []componenttest.Resource
+		for _, r := range rec.ByType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole") {
+			if r.Inputs["metadata"].ObjectValue()["name"].StringValue() == contract.MetricsScraperRole {
+				scraper = append(scraper, r)
+			}
+		}
+		if !enabled {
+			assert.Empty(t, rules)
+			assert.Empty(t, scraper)
+			continue
+		}
+		require.Len(t, rules, 1)
+		assert.Equal(t, "monitoring", rules[0].Inputs["metadata"].ObjectValue()["namespace"].StringValue())
+		groups := rules[0].Inputs["spec"].ObjectValue()["groups"].ArrayValue()
+		require.Len(t, groups, 1)
+		assert.Len(t, groups[0].ObjectValue()["rules"].ArrayValue(), 8)
+		require.Len(t, scraper, 1)
+		rule := scraper[0].Inputs["rules"].ArrayValue()
+		require.Len(t, rule, 1, "one rule: /metrics")
+		assert.Equal(t, "/metrics", rule[0].ObjectValue()["nonResourceURLs"].ArrayValue()[0].StringValue())
+		assert.Equal(t, []resource.PropertyValue{resource.NewStringProperty("get")}, rule[0].ObjectValue()["verbs"].ArrayValue())
+		assert.NotContains(t, rule[0].ObjectValue(), resource.PropertyKey("resources"), "no resource, no Secret")
+		var bound bool
+		for _, b := range rec.ByType("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding") {
+			if b.Inputs["metadata"].ObjectValue()["name"].StringValue() == contract.MetricsScraperRole {
+				s := b.Inputs["subjects"].ArrayValue()[0].ObjectValue()
+				bound = s["kind"].StringValue() == "ServiceAccount" && s["namespace"].StringValue() == "observability" && s["name"].StringValue() == "prometheus"
+			}
+		}
+		assert.True(t, bound, "bound to the scraper's ServiceAccount")
 	}
 }

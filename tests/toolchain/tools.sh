@@ -227,18 +227,19 @@ install_node_runtime() {
     { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2; }
 }
 
-# The receivers `kubeharden audit serve` delivers to in its end-to-end test, from Debian's packages:
-# Alertmanager, and rsyslog with its GnuTLS driver. Installed only where missing, as root, with apt-get.
+# The receivers `kubeharden audit serve` delivers to in its end-to-end test, and promtool for the
+# monitoring rules' tests, from Debian's packages: Alertmanager, rsyslog with its GnuTLS driver, and
+# Prometheus. Installed only where missing, as root, with apt-get.
 install_alert_receivers() {
-  if command -v prometheus-alertmanager >/dev/null && command -v rsyslogd >/dev/null && [ -e /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so ]; then
+  if command -v prometheus-alertmanager >/dev/null && command -v rsyslogd >/dev/null && [ -e /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so ] && command -v promtool >/dev/null; then
     return 0
   fi
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-    say "Alertmanager or rsyslog (with rsyslog-gnutls) is missing and cannot be installed here (root and apt-get needed): the audit serve test will skip"
+    say "Alertmanager, rsyslog (with rsyslog-gnutls) or promtool is missing and cannot be installed here (root and apt-get needed): their tests will skip"
     return 0
   fi
-  say "installing prometheus-alertmanager, rsyslog and rsyslog-gnutls from Debian's packages"
-  local pkgs="prometheus-alertmanager rsyslog rsyslog-gnutls"
+  say "installing prometheus-alertmanager, rsyslog, rsyslog-gnutls and prometheus from Debian's packages"
+  local pkgs="prometheus-alertmanager rsyslog rsyslog-gnutls prometheus"
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2 ||
     { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2; }
 }

@@ -366,6 +366,32 @@ export interface LoggingArgs {
 }
 
 /**
+ * Monitoring renders Prometheus alerting rules for the control plane's security signals (the audit pipeline failing, refused requests above their normal rate, Pod Security and admission policy denials, encryption-at-rest errors, client certificates near expiry), as a prometheus-operator PrometheusRule and as a plain rules file (`kubeharden monitoring rules`), and the RBAC a scraper needs: /metrics, and nothing else.
+ */
+export interface MonitoringArgs {
+    /**
+     * DeniedPerMinute is the rate of refused requests (authentication failures, authorization denials) per minute above which an alert fires (default 10; the denied-burst detection's count).
+     */
+    deniedPerMinute?: pulumi.Input<number | undefined>;
+    /**
+     * Enabled makes the PrometheusRule (the cluster needs the prometheus-operator's CRD) and the scraper's ClusterRole and binding.
+     */
+    enabled?: pulumi.Input<boolean | undefined>;
+    /**
+     * Namespace is the PrometheusRule's namespace (default monitoring).
+     */
+    namespace?: pulumi.Input<string | undefined>;
+    /**
+     * RuleLabels label the PrometheusRule, so that the operator's ruleSelector picks it up (such as release: prometheus).
+     */
+    ruleLabels?: pulumi.Input<{[key: string]: pulumi.Input<string>} | undefined>;
+    /**
+     * Scraper is the ServiceAccount Prometheus scrapes the API server as (default monitoring/prometheus-k8s, kube-prometheus' own); it is bound to a ClusterRole that may only get /metrics.
+     */
+    scraper?: pulumi.Input<inputs.ServiceAccountRefArgs | undefined>;
+}
+
+/**
  * OIDC is an OIDC identity provider for human users.
  */
 export interface OIDCArgs {
@@ -451,6 +477,10 @@ export interface ProfileArgs {
      */
     logging?: pulumi.Input<inputs.LoggingArgs | undefined>;
     /**
+     * Monitoring is the Prometheus alerting rules on the control plane's security signals.
+     */
+    monitoring?: pulumi.Input<inputs.MonitoringArgs | undefined>;
+    /**
      * PodSecurity is the Pod Security Admission standard every tenant namespace gets unless it overrides it.
      */
     podSecurity?: pulumi.Input<inputs.PodSecurityArgs | undefined>;
@@ -500,6 +530,14 @@ export interface RuleArgs {
     apiGroups?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     resources?: pulumi.Input<pulumi.Input<string>[] | undefined>;
     verbs?: pulumi.Input<pulumi.Input<string>[] | undefined>;
+}
+
+/**
+ * ServiceAccountRef names a ServiceAccount.
+ */
+export interface ServiceAccountRefArgs {
+    name?: pulumi.Input<string | undefined>;
+    namespace?: pulumi.Input<string | undefined>;
 }
 
 /**

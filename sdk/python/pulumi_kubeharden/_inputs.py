@@ -49,6 +49,8 @@ __all__ = [
     'LogOutputArgsDict',
     'LoggingArgs',
     'LoggingArgsDict',
+    'MonitoringArgs',
+    'MonitoringArgsDict',
     'OIDCArgs',
     'OIDCArgsDict',
     'PodSecurityArgs',
@@ -61,6 +63,8 @@ __all__ = [
     'RBACArgsDict',
     'RuleArgs',
     'RuleArgsDict',
+    'ServiceAccountRefArgs',
+    'ServiceAccountRefArgsDict',
     'SubjectArgs',
     'SubjectArgsDict',
     'TLSArgs',
@@ -1707,6 +1711,120 @@ class LoggingArgs:
         pulumi.set(self, "pod_security", value)
 
 
+class MonitoringArgsDict(TypedDict):
+    """
+    Monitoring renders Prometheus alerting rules for the control plane's security signals (the audit pipeline failing, refused requests above their normal rate, Pod Security and admission policy denials, encryption-at-rest errors, client certificates near expiry), as a prometheus-operator PrometheusRule and as a plain rules file (`kubeharden monitoring rules`), and the RBAC a scraper needs: /metrics, and nothing else.
+    """
+    denied_per_minute: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    DeniedPerMinute is the rate of refused requests (authentication failures, authorization denials) per minute above which an alert fires (default 10; the denied-burst detection's count).
+    """
+    enabled: NotRequired[pulumi.Input[Optional[_builtins.bool]]]
+    """
+    Enabled makes the PrometheusRule (the cluster needs the prometheus-operator's CRD) and the scraper's ClusterRole and binding.
+    """
+    namespace: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Namespace is the PrometheusRule's namespace (default monitoring).
+    """
+    rule_labels: NotRequired[pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]]
+    """
+    RuleLabels label the PrometheusRule, so that the operator's ruleSelector picks it up (such as release: prometheus).
+    """
+    scraper: NotRequired[pulumi.Input[Optional['ServiceAccountRefArgsDict']]]
+    """
+    Scraper is the ServiceAccount Prometheus scrapes the API server as (default monitoring/prometheus-k8s, kube-prometheus' own); it is bound to a ClusterRole that may only get /metrics.
+    """
+
+@pulumi.input_type
+class MonitoringArgs:
+    def __init__(__self__, *,
+                 denied_per_minute: pulumi.Input[Optional[_builtins.int]] = None,
+                 enabled: pulumi.Input[Optional[_builtins.bool]] = None,
+                 namespace: pulumi.Input[Optional[_builtins.str]] = None,
+                 rule_labels: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]] = None,
+                 scraper: pulumi.Input[Optional['ServiceAccountRefArgs']] = None):
+        """
+        Monitoring renders Prometheus alerting rules for the control plane's security signals (the audit pipeline failing, refused requests above their normal rate, Pod Security and admission policy denials, encryption-at-rest errors, client certificates near expiry), as a prometheus-operator PrometheusRule and as a plain rules file (`kubeharden monitoring rules`), and the RBAC a scraper needs: /metrics, and nothing else.
+
+        :param pulumi.Input[_builtins.int] denied_per_minute: DeniedPerMinute is the rate of refused requests (authentication failures, authorization denials) per minute above which an alert fires (default 10; the denied-burst detection's count).
+        :param pulumi.Input[_builtins.bool] enabled: Enabled makes the PrometheusRule (the cluster needs the prometheus-operator's CRD) and the scraper's ClusterRole and binding.
+        :param pulumi.Input[_builtins.str] namespace: Namespace is the PrometheusRule's namespace (default monitoring).
+        :param pulumi.Input[Mapping[str, pulumi.Input[_builtins.str]]] rule_labels: RuleLabels label the PrometheusRule, so that the operator's ruleSelector picks it up (such as release: prometheus).
+        :param pulumi.Input['ServiceAccountRefArgs'] scraper: Scraper is the ServiceAccount Prometheus scrapes the API server as (default monitoring/prometheus-k8s, kube-prometheus' own); it is bound to a ClusterRole that may only get /metrics.
+        """
+        if denied_per_minute is not None:
+            pulumi.set(__self__, "denied_per_minute", denied_per_minute)
+        if enabled is not None:
+            pulumi.set(__self__, "enabled", enabled)
+        if namespace is not None:
+            pulumi.set(__self__, "namespace", namespace)
+        if rule_labels is not None:
+            pulumi.set(__self__, "rule_labels", rule_labels)
+        if scraper is not None:
+            pulumi.set(__self__, "scraper", scraper)
+
+    @_builtins.property
+    @pulumi.getter(name="deniedPerMinute")
+    def denied_per_minute(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        DeniedPerMinute is the rate of refused requests (authentication failures, authorization denials) per minute above which an alert fires (default 10; the denied-burst detection's count).
+        """
+        return pulumi.get(self, "denied_per_minute")
+
+    @denied_per_minute.setter
+    def denied_per_minute(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "denied_per_minute", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def enabled(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        Enabled makes the PrometheusRule (the cluster needs the prometheus-operator's CRD) and the scraper's ClusterRole and binding.
+        """
+        return pulumi.get(self, "enabled")
+
+    @enabled.setter
+    def enabled(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "enabled", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def namespace(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Namespace is the PrometheusRule's namespace (default monitoring).
+        """
+        return pulumi.get(self, "namespace")
+
+    @namespace.setter
+    def namespace(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "namespace", value)
+
+    @_builtins.property
+    @pulumi.getter(name="ruleLabels")
+    def rule_labels(self) -> pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]:
+        """
+        RuleLabels label the PrometheusRule, so that the operator's ruleSelector picks it up (such as release: prometheus).
+        """
+        return pulumi.get(self, "rule_labels")
+
+    @rule_labels.setter
+    def rule_labels(self, value: pulumi.Input[Optional[Mapping[str, pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "rule_labels", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def scraper(self) -> pulumi.Input[Optional['ServiceAccountRefArgs']]:
+        """
+        Scraper is the ServiceAccount Prometheus scrapes the API server as (default monitoring/prometheus-k8s, kube-prometheus' own); it is bound to a ClusterRole that may only get /metrics.
+        """
+        return pulumi.get(self, "scraper")
+
+    @scraper.setter
+    def scraper(self, value: pulumi.Input[Optional['ServiceAccountRefArgs']]):
+        pulumi.set(self, "scraper", value)
+
+
 class OIDCArgsDict(TypedDict):
     """
     OIDC is an OIDC identity provider for human users.
@@ -1964,6 +2082,10 @@ class ProfileArgsDict(TypedDict):
     """
     Logging is the node and container log agent.
     """
+    monitoring: NotRequired[pulumi.Input[Optional['MonitoringArgsDict']]]
+    """
+    Monitoring is the Prometheus alerting rules on the control plane's security signals.
+    """
     pod_security: NotRequired[pulumi.Input[Optional['PodSecurityArgsDict']]]
     """
     PodSecurity is the Pod Security Admission standard every tenant namespace gets unless it overrides it.
@@ -1988,6 +2110,7 @@ class ProfileArgs:
                  kind: pulumi.Input[Optional[_builtins.str]] = None,
                  kubernetes_version: pulumi.Input[Optional[_builtins.str]] = None,
                  logging: pulumi.Input[Optional['LoggingArgs']] = None,
+                 monitoring: pulumi.Input[Optional['MonitoringArgs']] = None,
                  pod_security: pulumi.Input[Optional['PodSecurityArgs']] = None,
                  rbac: pulumi.Input[Optional['RBACArgs']] = None,
                  tenants: pulumi.Input[Optional[Sequence[pulumi.Input['TenantArgs']]]] = None):
@@ -2002,6 +2125,7 @@ class ProfileArgs:
         :param pulumi.Input[_builtins.str] kind: Kind is Profile (the default).
         :param pulumi.Input[_builtins.str] kubernetes_version: KubernetesVersion is the Kubernetes version the cluster runs, such as "1.36.3". It pins the Pod Security Admission version labels and gates version-dependent settings.
         :param pulumi.Input['LoggingArgs'] logging: Logging is the node and container log agent.
+        :param pulumi.Input['MonitoringArgs'] monitoring: Monitoring is the Prometheus alerting rules on the control plane's security signals.
         :param pulumi.Input['PodSecurityArgs'] pod_security: PodSecurity is the Pod Security Admission standard every tenant namespace gets unless it overrides it.
         :param pulumi.Input['RBACArgs'] rbac: RBAC holds the cluster-wide role bindings.
         :param pulumi.Input[Sequence[pulumi.Input['TenantArgs']]] tenants: Tenants are the namespaces kubeharden creates, one per team or application.
@@ -2022,6 +2146,8 @@ class ProfileArgs:
             pulumi.set(__self__, "kubernetes_version", kubernetes_version)
         if logging is not None:
             pulumi.set(__self__, "logging", logging)
+        if monitoring is not None:
+            pulumi.set(__self__, "monitoring", monitoring)
         if pod_security is not None:
             pulumi.set(__self__, "pod_security", pod_security)
         if rbac is not None:
@@ -2124,6 +2250,18 @@ class ProfileArgs:
     @logging.setter
     def logging(self, value: pulumi.Input[Optional['LoggingArgs']]):
         pulumi.set(self, "logging", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def monitoring(self) -> pulumi.Input[Optional['MonitoringArgs']]:
+        """
+        Monitoring is the Prometheus alerting rules on the control plane's security signals.
+        """
+        return pulumi.get(self, "monitoring")
+
+    @monitoring.setter
+    def monitoring(self, value: pulumi.Input[Optional['MonitoringArgs']]):
+        pulumi.set(self, "monitoring", value)
 
     @_builtins.property
     @pulumi.getter(name="podSecurity")
@@ -2364,6 +2502,45 @@ class RuleArgs:
     @verbs.setter
     def verbs(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
         pulumi.set(self, "verbs", value)
+
+
+class ServiceAccountRefArgsDict(TypedDict):
+    """
+    ServiceAccountRef names a ServiceAccount.
+    """
+    name: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    namespace: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+
+@pulumi.input_type
+class ServiceAccountRefArgs:
+    def __init__(__self__, *,
+                 name: pulumi.Input[Optional[_builtins.str]] = None,
+                 namespace: pulumi.Input[Optional[_builtins.str]] = None):
+        """
+        ServiceAccountRef names a ServiceAccount.
+        """
+        if name is not None:
+            pulumi.set(__self__, "name", name)
+        if namespace is not None:
+            pulumi.set(__self__, "namespace", namespace)
+
+    @_builtins.property
+    @pulumi.getter
+    def name(self) -> pulumi.Input[Optional[_builtins.str]]:
+        return pulumi.get(self, "name")
+
+    @name.setter
+    def name(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "name", value)
+
+    @_builtins.property
+    @pulumi.getter
+    def namespace(self) -> pulumi.Input[Optional[_builtins.str]]:
+        return pulumi.get(self, "namespace")
+
+    @namespace.setter
+    def namespace(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "namespace", value)
 
 
 class SubjectArgsDict(TypedDict):
