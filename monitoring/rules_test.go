@@ -21,7 +21,9 @@ type scenario struct {
 	labels        map[string]string // the alert's labels beyond severity and source
 }
 
-func series(s, values string) map[string]string { return map[string]string{"series": s, "values": values} }
+func series(s, values string) map[string]string {
+	return map[string]string{"series": s, "values": values}
+}
 
 // scenarios are each rule's, by alert name: the metric names and labels kube-apiserver 1.36 exports.
 var scenarios = map[string]scenario{
