@@ -163,6 +163,15 @@ func deleted(ev *auditv1.Event, must string) string {
 	return "deleted " + object(ev) + impersonating(ev) + "; the profile says: " + must
 }
 
+// alteration is the detail of an alert for an object of the baseline deleted (deleted) or changed in a
+// way the rule does not judge further (changed, what).
+func alteration(ev *auditv1.Event, what, must string) string {
+	if ev.Verb == "delete" {
+		return deleted(ev, must)
+	}
+	return changed(ev, what, must)
+}
+
 // changed is the detail of an alert for a change the body does not let the rule judge, or judges bad;
 // must, when not empty, is what the profile says.
 func changed(ev *auditv1.Event, what, must string) string {
@@ -244,10 +253,7 @@ func TamperRules(b Baseline) ([]Rule, error) {
 				if name == contract.DefaultDenyPolicyName {
 					must = "every pod of " + ns + " denied all ingress and egress but what other policies allow"
 				}
-				if ev.Verb == "delete" {
-					return deleted(ev, must), true
-				}
-				return changed(ev, "a NetworkPolicy kubeharden makes, changed outside the stack", must), true
+				return alteration(ev, "a NetworkPolicy kubeharden makes, changed outside the stack", must), true
 			},
 		},
 		{
@@ -272,10 +278,7 @@ func TamperRules(b Baseline) ([]Rule, error) {
 					return "", false
 				}
 				must := "the guardrail as the stack applies it, with the guardrails.actions the profile sets"
-				if ev.Verb == "delete" {
-					return deleted(ev, must), true
-				}
-				return changed(ev, "a guardrail changed outside the stack", must), true
+				return alteration(ev, "a guardrail changed outside the stack", must), true
 			},
 		},
 		{
@@ -295,10 +298,7 @@ func TamperRules(b Baseline) ([]Rule, error) {
 					return "", false
 				}
 				must := "the tenants[].quota and tenants[].limitRange of the profile"
-				if ev.Verb == "delete" {
-					return deleted(ev, must), true
-				}
-				return changed(ev, "limits changed outside the stack", must), true
+				return alteration(ev, "limits changed outside the stack", must), true
 			},
 		},
 		{
@@ -351,10 +351,7 @@ func TamperRules(b Baseline) ([]Rule, error) {
 					return "", false
 				}
 				must := "the role or binding as the stack applies it from the profile's rbac and tenants[].access"
-				if ev.Verb == "delete" {
-					return deleted(ev, must), true
-				}
-				return changed(ev, "changed outside the stack", must), true
+				return alteration(ev, "changed outside the stack", must), true
 			},
 		},
 		{
@@ -379,10 +376,7 @@ func TamperRules(b Baseline) ([]Rule, error) {
 					return "", false
 				}
 				must := "the agent as the stack applies it from the profile's logging section"
-				if ev.Verb == "delete" {
-					return deleted(ev, must), true
-				}
-				return changed(ev, "changed outside the stack", must), true
+				return alteration(ev, "changed outside the stack", must), true
 			},
 		},
 	}

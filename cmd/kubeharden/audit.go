@@ -43,22 +43,11 @@ func newAuditCommand() *cobra.Command {
 			if output != "text" && output != "json" && output != "jsonl" {
 				return usageError(fmt.Errorf("--output %q: supported values: text, json, jsonl", output))
 			}
-			rules := detections.DefaultRules()
-			if profile != "" {
-				b, err := baseline(profile, manager, deployers)
-				if err != nil {
-					return usageError(fmt.Errorf("audit scan: --profile %s: %w", profile, err))
-				}
-				tamper, err := detections.TamperRules(b)
-				if err != nil {
-					return err
-				}
-				rules = append(b.Quiet(rules), tamper...)
-			} else if manager != "" || len(deployers) > 0 {
-				return usageError(fmt.Errorf("audit scan: --field-manager and --deployer need --profile"))
+			rules, err := rulesFor(profile, manager, deployers)
+			if err != nil {
+				return usageError(fmt.Errorf("audit scan: %w", err))
 			}
 			res := detections.ScanFiles(rules, args...)
-			var err error
 			switch output {
 			case "json":
 				enc := json.NewEncoder(c.OutOrStdout())
@@ -156,17 +145,9 @@ func (o *serveOptions) receiver() (*auditserve.Receiver, error) {
 	if err != nil {
 		return nil, err
 	}
-	rules := detections.DefaultRules()
-	if o.profile != "" {
-		b, err := baseline(o.profile, o.manager, o.deployers)
-		if err != nil {
-			return nil, fmt.Errorf("--profile %s: %w", o.profile, err)
-		}
-		tamper, err := detections.TamperRules(b)
-		if err != nil {
-			return nil, err
-		}
-		rules = append(b.Quiet(rules), tamper...)
+	rules, err := rulesFor(o.profile, o.manager, o.deployers)
+	if err != nil {
+		return nil, err
 	}
 	var sinks []auditserve.Sink
 	if o.alertsFile != "" {
@@ -233,6 +214,27 @@ func certPool(path string) (*x509.CertPool, error) {
 	return pool, nil
 }
 
+// rulesFor are the catalog's rules and, with a profile, the tamper rules of the baseline it makes (the
+// catalog's quiet on the stack's own destroy of it); --field-manager and --deployer need the profile.
+func rulesFor(profile, manager string, deployers []string) ([]detections.Rule, error) {
+	rules := detections.DefaultRules()
+	if profile == "" {
+		if manager != "" || len(deployers) > 0 {
+			return nil, fmt.Errorf("--field-manager and --deployer need --profile")
+		}
+		return rules, nil
+	}
+	b, err := baseline(profile, manager, deployers)
+	if err != nil {
+		return nil, fmt.Errorf("--profile %s: %w", profile, err)
+	}
+	tamper, err := detections.TamperRules(b)
+	if err != nil {
+		return nil, err
+	}
+	return append(b.Quiet(rules), tamper...), nil
+}
+
 // baseline is the baseline the profile or stack settings file makes, for the tamper rules.
 func baseline(profile, manager string, deployers []string) (detections.Baseline, error) {
 	p, err := check.ProfileFromFile(profile)
@@ -260,17 +262,9 @@ func newDetectionsCommand() *cobra.Command {
 			if !slices.Contains(detections.ExportFormats, format) {
 				return usageError(fmt.Errorf("detections export: --format %q: supported values: %s", format, strings.Join(detections.ExportFormats, ", ")))
 			}
-			rules := detections.DefaultRules()
-			if profile != "" {
-				b, err := baseline(profile, manager, deployers)
-				if err != nil {
-					return usageError(fmt.Errorf("detections export: --profile %s: %w", profile, err))
-				}
-				tamper, err := detections.TamperRules(b)
-				if err != nil {
-					return err
-				}
-				rules = append(rules, tamper...)
+			rules, err := rulesFor(profile, manager, deployers)
+			if err != nil {
+				return usageError(fmt.Errorf("detections export: %w", err))
 			}
 			return detections.Export(c.OutOrStdout(), format, rules)
 		},

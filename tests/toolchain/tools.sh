@@ -211,37 +211,35 @@ build_kubernetes_tool() {
   link "$name" "$dir/bin/$name"
 }
 
-# The node's container runtime, from Debian's packages: containerd, runc and the CNI plugins (the node
-# test uses loopback). Installed only where it is missing, as root, with apt-get.
+# install_debian WHO PACKAGE... installs Debian's packages as root with apt-get (updating the package
+# lists once if the first try fails); where that cannot be done, it says so and the tests of WHO skip.
+install_debian() {
+  local who=$1
+  shift
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    say "$* missing and cannot be installed here (root and apt-get needed): $who will skip"
+    return 0
+  fi
+  say "installing $* from Debian's packages"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >&2 ||
+    { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >&2; }
+}
+
+# The node's container runtime: containerd, runc and the CNI plugins (the node test uses loopback).
 install_node_runtime() {
   if command -v containerd >/dev/null && command -v runc >/dev/null && [ -x /usr/lib/cni/loopback ]; then
     return 0
   fi
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-    say "containerd, runc or the CNI plugins are missing and cannot be installed here (root and apt-get needed): the node test will skip"
-    return 0
-  fi
-  say "installing containerd, runc and containernetworking-plugins from Debian's packages"
-  local pkgs="containerd runc containernetworking-plugins"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2 ||
-    { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2; }
+  install_debian "the node test" containerd runc containernetworking-plugins
 }
 
-# The receivers `kubeharden audit serve` delivers to in its end-to-end test, and promtool for the
-# monitoring rules' tests, from Debian's packages: Alertmanager, rsyslog with its GnuTLS driver, and
-# Prometheus. Installed only where missing, as root, with apt-get.
+# The receivers `kubeharden audit serve` delivers to in its end-to-end test (Alertmanager, rsyslog with
+# its GnuTLS driver), and promtool for the monitoring rules' tests (Prometheus).
 install_alert_receivers() {
   if command -v prometheus-alertmanager >/dev/null && command -v rsyslogd >/dev/null && [ -e /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so ] && command -v promtool >/dev/null; then
     return 0
   fi
-  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-    say "Alertmanager, rsyslog (with rsyslog-gnutls) or promtool is missing and cannot be installed here (root and apt-get needed): their tests will skip"
-    return 0
-  fi
-  say "installing prometheus-alertmanager, rsyslog, rsyslog-gnutls and prometheus from Debian's packages"
-  local pkgs="prometheus-alertmanager rsyslog rsyslog-gnutls prometheus"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2 ||
-    { apt-get update >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $pkgs >&2; }
+  install_debian "the audit serve and monitoring tests" prometheus-alertmanager rsyslog rsyslog-gnutls prometheus
 }
 
 build_etcd() {
