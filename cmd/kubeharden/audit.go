@@ -21,6 +21,7 @@ import (
 	"github.com/kubeharden/kubeharden/auditserve"
 	"github.com/kubeharden/kubeharden/check"
 	"github.com/kubeharden/kubeharden/detections"
+	"github.com/kubeharden/kubeharden/detections/timeline"
 	"github.com/kubeharden/kubeharden/stack"
 )
 
@@ -40,8 +41,8 @@ func newAuditCommand() *cobra.Command {
 			return nil
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			if output != "text" && output != "json" && output != "jsonl" {
-				return usageError(fmt.Errorf("--output %q: supported values: text, json, jsonl", output))
+			if output != "text" && output != "json" && output != "jsonl" && output != "html" {
+				return usageError(fmt.Errorf("--output %q: supported values: text, json, jsonl, html", output))
 			}
 			rules, err := rulesFor(profile, manager, deployers)
 			if err != nil {
@@ -55,6 +56,8 @@ func newAuditCommand() *cobra.Command {
 				err = enc.Encode(res)
 			case "jsonl":
 				err = res.WriteJSONLines(c.OutOrStdout())
+			case "html":
+				err = timeline.Write(c.OutOrStdout(), res, time.Now())
 			default:
 				err = res.WriteText(c.OutOrStdout())
 			}
@@ -67,7 +70,7 @@ func newAuditCommand() *cobra.Command {
 			return nil
 		},
 	}
-	scan.Flags().StringVarP(&output, "output", "o", "text", "text, json (the whole result) or jsonl (an alert a line)")
+	scan.Flags().StringVarP(&output, "output", "o", "text", "text, json (the whole result), jsonl (an alert a line) or html (a timeline by actor and object, for an incident review)")
 	addBaselineFlags(scan, &profile, &manager, &deployers)
 	cmd.AddCommand(scan, newAuditServeCommand())
 	return cmd

@@ -45,6 +45,7 @@ func TestExitCodes(t *testing.T) {
 		{"an audit log of normal work", []string{"audit", "scan", "testdata/audit-clean.log"}, 0},
 		{"an audit log with a WebSocket exec (kubectl 1.30+)", []string{"audit", "scan", "-o", "jsonl", "testdata/audit-exec.log"}, 1},
 		{"an unknown audit output", []string{"audit", "scan", "-o", "xml", "testdata/audit-clean.log"}, 2},
+		{"an audit log as a timeline", []string{"audit", "scan", "-o", "html", "testdata/audit-exec.log"}, 1},
 		{"a tenant relabelled privileged, without the profile", []string{"audit", "scan", "testdata/audit-tamper.log"}, 0},
 		{"a tenant relabelled privileged, with the stack's settings", []string{"audit", "scan", "--profile", "../../stacks/Pulumi.cluster.yaml", "testdata/audit-tamper.log"}, 1},
 		{"the relabel by the stack's own field manager", []string{"audit", "scan", "--profile", "../../stacks/Pulumi.cluster.yaml", "--field-manager", "kubectl-label", "testdata/audit-tamper.log"}, 0},
