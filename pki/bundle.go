@@ -252,7 +252,7 @@ func (b *Bundle) Expiries() map[string]time.Time {
 // bundle holds is missing or does not parse, so that such a bundle reads as expired.
 func (b *Bundle) EarliestExpiry() time.Time {
 	expiries := b.Expiries()
-	for _, name := range requiredNames() {
+	for _, name := range RequiredNames() {
 		if _, ok := expiries[name]; !ok {
 			return time.Time{}
 		}
@@ -266,8 +266,8 @@ func (b *Bundle) EarliestExpiry() time.Time {
 	return first
 }
 
-// requiredNames are the names of the certificates every bundle holds.
-func requiredNames() []string {
+// RequiredNames are the names of the certificates every bundle holds (the audit webhook's two only some).
+func RequiredNames() []string {
 	names := []string{"clusterCA", "etcdCA", "frontProxyCA"}
 	for _, l := range leaves {
 		if l.made == nil {

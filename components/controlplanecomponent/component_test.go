@@ -79,7 +79,7 @@ func TestNewControlPlaneKeepsSensitiveFilesSecret(t *testing.T) {
 	assert.Equal(t, wantPublic, paths(public, false))
 	assert.Equal(t, wantSensitive, paths(sensitive, true))
 	assert.Len(t, expiries, len(in.PKI.Expiries()), "every certificate the bundle holds (no audit webhook: not its two)")
-	assert.Len(t, expiries, len(pki.Names())-2)
+	assert.Len(t, expiries, len(pki.RequiredNames()))
 }
 
 func TestNewControlPlaneRefusesBadInput(t *testing.T) {
