@@ -281,13 +281,22 @@ func LoadTLS(certFile, keyFile, clientCAFile string) (tls.Certificate, *x509.Cer
 	if err != nil {
 		return tls.Certificate{}, nil, fmt.Errorf("the serving certificate: %w", err)
 	}
-	ca, err := os.ReadFile(clientCAFile)
+	pool, err := CertPool(clientCAFile)
 	if err != nil {
 		return tls.Certificate{}, nil, fmt.Errorf("the client CA: %w", err)
 	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(ca) {
-		return tls.Certificate{}, nil, fmt.Errorf("the client CA %s: no PEM certificate", clientCAFile)
-	}
 	return cert, pool, nil
+}
+
+// CertPool reads the PEM certificates of a CA file.
+func CertPool(path string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, fmt.Errorf("%s: no PEM certificate", path)
+	}
+	return pool, nil
 }

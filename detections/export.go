@@ -3,8 +3,8 @@ package detections
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -165,7 +165,7 @@ func sigmaTimespan(seconds float64) string {
 // requestURI's fieldManager parameter (both encodings of its slash).
 func sigmaSelection(s Selection) *yaml.Node {
 	n := mapping()
-	for _, key := range sortedKeys(s) {
+	for _, key := range slices.Sorted(maps.Keys(s)) {
 		values := s[key]
 		switch key {
 		case RefusedKey:
@@ -208,15 +208,6 @@ func uniq(a, b string) []string {
 		return []string{a}
 	}
 	return []string{a, b}
-}
-
-func sortedKeys(s Selection) []string {
-	keys := make([]string, 0, len(s))
-	for k := range s {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // falcoFields are the k8saudit plugin's fields for the raw audit fields; list is true for a field that
@@ -321,7 +312,7 @@ func uniqStrings(s []string) []string {
 // falcoSelection is a Selection as a Falco condition, or the field it cannot express.
 func falcoSelection(s Selection) (condition, missing string) {
 	var clauses []string
-	for _, key := range sortedKeys(s) {
+	for _, key := range slices.Sorted(maps.Keys(s)) {
 		values := s[key]
 		if key == RefusedKey {
 			if values[0] != "400" {

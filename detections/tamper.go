@@ -2,6 +2,7 @@ package detections
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -136,16 +137,6 @@ func (b *Baseline) exceptOwn() []Selection {
 	return out
 }
 
-// names are the keys of m, sorted.
-func names[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // nonEmpty is s as a Selection's values: none (a selection that matches nothing) when s is empty.
 func nonEmpty(s string) []string {
 	if s == "" {
@@ -207,7 +198,7 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			Guide: tenantOrAgent + "Pod security", Severity: SeverityCritical,
 			Needs: Needs{Level: auditv1.LevelRequest, Requests: requests("patch", "", false, "namespaces")},
 			Fields: Fields{
-				Match:       []Selection{{"objectRef.apiGroup": {""}, "objectRef.resource": {"namespaces"}, "objectRef.subresource": {""}, "objectRef.name": names(b.Namespaces), "verb": tamperWrites}},
+				Match:       []Selection{{"objectRef.apiGroup": {""}, "objectRef.resource": {"namespaces"}, "objectRef.subresource": {""}, "objectRef.name": slices.Sorted(maps.Keys(b.Namespaces)), "verb": tamperWrites}},
 				Except:      b.exceptOwn(),
 				Approximate: "the Go rule reads the body: a write that leaves the Pod Security labels at or above the profile's levels is not an alert",
 			},
@@ -234,7 +225,7 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: append(requests("patch", "networking.k8s.io", true, "networkpolicies"), requests("delete", "networking.k8s.io", true, "networkpolicies")...)},
 			Fields: Fields{
 				Match: []Selection{
-					{"objectRef.apiGroup": {"networking.k8s.io"}, "objectRef.resource": {"networkpolicies"}, "objectRef.subresource": {""}, "objectRef.namespace": names(b.Namespaces), "verb": tamperWrites,
+					{"objectRef.apiGroup": {"networking.k8s.io"}, "objectRef.resource": {"networkpolicies"}, "objectRef.subresource": {""}, "objectRef.namespace": slices.Sorted(maps.Keys(b.Namespaces)), "verb": tamperWrites,
 						"objectRef.name": {contract.DefaultDenyPolicyName, contract.DNSEgressPolicyName, contract.CIDREgressPolicyName}},
 					{"objectRef.apiGroup": {"networking.k8s.io"}, "objectRef.resource": {"networkpolicies"}, "objectRef.subresource": {""}, "objectRef.namespace": nonEmpty(b.LogAgentNamespace), "verb": tamperWrites},
 				},
@@ -289,7 +280,7 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			Guide: "Pod security (resource policies)", Severity: SeverityMedium,
 			Needs: Needs{Level: auditv1.LevelMetadata, Requests: requests("delete", "", true, "resourcequotas", "limitranges")},
 			Fields: Fields{
-				Match: []Selection{{"objectRef.apiGroup": {""}, "objectRef.resource": {"resourcequotas", "limitranges"}, "objectRef.subresource": {""}, "objectRef.namespace": names(b.Namespaces),
+				Match: []Selection{{"objectRef.apiGroup": {""}, "objectRef.resource": {"resourcequotas", "limitranges"}, "objectRef.subresource": {""}, "objectRef.namespace": slices.Sorted(maps.Keys(b.Namespaces)),
 					"objectRef.name": {contract.QuotaName, contract.LimitRangeName}, "verb": tamperWrites}},
 				Except: b.exceptOwn(),
 			},
@@ -309,7 +300,7 @@ func TamperRules(b Baseline) ([]Rule, error) {
 			Guide: "Authentication and authorization", Severity: SeverityMedium,
 			Needs: Needs{Level: auditv1.LevelRequest, Requests: requests("patch", "", true, "serviceaccounts")},
 			Fields: Fields{
-				Match:       []Selection{{"objectRef.apiGroup": {""}, "objectRef.resource": {"serviceaccounts"}, "objectRef.subresource": {""}, "objectRef.namespace": names(b.Tenants), "objectRef.name": {"default"}, "verb": tamperWrites}},
+				Match:       []Selection{{"objectRef.apiGroup": {""}, "objectRef.resource": {"serviceaccounts"}, "objectRef.subresource": {""}, "objectRef.namespace": slices.Sorted(maps.Keys(b.Tenants)), "objectRef.name": {"default"}, "verb": tamperWrites}},
 				Except:      b.exceptOwn(),
 				Approximate: "the Go rule reads the body: a write that leaves automountServiceAccountToken false is not an alert",
 			},

@@ -2,7 +2,6 @@ package main
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"fmt"
 	"log/slog"
@@ -163,7 +162,7 @@ func (o *serveOptions) receiver() (*auditserve.Receiver, error) {
 		}
 		tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12}
 		if o.alertmanagerCA != "" {
-			if tlsConfig.RootCAs, err = certPool(o.alertmanagerCA); err != nil {
+			if tlsConfig.RootCAs, err = auditserve.CertPool(o.alertmanagerCA); err != nil {
 				return nil, fmt.Errorf("--alertmanager-ca: %w", err)
 			}
 		}
@@ -177,7 +176,7 @@ func (o *serveOptions) receiver() (*auditserve.Receiver, error) {
 		}
 		tlsConfig := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: host}
 		if o.syslogCA != "" {
-			if tlsConfig.RootCAs, err = certPool(o.syslogCA); err != nil {
+			if tlsConfig.RootCAs, err = auditserve.CertPool(o.syslogCA); err != nil {
 				return nil, fmt.Errorf("--syslog-ca: %w", err)
 			}
 		}
@@ -202,19 +201,6 @@ func (o *serveOptions) receiver() (*auditserve.Receiver, error) {
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	return auditserve.NewReceiver(cert, clientCAs, rules, sinks, o.queueDir, o.maxQueueBytes, log)
-}
-
-// certPool reads PEM certificates from path.
-func certPool(path string) (*x509.CertPool, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(data) {
-		return nil, fmt.Errorf("%s: no PEM certificate", path)
-	}
-	return pool, nil
 }
 
 // rulesFor are the catalog's rules and, with a profile, the tamper rules of the baseline it makes (the
